@@ -1,0 +1,185 @@
+"""The ``newsdedup`` command: parse arguments, call one library function, map errors to exit codes.
+
+Exit codes: 0 success (also with some rejected records); 65 rejected fraction above the configured maximum
+(outputs still written); 75 another run holds the output's lock; 78 bad configuration; 2 usage error
+(including a missing input path); 1 unexpected failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import traceback
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from newsdedup import __version__
+from newsdedup.errors import ConfigError, InputError, LockHeldError, NewsdedupError, StateError
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+EXIT_DATAERR = 65
+EXIT_TEMPFAIL = 75
+EXIT_CONFIG = 78
+
+logger = logging.getLogger("newsdedup")
+
+_RESERVED = set(vars(logging.makeLogRecord({})))
+
+
+class _JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        data: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        data.update({k: v for k, v in vars(record).items() if k not in _RESERVED and k not in data})
+        if record.exc_info:
+            data["traceback"] = self.formatException(record.exc_info)
+        return json.dumps(data, default=str)
+
+
+def _setup_logging(fmt: str, quiet: bool, verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    if fmt == "json":
+        handler.setFormatter(_JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S"))
+    root = logging.getLogger("newsdedup")
+    root.handlers[:] = [handler]
+    root.setLevel(logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO)
+    root.propagate = False
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--quiet", action="store_true", help="only warnings and errors on stderr")
+    common.add_argument("--verbose", action="store_true", help="debug logging and full tracebacks")
+    common.add_argument("--log-format", choices=("text", "json"), default="text", help="log line format")
+
+    p = argparse.ArgumentParser(
+        prog="newsdedup",
+        description="Turn raw news articles into clean, deduplicated, clustered Parquet tables.",
+        epilog="Exit codes: 0 ok, 65 too many rejects, 75 locked, 78 bad config, 2 usage, 1 failure.",
+    )
+    p.add_argument("--version", action="version", version=f"newsdedup {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    r = sub.add_parser("run", parents=[common], help="run the job on input files, folders or globs")
+    r.add_argument("--input", "-i", nargs="+", required=True, metavar="PATH", help="files, folders or globs")
+    r.add_argument("--output", "-o", required=True, metavar="DIR", help="output folder (tables and state)")
+    r.add_argument("--config", "-c", metavar="FILE", help="TOML config (default: built-in defaults)")
+    r.add_argument("--full-refresh", action="store_true", help="rebuild everything from the recorded inputs")
+    r.add_argument("--engine", choices=("local", "dask"), help="override [run] engine")
+    r.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: a LocalCluster)")
+
+    e = sub.add_parser("evaluate", parents=[common], help="score an output against a labels file")
+    e.add_argument("--output", "-o", required=True, metavar="DIR", help="output folder of a run")
+    e.add_argument("--labels", "-l", required=True, metavar="FILE", help="JSONL/CSV with id, dup_group, story")
+    e.add_argument("--json", action="store_true", help="print the scores as JSON")
+
+    s = sub.add_parser("status", parents=[common], help="show the runs and state of an output folder")
+    s.add_argument("output", metavar="DIR")
+    s.add_argument("--json", action="store_true", help="print the status as JSON")
+    return p
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from newsdedup.config import load_config
+    from newsdedup.pipeline import run
+
+    config = load_config(args.config)
+    if args.engine or args.scheduler:
+        try:
+            config = replace(
+                config,
+                run=replace(config.run, engine=args.engine or config.run.engine, scheduler=args.scheduler),
+            )
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from exc
+    result = run(args.input, Path(args.output), config, full_refresh=args.full_refresh)
+    if result.status == "nothing_new":
+        print(f"nothing new: all inputs were already processed into {result.output}")
+        return result.exit_code
+    c = result.counts
+    if not args.quiet:
+        print(
+            f"newsdedup run {result.run_id}: {c['records_seen']} records, {c['accepted']} accepted, "
+            f"{c['rejected']} rejected; {c['articles']} articles in {c['dup_groups']} duplicate groups "
+            f"({c['duplicates']} duplicates); {c['topics']} topics"
+        )
+        print(f"output: {result.output}")
+    if result.exit_code == EXIT_DATAERR:
+        logger.error(
+            "rejected fraction %.3f exceeds input.max_reject_fraction; outputs were written",
+            result.reject_fraction,
+        )
+    return result.exit_code
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from newsdedup.evaluate import evaluate, format_report
+
+    report = evaluate(Path(args.output), Path(args.labels))
+    print(json.dumps(report, indent=2) if args.json else format_report(report))
+    return EXIT_OK
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    from newsdedup.status import format_status, status
+
+    info = status(Path(args.output))
+    print(json.dumps(info, indent=2, default=str) if args.json else format_status(info))
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the process exit code."""
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors and 0 on --help/--version
+        return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
+    _setup_logging(args.log_format, args.quiet, args.verbose)
+    handlers = {"run": _cmd_run, "evaluate": _cmd_evaluate, "status": _cmd_status}
+    try:
+        return handlers[args.command](args)
+    except ConfigError as exc:
+        logger.error("configuration error: %s", exc)
+        return EXIT_CONFIG
+    except LockHeldError as exc:
+        logger.error("%s; exiting without touching the output", exc)
+        return EXIT_TEMPFAIL
+    except InputError as exc:
+        logger.error("input error: %s", exc)
+        return EXIT_USAGE
+    except StateError as exc:
+        logger.error("state error: %s", exc)
+        return EXIT_FAILURE
+    except NewsdedupError as exc:
+        logger.error("%s", exc)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        logger.error("interrupted")
+        return 130
+    except Exception as exc:
+        logger.error("unexpected failure: %s: %s", type(exc).__name__, exc)
+        if args.verbose:
+            traceback.print_exc(file=sys.stderr)
+        else:
+            logger.debug("traceback", exc_info=True)
+            print("(run with --verbose for the full traceback)", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,249 @@
+"""Typed configuration: one dataclass per TOML table, validated at load.
+
+Every key lives in a section (``[input]``, ``[parse]``, ``[dedup]``, ``[cluster]``, ``[state]``, ``[run]``).
+Unknown sections or keys, wrong types and out-of-range values raise :class:`~newsdedup.errors.ConfigError`
+with a message naming the offending key and value. Environment variables ``NEWSDEDUP_<SECTION>__<KEY>``
+override the file (the value is read as a TOML literal when it parses as one, else as a string).
+``configs/default.toml`` documents every key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from newsdedup.cluster import ClusterParams
+from newsdedup.dedup import DedupParams
+from newsdedup.errors import ConfigError
+
+__all__ = [
+    "Config",
+    "InputConfig",
+    "ParseConfig",
+    "RunConfig",
+    "StateConfig",
+    "config_to_dict",
+    "load_config",
+]
+
+ENV_PREFIX = "NEWSDEDUP_"
+
+
+def _require(cond: bool, message: str) -> None:
+    if not cond:
+        raise ValueError(message)
+
+
+@dataclass(frozen=True)
+class InputConfig:
+    """How inputs are read and when a run counts as failed because of rejects."""
+
+    max_article_bytes: int = 5_000_000
+    max_reject_fraction: float = 0.5
+
+    def __post_init__(self) -> None:
+        _require(
+            1_000 <= self.max_article_bytes <= 1_000_000_000,
+            f"max_article_bytes must be in [1000, 1e9], got {self.max_article_bytes}",
+        )
+        _require(
+            0.0 <= self.max_reject_fraction <= 1.0,
+            f"max_reject_fraction must be in [0.0, 1.0], got {self.max_reject_fraction}",
+        )
+
+
+@dataclass(frozen=True)
+class ParseConfig:
+    """Parsing and matching-text options."""
+
+    default_tz: str = "UTC"
+    include_title_in_match: bool = False
+    learned_boilerplate: bool = True
+    learned_min_docs: int = 5
+    learned_min_fraction: float = 0.3
+
+    def __post_init__(self) -> None:
+        try:
+            ZoneInfo(self.default_tz)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"default_tz must be an IANA zone name, got {self.default_tz!r}") from exc
+        _require(self.learned_min_docs >= 2, f"learned_min_docs must be >= 2, got {self.learned_min_docs}")
+        _require(
+            0.0 < self.learned_min_fraction <= 1.0,
+            f"learned_min_fraction must be in (0.0, 1.0], got {self.learned_min_fraction}",
+        )
+
+
+@dataclass(frozen=True)
+class StateConfig:
+    """What is kept between scheduled runs, and for how long (days, by published_at)."""
+
+    incremental: bool = True
+    dedup_window_days: float = 7.0
+    topic_window_days: float = 7.0
+    retention_days: float = 30.0
+
+    def __post_init__(self) -> None:
+        for name in ("dedup_window_days", "topic_window_days", "retention_days"):
+            value = getattr(self, name)
+            _require(0.0 < value <= 36_500.0, f"{name} must be in (0, 36500], got {value}")
+        _require(
+            self.retention_days >= max(self.dedup_window_days, self.topic_window_days),
+            f"retention_days ({self.retention_days}) must be >= dedup_window_days and topic_window_days",
+        )
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Where and how the stages run."""
+
+    engine: str = "local"
+    n_jobs: int = 2
+    chunk_size: int = 50_000
+    scheduler: str | None = None
+
+    def __post_init__(self) -> None:
+        _require(self.engine in ("local", "dask"), f"engine must be 'local' or 'dask', got {self.engine!r}")
+        _require(1 <= self.n_jobs <= 256, f"n_jobs must be in [1, 256], got {self.n_jobs}")
+        _require(
+            100 <= self.chunk_size <= 10_000_000, f"chunk_size must be in [100, 1e7], got {self.chunk_size}"
+        )
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole job configuration."""
+
+    input: InputConfig = field(default_factory=InputConfig)
+    parse: ParseConfig = field(default_factory=ParseConfig)
+    dedup: DedupParams = field(default_factory=DedupParams)
+    cluster: ClusterParams = field(default_factory=ClusterParams)
+    state: StateConfig = field(default_factory=StateConfig)
+    run: RunConfig = field(default_factory=RunConfig)
+
+
+def _type_ok(value: Any, annotation: Any) -> tuple[bool, Any]:
+    """Check ``value`` against a (resolved) type annotation; returns (ok, coerced value)."""
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            ok, coerced = _type_ok(value, arg)
+            if ok:
+                return True, coerced
+        return False, value
+    if annotation is type(None):
+        return value is None, value
+    if annotation is bool:
+        return isinstance(value, bool), value
+    if annotation is int:
+        return isinstance(value, int) and not isinstance(value, bool), value
+    if annotation is float:
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        return ok, float(value) if ok else value
+    if annotation is str:
+        return isinstance(value, str), value
+    if origin is tuple:
+        if not isinstance(value, list | tuple):
+            return False, value
+        args = typing.get_args(annotation)
+        if len(args) == 2 and args[1] is Ellipsis:
+            items = [_type_ok(v, args[0]) for v in value]
+        elif len(args) == len(value):
+            items = [_type_ok(v, a) for v, a in zip(value, args, strict=True)]
+        else:
+            return False, value
+        return all(ok for ok, _ in items), tuple(v for _, v in items)
+    if typing.get_origin(annotation) is typing.Literal:
+        return value in typing.get_args(annotation), value
+    return True, value
+
+
+def _describe(annotation: Any) -> str:
+    return getattr(annotation, "__name__", None) or str(annotation).replace("typing.", "")
+
+
+def _build_section(cls: type, name: str, table: Mapping[str, Any]) -> Any:
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in dataclasses.fields(cls) if f.init}
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise ConfigError(f"unknown key(s) in [{name}]: {', '.join(unknown)}; allowed: {', '.join(sorted(known))}")
+    kwargs: dict[str, Any] = {}
+    for key, value in table.items():
+        ok, coerced = _type_ok(value, hints[key])
+        if not ok:
+            raise ConfigError(f"[{name}] {key} must be {_describe(hints[key])}, got {value!r}")
+        kwargs[key] = coerced
+    try:
+        return cls(**kwargs)
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(f"[{name}] {exc}") from exc
+
+
+def _env_overrides(environ: Mapping[str, str]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for var, raw in environ.items():
+        if not var.startswith(ENV_PREFIX) or "__" not in var[len(ENV_PREFIX) :]:
+            continue
+        section, key = var[len(ENV_PREFIX) :].lower().split("__", 1)
+        try:
+            value = tomllib.loads(f"v = {raw}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = raw
+        out.setdefault(section, {})[key] = value
+    return out
+
+
+def config_from_dict(data: Mapping[str, Any]) -> Config:
+    """Build and validate a Config from nested mappings (as read from TOML)."""
+    sections = {f.name: f for f in dataclasses.fields(Config)}
+    unknown = sorted(set(data) - set(sections))
+    if unknown:
+        raise ConfigError(f"unknown section(s): {', '.join(unknown)}; allowed: {', '.join(sections)}")
+    hints = typing.get_type_hints(Config)
+    built: dict[str, Any] = {}
+    for name, table in data.items():
+        if not isinstance(table, Mapping):
+            raise ConfigError(f"[{name}] must be a table, got {table!r}")
+        built[name] = _build_section(hints[name], name, table)
+    return Config(**built)
+
+
+def load_config(path: str | Path | None = None, environ: Mapping[str, str] | None = None) -> Config:
+    """Read a TOML config file (or the defaults when ``path`` is None), apply environment overrides, validate."""
+    data: dict[str, dict[str, Any]] = {}
+    if path is not None:
+        try:
+            with open(path, "rb") as fh:
+                data = tomllib.load(fh)
+        except FileNotFoundError as exc:
+            raise ConfigError(f"config file not found: {path}") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+    for section, values in _env_overrides(os.environ if environ is None else environ).items():
+        table = data.setdefault(section, {})
+        if isinstance(table, dict):
+            table.update(values)
+    return config_from_dict(data)
+
+
+def config_to_dict(config: Config) -> dict[str, dict[str, Any]]:
+    """The config as plain nested dicts (tuples as lists), for the manifest and Parquet metadata."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, tuple | list):
+            return [plain(v) for v in value]
+        return value
+
+    return {
+        f.name: {k: plain(v) for k, v in dataclasses.asdict(getattr(config, f.name)).items()}
+        for f in dataclasses.fields(config)
+    }
