@@ -78,7 +78,9 @@ def parse_records(
         )
         learned_lines = sum(len(v) for v in learned.values())
         if learned:
-            parsed = [strip_learned(a, learned[k]) if k in learned else a for k, a in zip(keys, parsed, strict=True)]
+            parsed = [
+                strip_learned(a, learned[k]) if k in learned else a for k, a in zip(keys, parsed, strict=True)
+            ]
     removed = Counter[str]()
     for art in parsed:
         removed.update(art.removed)
@@ -110,7 +112,8 @@ def parse_records(
     n_published = sum(a.published_at is not None for a in parsed)
     stats: dict[str, Any] = {
         "published_missing": sum(a.published_raw is None for a in parsed),
-        "published_unparsed": n_published_raw - sum(a.published_at is not None and a.published_raw is not None for a in parsed),
+        "published_unparsed": n_published_raw
+        - sum(a.published_at is not None and a.published_raw is not None for a in parsed),
         "published_invalid_type": sum(r.published_invalid for r in records),
         "published_tz_assumed": sum(a.published_tz_assumed for a in parsed),
         "published_ok": n_published,

@@ -82,7 +82,9 @@ def _parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("evaluate", parents=[common], help="score an output against a labels file")
     e.add_argument("--output", "-o", required=True, metavar="DIR", help="output folder of a run")
-    e.add_argument("--labels", "-l", required=True, metavar="FILE", help="JSONL/CSV with id, dup_group, story")
+    e.add_argument(
+        "--labels", "-l", required=True, metavar="FILE", help="JSONL/CSV with id, dup_group, story"
+    )
     e.add_argument("--json", action="store_true", help="print the scores as JSON")
 
     s = sub.add_parser("status", parents=[common], help="show the runs and state of an output folder")

@@ -134,13 +134,18 @@ def _type_ok(value: Any, annotation: Any) -> tuple[bool, Any]:
     """Check ``value`` against a (resolved) type annotation; returns (ok, coerced value)."""
     origin = typing.get_origin(annotation)
     if origin in (typing.Union, types.UnionType):
-        for arg in typing.get_args(annotation):
+        args = typing.get_args(annotation)
+        if type(None) in args and isinstance(value, str) and value.lower() == "none":
+            return True, None
+        for arg in args:
             ok, coerced = _type_ok(value, arg)
             if ok:
                 return True, coerced
         return False, value
     if annotation is type(None):
-        return value is None, value
+        # TOML has no null: the string "none" unsets an optional key
+        ok = value is None or (isinstance(value, str) and value.lower() == "none")
+        return ok, None
     if annotation is bool:
         return isinstance(value, bool), value
     if annotation is int:
@@ -175,7 +180,9 @@ def _build_section(cls: type, name: str, table: Mapping[str, Any]) -> Any:
     known = {f.name for f in dataclasses.fields(cls) if f.init}
     unknown = sorted(set(table) - known)
     if unknown:
-        raise ConfigError(f"unknown key(s) in [{name}]: {', '.join(unknown)}; allowed: {', '.join(sorted(known))}")
+        raise ConfigError(
+            f"unknown key(s) in [{name}]: {', '.join(unknown)}; allowed: {', '.join(sorted(known))}"
+        )
     kwargs: dict[str, Any] = {}
     for key, value in table.items():
         ok, coerced = _type_ok(value, hints[key])

@@ -87,7 +87,9 @@ class _Inputs:
     digests: dict[str, str]
 
 
-def _read(files: Sequence[InputFile], config: Config) -> tuple[list[RawRecord], list[Reject], dict[str, Counter[str]]]:
+def _read(
+    files: Sequence[InputFile], config: Config
+) -> tuple[list[RawRecord], list[Reject], dict[str, Counter[str]]]:
     records: list[RawRecord] = []
     rejects: list[Reject] = []
     per_file: dict[str, Counter[str]] = {f.rel: Counter() for f in files}
@@ -195,12 +197,16 @@ def _run_in_staging(
         arts["dup_method"] = arts["article_id"].map(assign["method"])
         arts["canonical_reason"] = arts["article_id"].map(assign["canonical_reason"])
         s.n_out = int(arts["is_canonical"].sum())
-        s.extra.update({k: dedup.stats[k] for k in ("exact_dups", "candidate_pairs", "duplicates") if k in dedup.stats})
+        s.extra.update(
+            {k: dedup.stats[k] for k in ("exact_dups", "candidate_pairs", "duplicates") if k in dedup.stats}
+        )
         s.details.update(dedup.stats)
 
     with steps.step("cluster", n_in=int(arts["is_canonical"].sum())) as s:
         canon = arts[arts["is_canonical"]]
-        group_sources = arts.groupby("dup_group_id")["source"].agg(lambda v: sorted({x for x in v if isinstance(x, str) and x}))
+        group_sources = arts.groupby("dup_group_id")["source"].agg(
+            lambda v: sorted({x for x in v if isinstance(x, str) and x})
+        )
         group_size = arts.groupby("dup_group_id").size()
         cdocs = pd.DataFrame(
             {
@@ -228,7 +234,9 @@ def _run_in_staging(
         dups["run_id"] = run_id
         staging.write_table("duplicates", f"part-{run_id}", to_arrow("duplicates", dups, meta))
         staging.write_table("topics", "topics", to_arrow("topics", topics, meta))
-        staging.write_table("rejects", f"part-{run_id}", to_arrow("rejects", _rejects_frame(rejects, run_id), meta))
+        staging.write_table(
+            "rejects", f"part-{run_id}", to_arrow("rejects", _rejects_frame(rejects, run_id), meta)
+        )
         s.n_out = len(arts)
 
     n_rejected = len(rejects)

@@ -102,7 +102,7 @@ def to_arrow(name: str, df: pd.DataFrame, metadata: Mapping[str, Any] | None = N
             frame[fld.name] = pd.Series([list(v) if v is not None else [] for v in col], dtype=object)
         elif pa.types.is_integer(fld.type):
             # nullable integers survive the round trip as pandas Int64, not float64
-            frame[fld.name] = pd.array(col.tolist(), dtype="Int64")
+            frame[fld.name] = pd.Series(col.tolist(), dtype="Int64")
         else:
             frame[fld.name] = col
     table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)

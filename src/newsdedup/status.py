@@ -37,9 +37,11 @@ def status(output: Path) -> dict[str, Any]:
                 }
             )
     versions = output / VERSIONS
-    leftovers = sorted(
-        p.name for p in versions.iterdir() if current is None or p.resolve() != current
-    ) if versions.is_dir() else []
+    leftovers = (
+        sorted(p.name for p in versions.iterdir() if current is None or p.resolve() != current)
+        if versions.is_dir()
+        else []
+    )
     return {
         "output": str(output),
         "committed_version": current.name if current is not None else None,
@@ -63,6 +65,8 @@ def format_status(info: dict[str, Any]) -> str:
         )
     lines.append(f"last run committed: {'yes' if info['last_run_committed'] else 'no'}")
     if info["uncommitted_leftovers"]:
-        lines.append(f"  leftovers of an interrupted run (removed by the next run): {info['uncommitted_leftovers']}")
+        lines.append(
+            f"  leftovers of an interrupted run (removed by the next run): {info['uncommitted_leftovers']}"
+        )
     lines.append(f"state size: {info['state_bytes']} bytes; total: {info['total_bytes']} bytes")
     return "\n".join(lines)

@@ -26,7 +26,13 @@ class StepRecord:
     details: dict[str, Any] = field(default_factory=dict)  # everything else: the manifest only
 
     def as_dict(self) -> dict[str, Any]:
-        return {"in": self.n_in, "out": self.n_out, "seconds": round(self.seconds, 4), **self.extra, **self.details}
+        return {
+            "in": self.n_in,
+            "out": self.n_out,
+            "seconds": round(self.seconds, 4),
+            **self.extra,
+            **self.details,
+        }
 
 
 @dataclass
@@ -45,7 +51,9 @@ class StepLog:
         finally:
             record.seconds = time.perf_counter() - start
             self.steps.append(record)
-            counts = f"in={record.n_in} out={record.n_out}" if record.n_in is not None else f"out={record.n_out}"
+            counts = (
+                f"in={record.n_in} out={record.n_out}" if record.n_in is not None else f"out={record.n_out}"
+            )
             extras = " ".join(f"{k}={v}" for k, v in record.extra.items() if isinstance(v, int | float | str))
             logger.info(
                 "step %-9s %s %s(%.2fs)",

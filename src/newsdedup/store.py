@@ -144,7 +144,8 @@ class OutputStore:
                 if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
                     holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
                     raise LockHeldError(
-                        f"another newsdedup run holds the lock on {self.root}" + (f" ({holder})" if holder else "")
+                        f"another newsdedup run holds the lock on {self.root}"
+                        + (f" ({holder})" if holder else "")
                     ) from exc
                 raise
             os.ftruncate(fd, 0)
