@@ -19,16 +19,22 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import xxhash
 
 from newsdedup import __version__
 from newsdedup.articles import parse_records
-from newsdedup.cluster import cluster_stories
+from newsdedup.cluster import TOPIC_COLUMNS, cluster_stories
 from newsdedup.config import Config, config_to_dict
-from newsdedup.dedup import find_duplicates
+from newsdedup.dedup import find_duplicates, shingle_hashes
+from newsdedup.failpoints import failpoint
+from newsdedup.incremental import effective_time, reconcile_duplicates, reconcile_topics, related_history
+from newsdedup.minhash import minhash_signatures
 from newsdedup.read import InputFile, RawRecord, Reject, Skipped, discover, file_digest, read_all
 from newsdedup.schema import SCHEMA_VERSION, to_arrow
+from newsdedup.state import LEDGER_COLUMNS, State, history_table, ledger_table, load_state
 from newsdedup.steps import StepLog
 from newsdedup.store import OutputStore, Staging
 
@@ -87,23 +93,6 @@ class _Inputs:
     digests: dict[str, str]
 
 
-def _read(
-    files: Sequence[InputFile], config: Config
-) -> tuple[list[RawRecord], list[Reject], dict[str, Counter[str]]]:
-    records: list[RawRecord] = []
-    rejects: list[Reject] = []
-    per_file: dict[str, Counter[str]] = {f.rel: Counter() for f in files}
-    for item in read_all(files, max_article_bytes=config.input.max_article_bytes):
-        counter = per_file.setdefault(item.input, Counter())
-        if isinstance(item, Reject):
-            rejects.append(item)
-            counter["rejected"] += 1
-        else:
-            records.append(item)
-            counter["accepted"] += 1
-    return records, rejects, per_file
-
-
 def _rejects_frame(rejects: Sequence[Reject], run_id: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -129,8 +118,12 @@ def run(
 ) -> RunResult:
     """Run the whole job on ``inputs`` into the output folder ``output``; returns what happened.
 
+    Incremental by default: inputs whose content was processed by an earlier run on the same output are
+    skipped, and new articles are related to the retained history (see :mod:`newsdedup.incremental`).
+    ``full_refresh`` rebuilds everything from the recorded inputs plus ``inputs``.
+
     Raises LockHeldError when another run holds the output's lock, InputError for a missing input path,
-    StateError for unreadable state. Rejected records never raise: they are counted and written.
+    StateError for unreadable or incompatible state. Rejected records never raise: they are counted and written.
     """
     store = OutputStore(output)
     run_id = _new_run_id()
@@ -138,168 +131,570 @@ def run(
     started = datetime.now(UTC)
     with store.lock():
         store.recover()
+        previous = store.current()
+        incremental = config.state.incremental and not full_refresh
+        state = load_state(previous, config.dedup) if incremental else State.empty(config.dedup)
         with steps.step("discover") as s:
             files, skipped = discover(list(inputs))
+            if full_refresh and previous is not None:
+                files = _with_recorded_inputs(files, load_state(previous, config.dedup).ledger)
             digests = {f.rel: file_digest(f.path) for f in files}
+            seen = set(state.ledger["xxh3_128"]) if incremental else set()
+            already = [f for f in files if digests[f.rel] in seen]
+            files = [f for f in files if digests[f.rel] not in seen]
             s.n_out = len(files)
-            s.extra["skipped"] = len(skipped)
+            s.extra.update(skipped=len(skipped), already_processed=len(already))
+        if incremental and previous is not None and not files:
+            logger.info("nothing new: all %d input file(s) were processed by earlier runs", len(already))
+            return RunResult(run_id=run_id, output=Path(output), status="nothing_new", exit_code=EXIT_OK)
         staging = store.begin(run_id)
-        result = _run_in_staging(
-            staging, _Inputs(files, skipped, digests), config, steps, run_id, started, full_refresh
-        )
-        if result.status == "committed":
-            store.commit(staging)
-        else:
-            import shutil
-
-            shutil.rmtree(staging.path, ignore_errors=True)
+        job = _Job(staging, config, steps, run_id, started, state, incremental, full_refresh)
+        result = job.run(_Inputs(files, skipped, digests), already)
+        failpoint("before_commit")
+        store.commit(staging)
         return result
 
 
-def _run_in_staging(
-    staging: Staging,
-    inputs: _Inputs,
-    config: Config,
-    steps: StepLog,
-    run_id: str,
-    started: datetime,
-    full_refresh: bool,
-) -> RunResult:
-    output = staging.path.parent.parent
-    with steps.step("read", n_in=len(inputs.files)) as s:
-        records, rejects, per_file = _read(inputs.files, config)
-        s.n_out = len(records)
-        s.extra["rejected"] = len(rejects)
+def _with_recorded_inputs(files: list[InputFile], ledger: pd.DataFrame) -> list[InputFile]:
+    """Add the inputs recorded by earlier runs (those still on disk) to the discovered ones, for a full refresh."""
+    have = {str(f.path) for f in files}
+    out = list(files)
+    for row in ledger.itertuples(index=False):
+        path = Path(str(row.path))
+        if str(path) in have:
+            continue
+        if not path.is_file():
+            logger.warning("recorded input %s is gone; its articles are not in the refreshed output", path)
+            continue
+        out.append(
+            InputFile(
+                path=path,
+                rel=str(row.rel),
+                root=Path(str(row.root)),
+                format=str(row.format),
+                size=path.stat().st_size,
+            )
+        )
+        have.add(str(path))
+    return sorted(out, key=lambda f: f.rel)
 
-    with steps.step("parse", n_in=len(records)) as s:
-        arts, parse_stats = parse_records(records, config.parse, n_jobs=config.run.n_jobs)
-        arts["content_hash"] = [_content_hash(t) for t in arts["match_text"]]
-        s.n_out = len(arts)
-        s.extra.update({k: parse_stats[k] for k in ("published_missing", "published_tz_assumed")})
-        s.details.update(parse_stats)
 
-    with steps.step("dedup", n_in=len(arts)) as s:
-        docs = pd.DataFrame(
+class _Job:
+    """One run's steps over the staged version; each method is one step of the table of contents."""
+
+    def __init__(
+        self,
+        staging: Staging,
+        config: Config,
+        steps: StepLog,
+        run_id: str,
+        started: datetime,
+        state: State,
+        incremental: bool,
+        full_refresh: bool,
+    ) -> None:
+        self.staging = staging
+        self.config = config
+        self.steps = steps
+        self.run_id = run_id
+        self.started = started
+        self.state = state
+        self.incremental = incremental
+        self.full_refresh = full_refresh
+        self.seen_at = pd.Timestamp(started)
+        self.meta = pipeline_metadata(config)
+
+    def run(self, inputs: _Inputs, already: list[InputFile]) -> RunResult:
+        self.new_ledger = pd.DataFrame(
+            {
+                "xxh3_128": [inputs.digests[f.rel] for f in inputs.files],
+                "path": [str(f.path) for f in inputs.files],
+                "rel": [f.rel for f in inputs.files],
+                "root": [str(f.root) for f in inputs.files],
+                "format": [f.format for f in inputs.files],
+                "size": [f.size for f in inputs.files],
+                "run_id": self.run_id,
+            },
+            columns=LEDGER_COLUMNS,
+        )
+        records, rejects, per_file = self.read(inputs.files)
+        arts, _ = self.parse(records)
+        failpoint("after_parse")
+        dups, changes = self.dedup(arts)
+        failpoint("after_dedup")
+        topics, merges = self.cluster(arts, changes)
+        self.write(arts, dups, topics, rejects, changes)
+        failpoint("after_write")
+        return self.finish(inputs, already, records, rejects, per_file, arts, dups, topics, merges)
+
+    # -- read --------------------------------------------------------------------------------------
+    def read(
+        self, files: Sequence[InputFile]
+    ) -> tuple[list[RawRecord], list[Reject], dict[str, Counter[str]]]:
+        with self.steps.step("read", n_in=len(files)) as s:
+            records: list[RawRecord] = []
+            rejects: list[Reject] = []
+            per_file: dict[str, Counter[str]] = {f.rel: Counter() for f in files}
+            known = self.state.known_ids
+            for item in read_all(files, max_article_bytes=self.config.input.max_article_bytes):
+                if isinstance(item, RawRecord) and item.article_id in known:
+                    item = Reject(
+                        item.input,
+                        item.record,
+                        "duplicate_id",
+                        f"article_id {item.article_id!r} was processed by an earlier run",
+                    )
+                counter = per_file.setdefault(item.input, Counter())
+                if isinstance(item, Reject):
+                    rejects.append(item)
+                    counter["rejected"] += 1
+                else:
+                    records.append(item)
+                    counter["accepted"] += 1
+            s.n_out = len(records)
+            s.extra["rejected"] = len(rejects)
+        return records, rejects, per_file
+
+    # -- parse -------------------------------------------------------------------------------------
+    def parse(self, records: Sequence[RawRecord]) -> tuple[pd.DataFrame, dict[str, Any]]:
+        with self.steps.step("parse", n_in=len(records)) as s:
+            arts, stats = parse_records(records, self.config.parse, n_jobs=self.config.run.n_jobs)
+            arts["content_hash"] = [_content_hash(t) for t in arts["match_text"]]
+            s.n_out = len(arts)
+            s.extra.update({k: stats[k] for k in ("published_missing", "published_tz_assumed")})
+            s.details.update(stats)
+        return arts, stats
+
+    # -- dedup -------------------------------------------------------------------------------------
+    def dedup(self, arts: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+        """Fill the duplicate columns of ``arts``; returns the duplicates rows and canonical changes."""
+        params = self.config.dedup
+        with self.steps.step("dedup", n_in=len(arts)) as s:
+            new_docs = _dedup_docs(arts)
+            hist = self.state.history
+            related = np.zeros(0, dtype=np.int64)
+            if len(hist) and len(arts):
+                hashes, offsets = shingle_hashes(arts["match_text"].tolist(), params)
+                new_sigs = minhash_signatures(
+                    hashes,
+                    offsets,
+                    num_perm=params.num_perm,
+                    seed=params.seed,
+                    scheme=params.scheme,
+                    n_jobs=params.n_jobs,
+                )
+                new_times = effective_time(arts["published_at"], self.seen_at)
+                related = related_history(
+                    hist,
+                    self.state.signatures,
+                    new_sigs,
+                    arts["content_hash"],
+                    new_times,
+                    params,
+                    self.config.state.dedup_window_days,
+                )
+            old = hist.iloc[related]
+            union = pd.concat(
+                [
+                    pd.DataFrame(
+                        {
+                            "article_id": old["article_id"],
+                            "match_text": old["match_text"],
+                            "published_at": pd.to_datetime(old["published_at"], utc=True),
+                            "body_len": old["body_len"],
+                            "source": old["source"],
+                        }
+                    ),
+                    new_docs,
+                ],
+                ignore_index=True,
+            )
+            result = find_duplicates(union, params)
+            self.signatures = result.signatures[len(old) :]
+            est = pd.Series(
+                result.duplicates["estimated_similarity"].to_numpy() if len(result.duplicates) else [],
+                index=result.duplicates["article_id"].to_numpy() if len(result.duplicates) else [],
+                dtype=float,
+            )
+            rec = reconcile_duplicates(result.assignments, est, old, arts["article_id"])
+            a = rec.new.set_index("article_id")
+            ids = arts["article_id"]
+            arts["dup_group_id"] = ids.map(a["dup_group_id"])
+            arts["canonical_id"] = ids.map(a["canonical_id"])
+            arts["is_canonical"] = ids.map(a["is_canonical"]).astype(bool)
+            arts["dup_similarity"] = ids.map(a["dup_similarity"]).astype(float)
+            arts["dup_method"] = ids.map(a["method"])
+            arts["canonical_reason"] = ids.map(a["canonical_reason"])
+            nc = rec.new[~rec.new["is_canonical"].astype(bool)]
+            dups = pd.DataFrame(
+                {
+                    "article_id": nc["article_id"],
+                    "canonical_id": nc["canonical_id"],
+                    "dup_group_id": nc["dup_group_id"],
+                    "similarity": nc["dup_similarity"],
+                    "estimated_similarity": nc["estimated_similarity"],
+                    "method": nc["method"],
+                }
+            ).reset_index(drop=True)
+            s.n_out = int(arts["is_canonical"].sum())
+            s.extra.update(
+                duplicates=len(dups), history_related=len(old), canonical_changes=len(rec.canonical_changes)
+            )
+            s.extra.update(
+                {k: result.stats[k] for k in ("exact_dups", "candidate_pairs") if k in result.stats}
+            )
+            s.details.update(result.stats)
+        return dups, rec.canonical_changes
+
+    # -- cluster -----------------------------------------------------------------------------------
+    def cluster(self, arts: pd.DataFrame, changes: dict[str, str]) -> tuple[pd.DataFrame, list[list[str]]]:
+        """Fill ``arts['topic_id']``; returns the full topics table of the new version and merge candidates."""
+        with self.steps.step("cluster", n_in=int(arts["is_canonical"].sum()) if len(arts) else 0) as s:
+            hist = _apply_canonical_changes(self.state.history, changes)
+            canon_new = arts[arts["is_canonical"]]
+            group_size = pd.concat([hist["dup_group_id"], arts["dup_group_id"]]).value_counts()
+            window_old = hist.iloc[0:0]
+            if len(hist) and len(canon_new):
+                t_old = effective_time(hist["published_at"], hist["seen_at"])
+                t_new = effective_time(canon_new["published_at"], self.seen_at)
+                w = pd.Timedelta(days=self.config.state.topic_window_days)
+                keep = (
+                    hist["is_canonical"].astype(bool)
+                    & (t_old >= t_new.min() - w)
+                    & (t_old <= t_new.max() + w)
+                )
+                keep &= ~hist["article_id"].isin(set(changes.values()))
+                window_old = hist[keep.to_numpy()]
+            docs = pd.concat(
+                [
+                    pd.DataFrame(
+                        {
+                            "article_id": window_old["article_id"],
+                            "title": window_old["title"],
+                            "match_text": window_old["match_text"],
+                            "published_at": pd.to_datetime(window_old["published_at"], utc=True),
+                            "source": window_old["source"],
+                        }
+                    ),
+                    pd.DataFrame(
+                        {
+                            "article_id": canon_new["article_id"],
+                            "title": canon_new["title"],
+                            "match_text": canon_new["match_text"],
+                            "published_at": canon_new["published_at"],
+                            "source": canon_new["source"],
+                        }
+                    ),
+                ],
+                ignore_index=True,
+            )
+            docs["group_size"] = (
+                docs["article_id"]
+                .map(
+                    pd.concat(
+                        [
+                            hist.set_index("article_id")["dup_group_id"],
+                            arts.set_index("article_id")["dup_group_id"],
+                        ]
+                    )
+                )
+                .map(group_size)
+                .fillna(1)
+                .astype("int64")
+            )
+            union_topic, desc = cluster_stories(docs, self.config.cluster)
+            union_topic.index = docs["article_id"].to_numpy()
+            old_topic = hist.set_index("article_id")["topic_id"] if len(hist) else pd.Series(dtype=object)
+            final, merges = reconcile_topics(union_topic, old_topic)
+            topic_of = {aid: final[str(t)] for aid, t in union_topic.items()}
+            # a new article that became the canonical of an earlier group keeps that group's topic
+            old_group_topic = hist.drop_duplicates("dup_group_id").set_index("dup_group_id")["topic_id"]
+            for group, canon in changes.items():
+                topic_of[canon] = str(old_group_topic[group])
+            canon_topic = {**old_topic.astype(str).to_dict(), **topic_of}
+            arts["topic_id"] = arts["canonical_id"].map(canon_topic)
+            topics = self._topics_table(arts, desc, union_topic, final)
+            s.n_out = len(topics)
+            s.extra["topic_merge_candidates"] = len(merges)
+        return topics, merges
+
+    def _topics_table(
+        self, arts: pd.DataFrame, desc: pd.DataFrame, union_topic: pd.Series, final: dict[str, str]
+    ) -> pd.DataFrame:
+        """Previous topics, with every topic that gained articles in this run described afresh."""
+        prev_topics = self.state_topics()
+        touched = set(arts["topic_id"])
+        # description of a final topic: the clustering topic with most members mapped to it
+        counts = union_topic.astype(str).value_counts()
+        best: dict[str, str] = {}
+        for u, f in final.items():
+            if f not in best or (counts.get(u, 0), u) > (counts.get(best[f], 0), best[f]):
+                best[f] = u
+        d = desc.set_index("topic_id")
+        members = pd.concat(
+            [self.previous_article_columns(), arts[["article_id", "topic_id", "published_at", "source"]]],
+            ignore_index=True,
+        )
+        members = members[members["topic_id"].isin(touched)]
+        agg = members.groupby("topic_id").agg(
+            size=("article_id", "size"),
+            n_sources=("source", lambda v: len({x for x in v if isinstance(x, str) and x})),
+            first_published=("published_at", "min"),
+            last_published=("published_at", "max"),
+        )
+        rows = []
+        prev = prev_topics.set_index("topic_id") if len(prev_topics) else None
+        for tid in sorted(touched):
+            if tid in best and best[tid] in d.index:
+                src = d.loc[best[tid]]
+                label, keywords, rep = src["label"], list(src["keywords"]), src["representative_id"]
+            elif prev is not None and tid in prev.index:
+                label, keywords, rep = (
+                    prev.loc[tid, "label"],
+                    list(prev.loc[tid, "keywords"]),
+                    prev.loc[tid, "representative_id"],
+                )
+            else:  # pragma: no cover - every touched topic comes from clustering or history
+                label, keywords, rep = "", [], ""
+            g = agg.loc[tid]
+            rows.append(
+                {
+                    "topic_id": tid,
+                    "label": label,
+                    "keywords": keywords,
+                    "size": int(g["size"]),
+                    "n_sources": int(g["n_sources"]),
+                    "representative_id": rep,
+                    "first_published": g["first_published"],
+                    "last_published": g["last_published"],
+                    "run_id": self.run_id,
+                }
+            )
+        fresh = pd.DataFrame(rows, columns=[*TOPIC_COLUMNS, "run_id"])
+        kept = prev_topics[~prev_topics["topic_id"].isin(touched)] if len(prev_topics) else prev_topics
+        out = pd.concat([kept, fresh], ignore_index=True) if len(kept) else fresh
+        return out.sort_values(["size", "topic_id"], ascending=[False, True]).reset_index(drop=True)
+
+    def state_topics(self) -> pd.DataFrame:
+        if not self.incremental or self.staging.previous is None:
+            return pd.DataFrame(columns=[*TOPIC_COLUMNS, "run_id"])
+        parts = self.staging.previous_parts("topics")
+        return pd.read_parquet(parts[0]) if parts else pd.DataFrame(columns=[*TOPIC_COLUMNS, "run_id"])
+
+    def previous_article_columns(self) -> pd.DataFrame:
+        cols = ["article_id", "topic_id", "published_at", "source"]
+        parts = self.staging.previous_parts("articles") if self.incremental else []
+        if not parts:
+            return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+        return pd.read_parquet(parts[0].parent, columns=cols)
+
+    # -- write -------------------------------------------------------------------------------------
+    def write(
+        self,
+        arts: pd.DataFrame,
+        dups: pd.DataFrame,
+        topics: pd.DataFrame,
+        rejects: list[Reject],
+        changes: dict[str, str],
+    ) -> None:
+        with self.steps.step("write", n_in=len(arts)) as s:
+            arts["run_id"] = self.run_id
+            dups = dups.assign(run_id=self.run_id)
+            st = self.staging
+            rewritten = 0
+            if self.incremental:
+                rewritten += self._carry_over_with_changes("articles", changes, _fix_article_rows)
+                rewritten += self._carry_over_with_changes("duplicates", changes, _fix_duplicate_rows)
+                st.carry_over("rejects")
+            st.carry_over("runs")
+            st.write_table("articles", f"part-{self.run_id}", to_arrow("articles", arts, self.meta))
+            st.write_table("duplicates", f"part-{self.run_id}", to_arrow("duplicates", dups, self.meta))
+            st.write_table(
+                "rejects",
+                f"part-{self.run_id}",
+                to_arrow("rejects", _rejects_frame(rejects, self.run_id), self.meta),
+            )
+            st.write_table("topics", "topics", to_arrow("topics", topics, self.meta))
+            self._write_state(arts, changes)
+            s.n_out = len(arts)
+            s.extra["rewritten_parts"] = rewritten
+
+    def _carry_over_with_changes(self, table: str, changes: dict[str, str], fix: Any) -> int:
+        """Hard-link the previous parts of ``table``; parts holding a group whose canonical changed are
+        rewritten with the new canonical instead. Returns the number of rewritten parts."""
+        affected: list[Path] = []
+        if changes:
+            for part in self.staging.previous_parts(table):
+                groups = pq.read_table(part, columns=["dup_group_id"]).column("dup_group_id").to_pylist()
+                if set(groups) & set(changes):
+                    affected.append(part)
+        self.staging.carry_over(table, exclude={p.name for p in affected})
+        for part in affected:
+            frame = pd.read_parquet(part)
+            fixed = fix(frame, changes)
+            self.staging.write_table(table, part.stem, to_arrow(table, fixed, self.meta))
+        return len(affected)
+
+    def _write_state(self, arts: pd.DataFrame, changes: dict[str, str]) -> None:
+        params = self.config.dedup
+        hist = _apply_canonical_changes(self.state.history, changes)
+        new_hist = pd.DataFrame(
             {
                 "article_id": arts["article_id"],
-                "match_text": arts["match_text"],
                 "published_at": arts["published_at"],
+                "seen_at": self.seen_at,
                 "body_len": arts["body_chars"],
                 "source": arts["source"],
+                "title": arts["title"],
+                "match_text": arts["match_text"],
+                "content_hash": arts["content_hash"],
+                "dup_group_id": arts["dup_group_id"],
+                "canonical_id": arts["canonical_id"],
+                "is_canonical": arts["is_canonical"],
+                "topic_id": arts["topic_id"],
             }
         )
-        dedup = find_duplicates(docs, config.dedup)
-        assign = dedup.assignments.set_index("article_id")
-        arts["dup_group_id"] = arts["article_id"].map(assign["dup_group_id"])
-        arts["canonical_id"] = arts["article_id"].map(assign["canonical_id"])
-        arts["is_canonical"] = arts["article_id"].map(assign["is_canonical"]).astype(bool)
-        arts["dup_similarity"] = arts["article_id"].map(assign["dup_similarity"]).astype(float)
-        arts["dup_method"] = arts["article_id"].map(assign["method"])
-        arts["canonical_reason"] = arts["article_id"].map(assign["canonical_reason"])
-        s.n_out = int(arts["is_canonical"].sum())
-        s.extra.update(
-            {k: dedup.stats[k] for k in ("exact_dups", "candidate_pairs", "duplicates") if k in dedup.stats}
+        hist_all = pd.concat([hist, new_hist], ignore_index=True) if len(hist) else new_hist
+        sigs = np.vstack([self.state.signatures, self.signatures]) if len(hist) else self.signatures
+        # Retention is measured from the newest article time the state has seen, not the wall clock, so
+        # re-running old data keeps what it needs.
+        t = effective_time(hist_all["published_at"], hist_all["seen_at"])
+        if len(t):
+            keep = (t >= t.max() - pd.Timedelta(days=self.config.state.retention_days)).to_numpy()
+            hist_all, sigs = hist_all[keep].reset_index(drop=True), sigs[keep]
+        self.retained = len(hist_all)
+        self.staging.write_table("state", "history", history_table(hist_all, sigs, params))
+        ledger = (
+            pd.concat([self.state.ledger, self.new_ledger], ignore_index=True)
+            if len(self.state.ledger)
+            else self.new_ledger
         )
-        s.details.update(dedup.stats)
+        self.staging.write_table("state", "ledger", ledger_table(ledger))
 
-    with steps.step("cluster", n_in=int(arts["is_canonical"].sum())) as s:
-        canon = arts[arts["is_canonical"]]
-        group_sources = arts.groupby("dup_group_id")["source"].agg(
-            lambda v: sorted({x for x in v if isinstance(x, str) and x})
+    # -- manifest ----------------------------------------------------------------------------------
+    def finish(
+        self,
+        inputs: _Inputs,
+        already: list[InputFile],
+        records: list[RawRecord],
+        rejects: list[Reject],
+        per_file: dict[str, Counter[str]],
+        arts: pd.DataFrame,
+        dups: pd.DataFrame,
+        topics: pd.DataFrame,
+        merges: list[list[str]],
+    ) -> RunResult:
+        n_rejected = len(rejects)
+        n_seen = len(records) + n_rejected
+        reject_fraction = n_rejected / n_seen if n_seen else 0.0
+        exit_code = (
+            EXIT_TOO_MANY_REJECTS if reject_fraction > self.config.input.max_reject_fraction else EXIT_OK
         )
-        group_size = arts.groupby("dup_group_id").size()
-        cdocs = pd.DataFrame(
-            {
-                "article_id": canon["article_id"].to_numpy(),
-                "title": canon["title"].to_numpy(),
-                "match_text": canon["match_text"].to_numpy(),
-                "published_at": canon["published_at"].to_numpy(),
-                "source": canon["source"].to_numpy(),
-                "group_size": canon["dup_group_id"].map(group_size).to_numpy(),
-                "group_sources": canon["dup_group_id"].map(group_sources).to_numpy(),
-            }
+        old_topics = set(self.state.history["topic_id"])
+        counts = {
+            "files": len(inputs.files),
+            "skipped_files": len(inputs.skipped),
+            "already_processed_files": len(already),
+            "records_seen": n_seen,
+            "accepted": len(records),
+            "rejected": n_rejected,
+            "articles": len(arts),
+            "canonical": int(arts["is_canonical"].sum()) if len(arts) else 0,
+            "duplicates": len(dups),
+            "dup_groups": int(arts["dup_group_id"].nunique()) if len(arts) else 0,
+            "topics": len(topics),
+            "new_topics": int(arts.loc[~arts["topic_id"].isin(old_topics), "topic_id"].nunique())
+            if len(arts)
+            else 0,
+            "retained_history": self.retained,
+        }
+        manifest: dict[str, Any] = {
+            "run_id": self.run_id,
+            "schema_version": SCHEMA_VERSION,
+            "started_at": self.started.isoformat(),
+            "finished_at": datetime.now(UTC).isoformat(),
+            "status": "committed",
+            "exit_code": exit_code,
+            "mode": "full_refresh"
+            if self.full_refresh
+            else "incremental"
+            if self.incremental
+            else "snapshot",
+            "output": str(self.staging.path.parent.parent),
+            "argv": sys.argv,
+            "host": platform.node(),
+            "pid": os.getpid(),
+            "inputs": [
+                {
+                    "path": str(f.path),
+                    "id_root": str(f.root),
+                    "rel": f.rel,
+                    "format": f.format,
+                    "size": f.size,
+                    "xxh3_128": inputs.digests[f.rel],
+                    "records_seen": per_file[f.rel]["accepted"] + per_file[f.rel]["rejected"],
+                    "accepted": per_file[f.rel]["accepted"],
+                    "rejected": per_file[f.rel]["rejected"],
+                }
+                for f in inputs.files
+            ],
+            "already_processed": [{"path": str(f.path), "xxh3_128": inputs.digests[f.rel]} for f in already],
+            "skipped": [{"path": k.path, "reason": k.reason} for k in inputs.skipped],
+            "counts": counts,
+            "reject_reasons": dict(sorted(Counter(r.reason for r in rejects).items())),
+            "reject_fraction": round(reject_fraction, 6),
+            "topic_merge_candidates": merges,
+            "steps": self.steps.as_dict(),
+            "config": config_to_dict(self.config),
+            "parameters": self.meta,
+            "versions": _package_versions(),
+        }
+        self.staging.write_json("runs", f"{self.run_id}.json", manifest)
+        return RunResult(
+            run_id=self.run_id,
+            output=self.staging.path.parent.parent,
+            status="committed",
+            exit_code=exit_code,
+            counts=counts,
+            reject_fraction=reject_fraction,
+            manifest=manifest,
         )
-        topic_of_canon, topics = cluster_stories(cdocs, config.cluster)
-        topic_by_group = pd.Series(topic_of_canon.to_numpy(), index=canon["dup_group_id"].to_numpy())
-        arts["topic_id"] = arts["dup_group_id"].map(topic_by_group)
-        topics["run_id"] = run_id
-        s.n_out = len(topics)
 
-    with steps.step("write", n_in=len(arts)) as s:
-        arts["run_id"] = run_id
-        meta = pipeline_metadata(config)
-        staging.write_table("articles", f"part-{run_id}", to_arrow("articles", arts, meta))
-        dups = dedup.duplicates.copy()
-        dups["dup_group_id"] = dups["article_id"].map(assign["dup_group_id"])
-        dups["run_id"] = run_id
-        staging.write_table("duplicates", f"part-{run_id}", to_arrow("duplicates", dups, meta))
-        staging.write_table("topics", "topics", to_arrow("topics", topics, meta))
-        staging.write_table(
-            "rejects", f"part-{run_id}", to_arrow("rejects", _rejects_frame(rejects, run_id), meta)
-        )
-        s.n_out = len(arts)
 
-    n_rejected = len(rejects)
-    n_seen = len(records) + n_rejected
-    reject_fraction = n_rejected / n_seen if n_seen else 0.0
-    exit_code = EXIT_TOO_MANY_REJECTS if reject_fraction > config.input.max_reject_fraction else EXIT_OK
-    counts = {
-        "files": len(inputs.files),
-        "skipped_files": len(inputs.skipped),
-        "records_seen": n_seen,
-        "accepted": len(records),
-        "rejected": n_rejected,
-        "articles": len(arts),
-        "canonical": int(arts["is_canonical"].sum()),
-        "duplicates": len(dedup.duplicates),
-        "dup_groups": int(arts["dup_group_id"].nunique()),
-        "topics": len(topics),
-    }
-    reasons = Counter(r.reason for r in rejects)
-    manifest: dict[str, Any] = {
-        "run_id": run_id,
-        "schema_version": SCHEMA_VERSION,
-        "started_at": started.isoformat(),
-        "finished_at": datetime.now(UTC).isoformat(),
-        "status": "committed",
-        "exit_code": exit_code,
-        "output": str(output),
-        "argv": sys.argv,
-        "host": platform.node(),
-        "pid": os.getpid(),
-        "inputs": [
-            {
-                "path": str(f.path),
-                "id_root": str(f.root),
-                "rel": f.rel,
-                "format": f.format,
-                "size": f.size,
-                "xxh3_128": inputs.digests[f.rel],
-                "records_seen": per_file.get(f.rel, Counter())["accepted"]
-                + per_file.get(f.rel, Counter())["rejected"],
-                "accepted": per_file.get(f.rel, Counter())["accepted"],
-                "rejected": per_file.get(f.rel, Counter())["rejected"],
-            }
-            for f in inputs.files
-        ],
-        "skipped": [{"path": k.path, "reason": k.reason} for k in inputs.skipped],
-        "counts": counts,
-        "reject_reasons": dict(sorted(reasons.items())),
-        "reject_fraction": round(reject_fraction, 6),
-        "steps": steps.as_dict(),
-        "config": config_to_dict(config),
-        "parameters": pipeline_metadata(config),
-        "versions": _package_versions(),
-        "full_refresh": full_refresh,
-    }
-    staging.carry_over("runs")
-    staging.write_json("runs", f"{run_id}.json", manifest)
-    return RunResult(
-        run_id=run_id,
-        output=output,
-        status="committed",
-        exit_code=exit_code,
-        counts=counts,
-        reject_fraction=reject_fraction,
-        manifest=manifest,
+def _dedup_docs(arts: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "article_id": arts["article_id"],
+            "match_text": arts["match_text"],
+            "published_at": arts["published_at"],
+            "body_len": arts["body_chars"],
+            "source": arts["source"],
+        }
     )
+
+
+def _apply_canonical_changes(frame: pd.DataFrame, changes: dict[str, str]) -> pd.DataFrame:
+    """Rows of groups whose canonical changed point at the new canonical (which is not among them)."""
+    if not changes or not len(frame):
+        return frame
+    frame = frame.copy()
+    hit = frame["dup_group_id"].isin(set(changes))
+    frame.loc[hit, "canonical_id"] = frame.loc[hit, "dup_group_id"].map(changes)
+    frame.loc[hit, "is_canonical"] = False
+    return frame
+
+
+def _fix_article_rows(frame: pd.DataFrame, changes: dict[str, str]) -> pd.DataFrame:
+    hit = frame["dup_group_id"].isin(set(changes))
+    was_canon = hit & frame["is_canonical"].astype(bool)
+    frame = _apply_canonical_changes(frame, changes)
+    frame.loc[was_canon, "dup_method"] = "near"
+    frame.loc[hit, "canonical_reason"] = "canonical moved to a later-run article by the canonical rule"
+    return frame
+
+
+def _fix_duplicate_rows(frame: pd.DataFrame, changes: dict[str, str]) -> pd.DataFrame:
+    hit = frame["dup_group_id"].isin(set(changes))
+    frame = frame.copy()
+    frame.loc[hit, "canonical_id"] = frame.loc[hit, "dup_group_id"].map(changes)
+    return frame

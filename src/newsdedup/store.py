@@ -218,8 +218,13 @@ class OutputStore:
                     raise StateError(f"{link} exists and is not newsdedup's symlink; move it away")
                 os.symlink(Path(CURRENT) / name, link)
         _fsync_dir(self.root)
-        self.recover()
+        self._remove_old_versions(final)
         return final
+
+    def _remove_old_versions(self, keep: Path) -> None:
+        for entry in (self.root / VERSIONS).iterdir():
+            if entry != keep:
+                shutil.rmtree(entry, ignore_errors=True)
 
     def read_table(self, table: str) -> pd.DataFrame | None:
         """Read a committed table, or None when there is no committed version yet."""
