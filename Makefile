@@ -42,7 +42,7 @@ typecheck: $(VENV)/.installed-test
 	$(VENV)/bin/mypy
 
 unit: $(VENV)/.installed-test
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2
 
 test: lint typecheck unit
 
