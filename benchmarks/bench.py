@@ -1,0 +1,117 @@
+"""Whole-job benchmark: newsdedup (read, parse, dedup, cluster, write) vs the datasketch reference dedup.
+
+    .venv/bin/python benchmarks/bench.py --n 20000                 # one size, with the reference, same process
+    .venv/bin/python benchmarks/bench.py --n 10000 100000 --no-reference   # scaling table, one process per size
+
+For each size it generates a synthetic news-like JSONL corpus with syndicated copies (newsdedup.synth, cached
+under --work), runs the whole job into a fresh output folder, and prints per-step seconds, articles per
+second, peak RSS and quality against the generator's labels. With the reference (default), the same process
+then runs the reference pipeline written the way the datasketch docs suggest (benchmarks/reference.py) on the
+same matching texts and prints the ratio of its dedup time to our whole-job time. ru_maxrss is a high-water
+mark, so ours runs first and its peak is read before the reference starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def corpus(work: Path, n: int, seed: int) -> Path:
+    from newsdedup.synth import SynthConfig, write_corpus
+
+    path = work / f"corpus-{n}-{seed}"
+    if not (path / "labels.csv").exists():
+        shutil.rmtree(path, ignore_errors=True)
+        write_corpus(path, SynthConfig(n_articles=n, seed=seed), fmt="jsonl")
+    return path
+
+
+def one(n: int, seed: int, work: Path, reference: bool) -> dict[str, object]:
+    from newsdedup.config import load_config
+    from newsdedup.evaluate import evaluate
+
+    from newsdedup.pipeline import run
+
+    src = corpus(work, n, seed)
+    out = work / f"out-{n}-{seed}"
+    shutil.rmtree(out, ignore_errors=True)
+    config = load_config(None, environ={})
+    t0 = time.perf_counter()
+    result = run([src / "data"], out, config)
+    wall = time.perf_counter() - t0
+    ours_peak = peak_rss_mb()
+    report = evaluate(out, src / "labels.csv")
+    row: dict[str, object] = {
+        "n": n,
+        "seconds": round(wall, 2),
+        "articles_per_s": round(n / wall, 1),
+        "peak_rss_mb": round(ours_peak, 1),
+        "steps": {k: v["seconds"] for k, v in result.manifest["steps"].items()},
+        "dup_f1": report["duplicates"]["pairwise"]["f1"],
+        "topic_bcubed_f1": report["topics"]["bcubed"]["f1"],
+    }
+    if reference:
+        import pandas as pd
+        from reference import reference_dedup
+
+        from newsdedup.metrics import pairwise_prf
+
+        arts = pd.read_parquet(out / "articles", columns=["article_id", "body"])
+        from newsdedup.normalize import normalize_for_matching
+
+        texts = [normalize_for_matching(b) for b in arts["body"]]
+        t1 = time.perf_counter()
+        labels = reference_dedup(arts["article_id"].tolist(), texts, threshold=0.5, num_perm=128)
+        ref = time.perf_counter() - t1
+        truth = pd.read_csv(src / "labels.csv").set_index("id")["dup_group"]
+        row["reference_dedup_seconds"] = round(ref, 2)
+        row["reference_dup_f1"] = round(pairwise_prf(labels, truth[arts["article_id"]].tolist())[2], 4)
+        row["speedup_whole_job_vs_reference_dedup"] = round(ref / wall, 2)
+        row["peak_rss_mb_after_reference"] = round(peak_rss_mb(), 1)
+    return row
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, nargs="+", default=[20000])
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--work", type=Path, default=Path("bench-out"))
+    ap.add_argument("--no-reference", action="store_true")
+    ap.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    if args.one:
+        print(json.dumps(one(args.n[0], args.seed, args.work, not args.no_reference)))
+        return 0
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}")
+    for n in args.n:
+        # one process per size, so each peak RSS is that size's own
+        cmd = [sys.executable, __file__, "--one", "--n", str(n), "--seed", str(args.seed), "--work", str(args.work)]
+        if args.no_reference:
+            cmd.append("--no-reference")
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            print(proc.stderr[-3000:], file=sys.stderr)
+            return proc.returncode
+        row = json.loads(proc.stdout.strip().splitlines()[-1])
+        print(json.dumps(row, indent=None))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
