@@ -1,0 +1,414 @@
+"""Duplicate detection: planted groups, containment, short texts, chaining guard, canonical rule, real data."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsdedup.dedup import (
+    CANONICAL_RULES,
+    DedupParams,
+    _DocKeys,
+    candidates_from_signatures,
+    choose_canonical,
+    choose_canonicals,
+    find_duplicates,
+    group_components,
+    lsh_params,
+    shingle_hashes,
+    verify_pairs,
+)
+from newsdedup.errors import ConfigError, NewsdedupError
+
+DATA = Path("/work/shared/data")
+
+
+def words(seed: int, n: int) -> list[str]:
+    """Deterministic filler words from a 3000-word vocabulary (unrelated seeds share almost no 5-grams)."""
+    return [f"w{x}" for x in np.random.RandomState(seed).randint(0, 3000, n)]
+
+
+def edit(tokens: list[str], every: int, tag: str) -> list[str]:
+    return [f"{tag}{i}" if i % every == every // 2 else t for i, t in enumerate(tokens)]
+
+
+def frame(texts: dict[str, str], **cols: Mapping[str, Any]) -> pd.DataFrame:
+    df = pd.DataFrame({"article_id": list(texts), "match_text": list(texts.values())})
+    for name, values in cols.items():
+        df[name] = pd.Series([values.get(k) for k in texts], dtype=object)
+    if "published_at" in df:
+        df["published_at"] = pd.to_datetime(df["published_at"], utc=True)
+    return df
+
+
+def groups_of(result_assignments: pd.DataFrame) -> set[frozenset[str]]:
+    return {frozenset(g.article_id) for _, g in result_assignments.groupby("dup_group_id")}
+
+
+A = words(1, 200)
+B = words(2, 150)
+PLANTED = {
+    "a": " ".join(A),
+    "a_copy": " ".join(A),
+    "a_edit": " ".join(edit(A, 40, "e")),
+    "a_trunc": " ".join(A[:80]),
+    "b": " ".join(B),
+    "b_edit": " ".join(edit(B, 30, "f")),
+    "c": " ".join(words(3, 180)),
+    "d": " ".join(words(4, 90)),
+    "empty1": "",
+    "empty2": "",
+}
+PLANTED_GROUPS = {
+    frozenset({"a", "a_copy", "a_edit", "a_trunc"}),
+    frozenset({"b", "b_edit"}),
+    frozenset({"c"}),
+    frozenset({"d"}),
+    frozenset({"empty1"}),
+    frozenset({"empty2"}),
+}
+
+
+def test_planted_groups_come_back_exactly() -> None:
+    res = find_duplicates(frame(PLANTED), DedupParams())
+    assert groups_of(res.assignments) == PLANTED_GROUPS
+    by_id = res.assignments.set_index("article_id")
+    assert by_id.loc["a_copy", "method"] == "exact"
+    assert by_id.loc["a_copy", "dup_similarity"] == 1.0
+    assert by_id.loc["a_edit", "method"] == "near"
+    assert by_id.loc["a_trunc", "method"] == "containment"
+    assert by_id.loc["a_trunc", "dup_similarity"] == 1.0
+    assert by_id.loc["a", "is_canonical"] and by_id.loc["a", "method"] == "canonical"
+    assert res.stats["exact_dups"] == 1
+    assert res.stats["empty_texts"] == 2
+    assert res.stats["groups"] == 6
+    assert res.stats["duplicates"] == 4
+    assert (res.stats["bands"], res.stats["rows"]) == lsh_params(DedupParams())
+
+
+def test_result_tables_shape_and_ids() -> None:
+    df = frame(PLANTED)
+    res = find_duplicates(df, DedupParams(num_perm=64))
+    assert res.assignments["article_id"].tolist() == df["article_id"].tolist()
+    assert res.signatures.shape == (len(df), 64)
+    assert set(res.duplicates["article_id"]) == {"a_copy", "a_edit", "a_trunc", "b_edit"}
+    assert res.duplicates["estimated_similarity"].between(0, 1).all()
+    assert (res.assignments["dup_group_id"].str.match(r"^d_[0-9a-f]{16}$")).all()
+    # Exact copies share their representative's signature.
+    np.testing.assert_array_equal(res.signatures[0], res.signatures[1])
+
+
+def test_same_event_different_writers_do_not_group() -> None:
+    quote = words(10, 25)  # a shared quote and names, otherwise independent writing
+    texts = {
+        "wire": " ".join(words(11, 60) + quote + words(12, 80)),
+        "paper": " ".join(words(13, 70) + quote + words(14, 60)),
+        "tv": " ".join(quote + words(15, 90)),
+    }
+    res = find_duplicates(frame(texts), DedupParams())
+    assert res.stats["groups"] == 3
+    assert res.duplicates.empty
+
+
+def test_short_texts_do_not_collapse() -> None:
+    long_article = words(20, 150)
+    texts = {
+        "s1": "police said the man was arrested on friday night in the city centre",
+        "s2": "police said the man was arrested on saturday night in the city centre",
+        "s3": "police said the man was arrested on friday night in the city centre",
+        "brief": " ".join(long_article[:15]),  # a short lede wholly inside the article
+        "article": " ".join(long_article),
+    }
+    res = find_duplicates(frame(texts), DedupParams())
+    assert groups_of(res.assignments) == {
+        frozenset({"s1", "s3"}),
+        frozenset({"s2"}),
+        frozenset({"brief"}),
+        frozenset({"article"}),
+    }
+    assert res.stats["short_texts"] == 4
+
+
+def test_chaining_guard_splits_loose_chain() -> None:
+    seg = [words(30 + i, 40) for i in range(8)]
+    texts = {name: " ".join(w for part in seg[i : i + 4] for w in part) for i, name in enumerate("ABCDE")}
+    published = {name: f"2024-11-1{i}T10:00:00Z" for i, name in enumerate("ABCDE")}
+    res = find_duplicates(frame(texts, published_at=published), DedupParams())
+    # A-B-C-D-E is one connected chain of J~0.6 edges. C shares half of A (containment 0.49 >= chain_floor
+    # 0.4) and is linked through B; D (0.23) and E (0) are not: they are split off and form their own group.
+    assert groups_of(res.assignments) == {frozenset("ABC"), frozenset("DE")}
+    assert res.stats["chain_splits"] == 2
+    by_id = res.assignments.set_index("article_id")
+    assert by_id.loc["C", "canonical_id"] == "A"
+    assert res.assignments.loc[res.assignments["article_id"] == "C", "dup_similarity"].item() < 0.5
+    assert by_id.loc["E", "canonical_id"] == "D"
+
+
+def test_deterministic_under_shuffle() -> None:
+    df = frame(PLANTED, published_at=dict.fromkeys(PLANTED, "2024-01-01T00:00:00Z"))
+    base = find_duplicates(df, DedupParams()).assignments.set_index("article_id").sort_index()
+    for seed in range(3):
+        shuffled = df.sample(frac=1.0, random_state=seed).reset_index(drop=True)
+        res = find_duplicates(shuffled, DedupParams())
+        assert res.assignments["article_id"].tolist() == shuffled["article_id"].tolist()
+        pd.testing.assert_frame_equal(res.assignments.set_index("article_id").sort_index(), base)
+
+
+@pytest.mark.parametrize(
+    ("description", "rule", "published", "body_len", "source", "preferred", "winner", "reason"),
+    [
+        (
+            "earliest wins, nulls last",
+            ("earliest", "longest", "preferred_source", "id"),
+            {"x": None, "y": "2024-11-16T10:37:00Z", "z": "2024-11-16T11:00:00Z"},
+            {"x": 10, "y": 10, "z": 10},
+            {},
+            (),
+            "y",
+            "earliest published_at (2024-11-16T10:37Z)",
+        ),
+        (
+            "tie on time, longest body",
+            ("earliest", "longest", "id"),
+            {"x": "2024-11-16T10:00:00Z", "y": "2024-11-16T10:00:00Z", "z": None},
+            {"x": 3120, "y": 200, "z": 9000},
+            {},
+            (),
+            "x",
+            "longest body (3120 chars)",
+        ),
+        (
+            "preferred source first",
+            ("preferred_source", "earliest"),
+            {},
+            {},
+            {"x": "AP", "y": "Reuters", "z": None},
+            ("Reuters", "AP"),
+            "y",
+            "preferred source (Reuters)",
+        ),
+        (
+            "everything tied, id decides",
+            ("earliest", "longest"),
+            {},
+            {},
+            {},
+            (),
+            "x",
+            "lowest article_id (x)",
+        ),
+    ],
+)
+def test_canonical_rule(
+    description: str,
+    rule: tuple[str, ...],
+    published: dict[str, object],
+    body_len: dict[str, object],
+    source: dict[str, object],
+    preferred: tuple[str, ...],
+    winner: str,
+    reason: str,
+) -> None:
+    text = " ".join(words(40, 100))
+    texts = dict.fromkeys("xyz", text)
+    cols: dict[str, dict[str, object]] = {"published_at": published or dict.fromkeys(texts)}
+    cols["body_len"] = body_len or dict.fromkeys(texts, 5)
+    cols["source"] = source or dict.fromkeys(texts)
+    res = find_duplicates(frame(texts, **cols), DedupParams(canonical_rule=rule, preferred_sources=preferred))
+    assert set(res.assignments["canonical_id"]) == {winner}, description
+    assert set(res.assignments["canonical_reason"]) == {reason}, description
+
+
+def test_only_member_reason() -> None:
+    res = find_duplicates(frame({"solo": " ".join(words(50, 60))}), DedupParams())
+    row = res.assignments.iloc[0]
+    assert (row["canonical_reason"], row["method"], row["is_canonical"]) == ("only member", "canonical", True)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"shingle": "line"}, "shingle must be one of word, char, got 'line'"),
+        ({"shingle_size": 0}, "shingle_size must be an integer >= 1, got 0"),
+        ({"num_perm": 1}, "num_perm must be an integer >= 2, got 1"),
+        ({"scheme": "md5"}, "scheme must be one of affine32, affine64, legacy, got 'md5'"),
+        ({"threshold": 0.0}, r"threshold must be in \(0.0, 1.0\], got 0.0"),
+        ({"threshold": 1.5}, r"threshold must be in \(0.0, 1.0\], got 1.5"),
+        ({"containment_threshold": -1}, r"containment_threshold must be in \(0.0, 1.0\], got -1"),
+        ({"lsh_threshold": 1.0}, r"lsh_threshold must be in \(0.0, 1.0\) or None, got 1.0"),
+        ({"min_tokens": -1}, "min_tokens must be an integer >= 0, got -1"),
+        ({"chain_floor": 2.0}, r"chain_floor must be in \[0.0, 1.0\], got 2.0"),
+        ({"max_bucket_size": 1}, "max_bucket_size must be an integer >= 2, got 1"),
+        ({"canonical_rule": ("newest",)}, "canonical_rule must list distinct values"),
+        ({"canonical_rule": ("id", "id")}, "canonical_rule must list distinct values"),
+    ],
+)
+def test_param_validation(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        DedupParams(**kwargs)  # type: ignore[arg-type]
+
+
+def test_derived_lsh_threshold_covers_containment() -> None:
+    params = DedupParams(threshold=0.7, containment_threshold=0.9, min_length_ratio=0.4)
+    # A copy holding 40% of the longer text at containment 0.9 has Jaccard 0.36/1.04.
+    assert params.effective_lsh_threshold == pytest.approx(0.36 / 1.04)
+    assert DedupParams(lsh_threshold=0.6).effective_lsh_threshold == 0.6
+
+
+def test_input_validation() -> None:
+    with pytest.raises(NewsdedupError, match="article_id values must be unique"):
+        find_duplicates(frame({"a": "x y"}).pipe(lambda d: pd.concat([d, d])), DedupParams())
+    with pytest.raises(NewsdedupError, match="needs a 'match_text' column"):
+        find_duplicates(pd.DataFrame({"article_id": ["a"]}), DedupParams())
+
+
+def test_empty_input() -> None:
+    res = find_duplicates(frame({}), DedupParams())
+    assert res.assignments.empty and res.duplicates.empty and res.stats["groups"] == 0
+
+
+def test_capped_bucket_emits_star_and_chain() -> None:
+    sig = np.zeros((6, 8), dtype=np.uint32)  # six identical signatures: one bucket per band
+    left, right, capped = candidates_from_signatures(sig, bands=2, rows=4, max_bucket_size=3)
+    assert capped == 2
+    pairs = set(zip(left.tolist(), right.tolist(), strict=True))
+    assert pairs == {(0, k) for k in range(1, 6)} | {(k, k + 1) for k in range(5)}
+    left, right, capped = candidates_from_signatures(sig, bands=2, rows=4, max_bucket_size=6)
+    assert capped == 0 and len(left) == 15
+
+
+def test_group_components_labels_by_first_node() -> None:
+    labels = group_components(5, np.array([3, 0]), np.array([4, 2]))
+    assert labels.tolist() == [0, 1, 0, 2, 2]
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(["a", "b", "c", "d", "e", "f"]), max_size=25), min_size=2, max_size=5),
+    st.data(),
+)
+def test_verified_similarity_symmetric_and_bounded(docs: list[list[str]], data: st.DataObject) -> None:
+    hashes, offsets = shingle_hashes([" ".join(d) for d in docs], DedupParams(shingle_size=2))
+    n = len(docs)
+    left = np.array(data.draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=8)))
+    right = np.array(data.draw(st.lists(st.integers(0, n - 1), min_size=len(left), max_size=len(left))))
+    j1, c1 = verify_pairs(hashes, offsets, left, right)
+    j2, c2 = verify_pairs(hashes, offsets, right, left)
+    np.testing.assert_allclose(j1, j2)
+    np.testing.assert_allclose(c1, c2)
+    assert ((j1 >= 0) & (j1 <= c1) & (c1 <= 1)).all()
+    for i, (a, b) in enumerate(zip(left, right, strict=True)):
+        sa = set(hashes[offsets[a] : offsets[a + 1]].tolist())
+        sb = set(hashes[offsets[b] : offsets[b + 1]].tolist())
+        expected = len(sa & sb) / len(sa | sb) if sa | sb else 0.0
+        assert j1[i] == pytest.approx(expected)
+
+
+# --- real data (skipped when absent) ---------------------------------------------------------------------
+
+
+def _normalise(text: str) -> str:
+    try:
+        from newsdedup.normalize import normalize_for_matching
+    except ImportError:  # pragma: no cover - parser engineer's module not there yet
+        import re
+
+        return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+    return normalize_for_matching(text)
+
+
+@pytest.mark.slow
+def test_basil_distinct_articles_never_group() -> None:
+    files = sorted((DATA / "basil" / "articles").glob("*/*.json"))
+    if not files:
+        pytest.skip("BASIL data not available")
+    rows = []
+    for f in files:
+        rec = json.loads(f.read_text(encoding="utf-8"))
+        body = "\n\n".join(" ".join(sents) for sents in rec["body-paragraphs"])
+        rows.append({"article_id": f.stem, "match_text": _normalise(body)})
+    res = find_duplicates(pd.DataFrame(rows), DedupParams())
+    assert res.stats["groups"] == len(rows)
+    assert res.duplicates.empty
+
+
+@pytest.mark.slow
+def test_bbc_silver_pairs_recalled() -> None:
+    root = DATA / "bbc"
+    silver_path = root / "bbc_exact_jaccard_pairs_silver.csv"
+    if not silver_path.exists():
+        pytest.skip("BBC data not available")
+    rows = []
+    for f in sorted(root.glob("*/*.txt")):
+        body = f.read_bytes().decode("latin-1").partition("\n")[2]
+        rows.append({"article_id": str(f.relative_to(root)), "match_text": _normalise(body)})
+    res = find_duplicates(pd.DataFrame(rows), DedupParams())
+    group = dict(zip(res.assignments["article_id"], res.assignments["dup_group_id"], strict=True))
+    silver = pd.read_csv(silver_path)
+    strong = silver[silver["jaccard_word5gram"] >= 0.8]
+    recalled = sum(group[a] == group[b] for a, b in zip(strong["doc_a"], strong["doc_b"], strict=True))
+    assert recalled / len(strong) >= 0.97
+    # Predicted pairs beyond the silver list (J >= 0.5) stay a handful.
+    silver_pairs = {frozenset(p) for p in zip(silver["doc_a"], silver["doc_b"], strict=True)}
+    predicted = {
+        frozenset(p) for p in zip(res.duplicates["article_id"], res.duplicates["canonical_id"], strict=True)
+    }
+    assert len(predicted - silver_pairs) <= 5
+
+
+@pytest.mark.slow
+def test_synthetic_corpus_pairwise_f1(tmp_path: Path) -> None:
+    synth = pytest.importorskip("newsdedup.synth")
+    from newsdedup.metrics import pairwise_prf
+
+    synth.write_corpus(tmp_path, synth.SynthConfig(n_articles=3000, seed=3), fmt="jsonl")
+    recs = [json.loads(line) for f in sorted((tmp_path / "data").glob("*.jsonl")) for line in f.open()]
+    labels = pd.read_csv(tmp_path / "labels.csv", dtype=str).set_index("id")["dup_group"]
+    docs = pd.DataFrame(
+        {
+            "article_id": [r["id"] for r in recs],
+            "match_text": [_normalise(r["body"]) for r in recs],
+            "published_at": pd.to_datetime([r["published_at"] for r in recs], utc=True),
+            "body_len": [len(r["body"]) for r in recs],
+            "source": [r["source"] for r in recs],
+        }
+    )
+    res = find_duplicates(docs, DedupParams())
+    _, _, f1 = pairwise_prf(res.assignments["dup_group_id"].tolist(), labels.loc[docs["article_id"]].tolist())
+    assert f1 >= 0.97
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([None, 1, 2]), st.integers(0, 2), st.sampled_from([None, "AP", "Reuters"])),
+        min_size=2,
+        max_size=7,
+    ),
+    st.permutations(list(CANONICAL_RULES)),
+)
+def test_vectorised_canonical_choice_matches_sequential_rule(
+    rows: list[tuple[int | None, int, str | None]], rule: list[str]
+) -> None:
+    n = len(rows)
+    pub = np.array([np.iinfo(np.int64).max if p is None else p * 60_000_000_000 for p, _, _ in rows])
+    sources = np.array([s for _, _, s in rows], dtype=object)
+    keys = _DocKeys(
+        ids=np.array([f"id{i}" for i in range(n)], dtype=object),
+        pub_ns=pub.astype(np.int64),
+        has_pub=np.array([p is not None for p, _, _ in rows]),
+        body_len=np.array([b for _, b, _ in rows], dtype=np.int64),
+        source_rank=np.array([{"Reuters": 0, "AP": 1}.get(s, 2) for s in sources.tolist()], dtype=np.int64),
+        sources=sources,
+    )
+    members = np.arange(n)[::-1].copy()
+    winners, reasons = choose_canonicals(np.zeros(n, dtype=np.int64), members, keys, tuple(rule))
+    assert (int(winners[0]), reasons[0]) == choose_canonical(members, keys, tuple(rule))
