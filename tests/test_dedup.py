@@ -412,3 +412,19 @@ def test_vectorised_canonical_choice_matches_sequential_rule(
     members = np.arange(n)[::-1].copy()
     winners, reasons = choose_canonicals(np.zeros(n, dtype=np.int64), members, keys, tuple(rule))
     assert (int(winners[0]), reasons[0]) == choose_canonical(members, keys, tuple(rule))
+
+
+def test_precomputed_sketches_give_the_same_result_as_texts() -> None:
+    from newsdedup.dedup import Sketches, sketch_texts
+
+    base = " ".join(f"word{i}" for i in range(80))
+    texts = [base, base + " extra words here", "completely different " * 20, base, ""]
+    docs = pd.DataFrame({"article_id": [f"a{i}" for i in range(len(texts))], "match_text": texts})
+    params = DedupParams()
+    # sketches computed in two chunks, as worker processes do, then joined
+    sk = Sketches.concat([sketch_texts(texts[:2], params), sketch_texts(texts[2:], params)], params)
+    direct = find_duplicates(docs, params)
+    via = find_duplicates(docs, params, sketches=sk)
+    pd.testing.assert_frame_equal(direct.assignments, via.assignments)
+    pd.testing.assert_frame_equal(direct.duplicates, via.duplicates)
+    assert (direct.signatures == via.signatures).all()

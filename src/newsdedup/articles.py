@@ -12,10 +12,12 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from newsdedup.boilerplate import learn_boilerplate, strip_learned
+from newsdedup.boilerplate import learn_from_keys, line_keys, strip_learned
 from newsdedup.config import ParseConfig
+from newsdedup.dedup import DedupParams, Sketches, replace_sketches, sketch_texts
 from newsdedup.normalize import matching_text
 from newsdedup.parse import ParsedArticle, parse_raw, parse_record
 from newsdedup.read import RawRecord
@@ -40,8 +42,25 @@ def parse_one(rec: RawRecord, default_tz: str) -> ParsedArticle:
     )
 
 
-def _parse_chunk(chunk: Sequence[RawRecord], default_tz: str) -> list[ParsedArticle]:
-    return [parse_one(rec, default_tz) for rec in chunk]
+_Parsed = tuple[ParsedArticle, str, frozenset[str]]
+
+
+def _parse_chunk(
+    chunk: Sequence[RawRecord], default_tz: str, include_title: bool, learn: bool, dedup: DedupParams | None
+) -> tuple[list[_Parsed], Sketches | None]:
+    """Parse a chunk: (article, matching text, short-line keys for boilerplate learning) per record, and the
+    chunk's dedup sketches when ``dedup`` is given (so shingling and MinHash run in the workers too)."""
+    out = []
+    for rec in chunk:
+        art = parse_one(rec, default_tz)
+        out.append(
+            (art, matching_text(art, include_title=include_title), line_keys(art.body) if learn else _NO_KEYS)
+        )
+    sketches = sketch_texts([o[1] for o in out], dedup) if dedup is not None else None
+    return out, sketches
+
+
+_NO_KEYS: frozenset[str] = frozenset()
 
 
 def _group_key(rec: RawRecord, art: ParsedArticle) -> str:
@@ -52,35 +71,51 @@ def _group_key(rec: RawRecord, art: ParsedArticle) -> str:
     return "folder:" + (posixpath.dirname(rec.input) if rec.kind == "raw" else rec.input)
 
 
-def _parse_all(records: Sequence[RawRecord], default_tz: str, n_jobs: int) -> list[ParsedArticle]:
+def _parse_all(
+    records: Sequence[RawRecord], config: ParseConfig, dedup: DedupParams | None, n_jobs: int
+) -> tuple[list[_Parsed], Sketches | None]:
+    args = (config.default_tz, config.include_title_in_match, config.learned_boilerplate, dedup)
     if n_jobs <= 1 or len(records) < _PARALLEL_MIN_RECORDS:
-        return _parse_chunk(records, default_tz)
+        return _parse_chunk(records, *args)
     chunks = [records[i : i + _CHUNK] for i in range(0, len(records), _CHUNK)]
     workers = min(n_jobs, os.cpu_count() or 1)
+    n = len(chunks)
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        parts = pool.map(_parse_chunk, chunks, [default_tz] * len(chunks))
-        return [a for part in parts for a in part]
+        parts = list(pool.map(_parse_chunk, chunks, *([a] * n for a in args)))
+    parsed = [a for part, _ in parts for a in part]
+    if dedup is None:
+        return parsed, None
+    return parsed, Sketches.concat([sk for _, sk in parts if sk is not None], dedup)
 
 
 def parse_records(
-    records: Sequence[RawRecord], config: ParseConfig, *, n_jobs: int = 1
-) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Parse records into the article frame (one row per record, input order) and parse statistics."""
-    parsed = _parse_all(records, config.default_tz, n_jobs)
+    records: Sequence[RawRecord], config: ParseConfig, *, n_jobs: int = 1, dedup: DedupParams | None = None
+) -> tuple[pd.DataFrame, dict[str, Any], Sketches | None]:
+    """Parse records into the article frame (one row per record, input order), parse statistics, and, when
+    ``dedup`` is given, the dedup sketches of the matching texts (aligned with the frame's rows)."""
+    results, sketches = _parse_all(records, config, dedup, n_jobs)
+    parsed = [r[0] for r in results]
+    match = [r[1] for r in results]
     keys = [_group_key(r, a) for r, a in zip(records, parsed, strict=True)]
     learned_lines = 0
     if config.learned_boilerplate and parsed:
-        by_group: dict[str, list[str]] = {}
-        for key, art in zip(keys, parsed, strict=True):
-            by_group.setdefault(key, []).append(art.body)
-        learned = learn_boilerplate(
+        by_group: dict[str, list[frozenset[str]]] = {}
+        for key, res in zip(keys, results, strict=True):
+            by_group.setdefault(key, []).append(res[2])
+        learned = learn_from_keys(
             by_group, min_docs=config.learned_min_docs, min_fraction=config.learned_min_fraction
         )
         learned_lines = sum(len(v) for v in learned.values())
-        if learned:
-            parsed = [
-                strip_learned(a, learned[k]) if k in learned else a for k, a in zip(keys, parsed, strict=True)
-            ]
+        changed = []
+        for i, (key, res) in enumerate(zip(keys, results, strict=True)):
+            lines = learned.get(key)
+            if lines and not lines.isdisjoint(res[2]):
+                parsed[i] = strip_learned(parsed[i], lines)
+                match[i] = matching_text(parsed[i], include_title=config.include_title_in_match)
+                changed.append(i)
+        if sketches is not None and dedup is not None and changed:
+            rows = np.array(changed, dtype=np.int64)
+            sketches = replace_sketches(sketches, rows, sketch_texts([match[i] for i in changed], dedup))
     removed = Counter[str]()
     for art in parsed:
         removed.update(art.removed)
@@ -105,7 +140,7 @@ def parse_records(
             "encoding": [r.encoding for r in records],
             "removed_kinds": [sorted(f"{k}={v}" for k, v in a.removed.items()) for a in parsed],
             "removed_lines": [list(a.removed_lines) for a in parsed],
-            "match_text": [matching_text(a, include_title=config.include_title_in_match) for a in parsed],
+            "match_text": match,
         }
     )
     n_published_raw = sum(a.published_raw is not None for a in parsed)
@@ -122,4 +157,4 @@ def parse_records(
         "learned_boilerplate_lines": learned_lines,
         "boilerplate_removed": dict(sorted(removed.items())),
     }
-    return frame, stats
+    return frame, stats, sketches

@@ -160,29 +160,52 @@ def is_related_heading(line: str) -> bool:
     return _RELATED_HEADING.fullmatch(line.strip()) is not None
 
 
+#: Learned boilerplate is a short line (a footer, a promo, a credit); long paragraphs are article text and
+#: are not even considered, which keeps learning cheap on long articles.
+MAX_LEARNED_LINE = 300
+
+
+def line_keys(body: str) -> frozenset[str]:
+    """Normalised keys of the body's short lines, the candidates for learned boilerplate."""
+    keys = {normalize_for_matching(line) for line in body.split("\n") if 0 < len(line) <= MAX_LEARNED_LINE}
+    keys.discard("")
+    return frozenset(keys)
+
+
+def learn_from_keys(
+    keys_by_group: Mapping[str, Sequence[frozenset[str]]], *, min_docs: int = 5, min_fraction: float = 0.3
+) -> dict[str, frozenset[str]]:
+    """:func:`learn_boilerplate` over precomputed :func:`line_keys` (one set per article), so the keys can be
+    computed where the articles are parsed."""
+    if min_docs < 1:
+        raise ValueError(f"min_docs must be >= 1, got {min_docs}")
+    if not 0.0 <= min_fraction <= 1.0:
+        raise ValueError(f"min_fraction must be in [0.0, 1.0], got {min_fraction}")
+    learned: dict[str, frozenset[str]] = {}
+    for group, key_sets in keys_by_group.items():
+        counts: Counter[str] = Counter()
+        for keys in key_sets:
+            counts.update(keys)
+        need = max(min_docs, min_fraction * len(key_sets))
+        learned[group] = frozenset(k for k, c in counts.items() if c >= need)
+    return learned
+
+
 def learn_boilerplate(
     bodies_by_group: Mapping[str, Sequence[str]], *, min_docs: int = 5, min_fraction: float = 0.3
 ) -> dict[str, frozenset[str]]:
     """Per group (input folder or source), the normalised lines that recur in at least ``min_docs`` articles
     and in at least ``min_fraction`` of the group's articles.
 
-    Lines are compared after `normalize_for_matching`, counted once per article. Groups smaller than
-    ``min_docs`` learn nothing, so a handful of syndicated copies of one story cannot erase each other's text.
+    Lines (up to MAX_LEARNED_LINE characters) are compared after `normalize_for_matching`, counted once per
+    article. Groups smaller than ``min_docs`` learn nothing, so a handful of syndicated copies of one story
+    cannot erase each other's text.
     """
-    if min_docs < 1:
-        raise ValueError(f"min_docs must be >= 1, got {min_docs}")
-    if not 0.0 <= min_fraction <= 1.0:
-        raise ValueError(f"min_fraction must be in [0.0, 1.0], got {min_fraction}")
-    learned: dict[str, frozenset[str]] = {}
-    for group, bodies in bodies_by_group.items():
-        counts: Counter[str] = Counter()
-        for body in bodies:
-            keys = {normalize_for_matching(line) for line in body.split("\n")}
-            keys.discard("")
-            counts.update(keys)
-        need = max(min_docs, min_fraction * len(bodies))
-        learned[group] = frozenset(k for k, c in counts.items() if c >= need)
-    return learned
+    return learn_from_keys(
+        {g: [line_keys(b) for b in bodies] for g, bodies in bodies_by_group.items()},
+        min_docs=min_docs,
+        min_fraction=min_fraction,
+    )
 
 
 def strip_learned(article: ParsedArticle, lines: frozenset[str]) -> ParsedArticle:
@@ -192,7 +215,7 @@ def strip_learned(article: ParsedArticle, lines: frozenset[str]) -> ParsedArticl
     kept: list[str] = []
     dropped: list[str] = []
     for para in article.body.split("\n\n"):
-        if normalize_for_matching(para) in lines:
+        if len(para) <= MAX_LEARNED_LINE and normalize_for_matching(para) in lines:
             dropped.append(para)
         else:
             kept.append(para)

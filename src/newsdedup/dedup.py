@@ -603,11 +603,90 @@ def _fast_groups(
     return out
 
 
-def find_duplicates(docs: pd.DataFrame, params: DedupParams | None = None) -> DedupResult:
+@dataclass
+class Sketches:
+    """Per-document sketches computed where the documents are parsed (worker processes, Dask partitions):
+    content digests, word counts, shingle hashes (``hashes``/``offsets`` as from :func:`shingle_hashes`)
+    and MinHash signatures, in the documents' order."""
+
+    digests: list[bytes]
+    tokens: np.ndarray
+    hashes: np.ndarray
+    offsets: np.ndarray
+    signatures: np.ndarray
+
+    @classmethod
+    def concat(cls, parts: Sequence[Sketches], params: DedupParams) -> Sketches:
+        """Join sketches of consecutive chunks into one, in order."""
+        if not parts:
+            return sketch_texts([], params)
+        shift = np.cumsum([0] + [int(p.offsets[-1]) for p in parts[:-1]])
+        return cls(
+            digests=[d for p in parts for d in p.digests],
+            tokens=np.concatenate([p.tokens for p in parts]),
+            hashes=np.concatenate([p.hashes for p in parts]),
+            offsets=np.concatenate(
+                [parts[0].offsets[:1]] + [p.offsets[1:] + s for p, s in zip(parts, shift, strict=True)]
+            ),
+            signatures=np.vstack([p.signatures for p in parts]),
+        )
+
+
+def replace_sketches(base: Sketches, rows: np.ndarray, new: Sketches) -> Sketches:
+    """``base`` with the documents at ``rows`` replaced by ``new`` (same order as ``rows``)."""
+    if len(rows) == 0:
+        return base
+    hashes = np.concatenate([base.hashes, new.hashes])
+    starts = base.offsets[:-1].copy()
+    lengths = np.diff(base.offsets)
+    starts[rows] = new.offsets[:-1] + len(base.hashes)
+    lengths[rows] = np.diff(new.offsets)
+    offsets = np.zeros(len(starts) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    idx = np.repeat(starts - offsets[:-1], lengths) + np.arange(int(offsets[-1]), dtype=np.int64)
+    digests = list(base.digests)
+    for r, d in zip(rows.tolist(), new.digests, strict=True):
+        digests[r] = d
+    tokens = base.tokens.copy()
+    tokens[rows] = new.tokens
+    sig = base.signatures.copy()
+    sig[rows] = new.signatures
+    return Sketches(digests, tokens, hashes[idx], offsets, sig)
+
+
+def sketch_texts(texts: Sequence[str], params: DedupParams) -> Sketches:
+    """Digests, word counts, shingles and signatures of matching texts; what :func:`find_duplicates` needs
+    per document, computable in parallel chunks (the result is the same whatever the chunking)."""
+    digests = [xxhash.xxh3_128_digest(t.encode("utf-8")) for t in texts]
+    # Matching text is whitespace-collapsed, so counting separators counts words without a Python split.
+    tokens = np.array([t.count(" ") + 1 if t.strip() else 0 for t in texts], dtype=np.int64)
+    hashes, offsets = shingle_hashes(texts, params)
+    sig = minhash_signatures(
+        hashes, offsets, num_perm=params.num_perm, seed=params.seed, scheme=params.scheme, n_jobs=1
+    )
+    return Sketches(digests, tokens, hashes, offsets, sig)
+
+
+def _take_segments(
+    hashes: np.ndarray, offsets: np.ndarray, rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The shingle segments of ``rows`` (in that order), as a new (hashes, offsets) pair."""
+    lengths = (offsets[rows + 1] - offsets[rows]).astype(np.int64)
+    new_offsets = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=new_offsets[1:])
+    starts = np.repeat(offsets[rows] - new_offsets[:-1], lengths)
+    idx = starts + np.arange(int(new_offsets[-1]), dtype=np.int64)
+    return hashes[idx], new_offsets
+
+
+def find_duplicates(
+    docs: pd.DataFrame, params: DedupParams | None = None, sketches: Sketches | None = None
+) -> DedupResult:
     """Find exact and near-duplicate articles and group them under a canonical article.
 
     ``docs`` needs ``article_id`` (unique) and ``match_text`` (normalised matching text); ``published_at``,
-    ``body_len`` and ``source`` feed the canonical rule when present. The result does not depend on row order:
+    ``body_len`` and ``source`` feed the canonical rule when present. ``sketches`` (aligned with ``docs``
+    rows, from :func:`sketch_texts`) saves recomputing them. The result does not depend on row order:
     work happens in article_id order and is mapped back to input order at the end.
     """
     params = params or DedupParams()
@@ -629,13 +708,19 @@ def find_duplicates(docs: pd.DataFrame, params: DedupParams | None = None) -> De
     order = np.argsort(ids_in.astype(str), kind="stable")
     frame = docs.iloc[order].reset_index(drop=True)
     n = len(frame)
-    texts = frame["match_text"].fillna("").astype(str).tolist()
     keys = _doc_keys(frame, params)
-    # Matching text is whitespace-collapsed, so counting separators counts words without a Python split.
-    tokens = np.array([t.count(" ") + 1 if t.strip() else 0 for t in texts], dtype=np.int64)
+    if sketches is None:
+        texts = frame["match_text"].fillna("").astype(str).tolist()
+        # Matching text is whitespace-collapsed, so counting separators counts words without a Python split.
+        tokens = np.array([t.count(" ") + 1 if t.strip() else 0 for t in texts], dtype=np.int64)
+        digests = [xxhash.xxh3_128_digest(t.encode("utf-8")) for t in texts]
+    else:
+        if len(sketches.digests) != n:
+            raise NewsdedupError(f"sketches cover {len(sketches.digests)} documents, docs has {n}")
+        tokens = sketches.tokens[order]
+        digests = [sketches.digests[i] for i in order.tolist()]
 
     # 1. Exact copies: same content hash; the representative is the first copy in article_id order.
-    digests = [xxhash.xxh3_128_digest(t.encode("utf-8")) for t in texts]
     first_of: dict[bytes, int] = {}
     rep_of = np.full(n, -1, dtype=np.int64)
     for i, (dg, tok) in enumerate(zip(digests, tokens, strict=True)):
@@ -651,17 +736,23 @@ def find_duplicates(docs: pd.DataFrame, params: DedupParams | None = None) -> De
     lap("exact")
 
     # 2. Shingles and signatures of the representatives only.
-    hashes, offsets = shingle_hashes([texts[i] for i in reps], params)
-    lap("shingle")
-    sig_reps = minhash_signatures(
-        hashes,
-        offsets,
-        num_perm=params.num_perm,
-        seed=params.seed,
-        scheme=params.scheme,
-        n_jobs=params.n_jobs,
-    )
-    lap("signature")
+    if sketches is None:
+        hashes, offsets = shingle_hashes([texts[i] for i in reps], params)
+        lap("shingle")
+        sig_reps = minhash_signatures(
+            hashes,
+            offsets,
+            num_perm=params.num_perm,
+            seed=params.seed,
+            scheme=params.scheme,
+            n_jobs=params.n_jobs,
+        )
+        lap("signature")
+    else:
+        rows_in = order[reps]
+        hashes, offsets = _take_segments(sketches.hashes, sketches.offsets, rows_in)
+        sig_reps = sketches.signatures[rows_in]
+        lap("gather_sketches")
     prep = _Prepared(rep_of, rep_index, reps, hashes, offsets, tokens[reps], sig_reps)
 
     # 3. LSH candidates.

@@ -22,16 +22,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
-import xxhash
 
 from newsdedup import __version__
 from newsdedup.articles import parse_records
 from newsdedup.cluster import TOPIC_COLUMNS, cluster_stories
 from newsdedup.config import Config, config_to_dict
-from newsdedup.dedup import find_duplicates, shingle_hashes
+from newsdedup.dedup import Sketches, find_duplicates, sketch_texts
 from newsdedup.failpoints import failpoint
 from newsdedup.incremental import effective_time, reconcile_duplicates, reconcile_topics, related_history
-from newsdedup.minhash import minhash_signatures
 from newsdedup.read import InputFile, RawRecord, Reject, Skipped, discover, file_digest, read_all
 from newsdedup.schema import SCHEMA_VERSION, to_arrow
 from newsdedup.state import LEDGER_COLUMNS, State, history_table, ledger_table, load_state
@@ -103,10 +101,6 @@ def _rejects_frame(rejects: Sequence[Reject], run_id: str) -> pd.DataFrame:
             "run_id": run_id,
         }
     )
-
-
-def _content_hash(text: str) -> str:
-    return xxhash.xxh3_128_hexdigest(text.encode("utf-8"))
 
 
 def run(
@@ -258,8 +252,12 @@ class _Job:
     # -- parse -------------------------------------------------------------------------------------
     def parse(self, records: Sequence[RawRecord]) -> tuple[pd.DataFrame, dict[str, Any]]:
         with self.steps.step("parse", n_in=len(records)) as s:
-            arts, stats = parse_records(records, self.config.parse, n_jobs=self.config.run.n_jobs)
-            arts["content_hash"] = [_content_hash(t) for t in arts["match_text"]]
+            arts, stats, sketches = parse_records(
+                records, self.config.parse, n_jobs=self.config.run.n_jobs, dedup=self.config.dedup
+            )
+            assert sketches is not None
+            self.sketches = sketches
+            arts["content_hash"] = [d.hex() for d in sketches.digests]
             s.n_out = len(arts)
             s.extra.update({k: stats[k] for k in ("published_missing", "published_tz_assumed")})
             s.details.update(stats)
@@ -274,20 +272,11 @@ class _Job:
             hist = self.state.history
             related = np.zeros(0, dtype=np.int64)
             if len(hist) and len(arts):
-                hashes, offsets = shingle_hashes(arts["match_text"].tolist(), params)
-                new_sigs = minhash_signatures(
-                    hashes,
-                    offsets,
-                    num_perm=params.num_perm,
-                    seed=params.seed,
-                    scheme=params.scheme,
-                    n_jobs=params.n_jobs,
-                )
                 new_times = effective_time(arts["published_at"], self.seen_at)
                 related = related_history(
                     hist,
                     self.state.signatures,
-                    new_sigs,
+                    self.sketches.signatures,
                     arts["content_hash"],
                     new_times,
                     params,
@@ -309,7 +298,10 @@ class _Job:
                 ],
                 ignore_index=True,
             )
-            result = find_duplicates(union, params)
+            sketches = Sketches.concat(
+                [sketch_texts(old["match_text"].tolist(), params), self.sketches], params
+            )
+            result = find_duplicates(union, params, sketches=sketches)
             self.signatures = result.signatures[len(old) :]
             est = pd.Series(
                 result.duplicates["estimated_similarity"].to_numpy() if len(result.duplicates) else [],
