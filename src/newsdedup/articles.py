@@ -22,7 +22,7 @@ from newsdedup.normalize import matching_text
 from newsdedup.parse import ParsedArticle, parse_raw, parse_record
 from newsdedup.read import RawRecord
 
-__all__ = ["parse_one", "parse_records"]
+__all__ = ["parse_chunk", "parse_one", "parse_records"]
 
 # Below this many records a process pool costs more than it saves.
 _PARALLEL_MIN_RECORDS = 4_000
@@ -45,7 +45,7 @@ def parse_one(rec: RawRecord, default_tz: str) -> ParsedArticle:
 _Parsed = tuple[ParsedArticle, str, frozenset[str]]
 
 
-def _parse_chunk(
+def parse_chunk(
     chunk: Sequence[RawRecord], default_tz: str, include_title: bool, learn: bool, dedup: DedupParams | None
 ) -> tuple[list[_Parsed], Sketches | None]:
     """Parse a chunk: (article, matching text, short-line keys for boilerplate learning) per record, and the
@@ -76,12 +76,12 @@ def _parse_all(
 ) -> tuple[list[_Parsed], Sketches | None]:
     args = (config.default_tz, config.include_title_in_match, config.learned_boilerplate, dedup)
     if n_jobs <= 1 or len(records) < _PARALLEL_MIN_RECORDS:
-        return _parse_chunk(records, *args)
+        return parse_chunk(records, *args)
     chunks = [records[i : i + _CHUNK] for i in range(0, len(records), _CHUNK)]
     workers = min(n_jobs, os.cpu_count() or 1)
     n = len(chunks)
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        parts = list(pool.map(_parse_chunk, chunks, *([a] * n for a in args)))
+        parts = list(pool.map(parse_chunk, chunks, *([a] * n for a in args)))
     parsed = [a for part, _ in parts for a in part]
     if dedup is None:
         return parsed, None
@@ -89,11 +89,20 @@ def _parse_all(
 
 
 def parse_records(
-    records: Sequence[RawRecord], config: ParseConfig, *, n_jobs: int = 1, dedup: DedupParams | None = None
+    records: Sequence[RawRecord],
+    config: ParseConfig,
+    *,
+    n_jobs: int = 1,
+    dedup: DedupParams | None = None,
+    preparsed: tuple[list[_Parsed], Sketches | None] | None = None,
 ) -> tuple[pd.DataFrame, dict[str, Any], Sketches | None]:
     """Parse records into the article frame (one row per record, input order), parse statistics, and, when
-    ``dedup`` is given, the dedup sketches of the matching texts (aligned with the frame's rows)."""
-    results, sketches = _parse_all(records, config, dedup, n_jobs)
+    ``dedup`` is given, the dedup sketches of the matching texts (aligned with the frame's rows).
+
+    ``preparsed`` carries per-record results of :func:`parse_chunk` made elsewhere (a Dask partition); the
+    steps that need the whole run (learned boilerplate, the frame) are the same either way.
+    """
+    results, sketches = preparsed if preparsed is not None else _parse_all(records, config, dedup, n_jobs)
     parsed = [r[0] for r in results]
     match = [r[1] for r in results]
     keys = [_group_key(r, a) for r, a in zip(records, parsed, strict=True)]

@@ -36,7 +36,7 @@ from __future__ import annotations
 import itertools
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -217,54 +217,89 @@ def _band_keys(band: np.ndarray) -> np.ndarray:
     return acc
 
 
+def band_keys(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """(n, bands) uint64 bucket keys: one per band of each signature row."""
+    out = np.empty((sig.shape[0], bands), dtype=np.uint64)
+    for b in range(bands):
+        out[:, b] = _band_keys(sig[:, b * rows : (b + 1) * rows])
+    return out
+
+
+def bucket_pair_codes(
+    bucket: np.ndarray, members: np.ndarray, n: int, max_bucket_size: int
+) -> tuple[list[np.ndarray], int]:
+    """Candidate pair codes (``min * n + max``) within buckets.
+
+    ``bucket`` and ``members`` are parallel arrays sorted by (bucket, member). Every pair inside a bucket is a
+    candidate; a bucket with more than ``max_bucket_size`` members emits only a star (first member to each
+    other) and a chain (consecutive members), so one degenerate bucket cannot produce a quadratic number of
+    pairs. Returns (code arrays, number of capped buckets). Shared by the local and the Dask engine.
+    """
+    codes: list[np.ndarray] = []
+    m = len(bucket)
+    if m < 2:
+        return codes, 0
+    new = np.empty(m, dtype=bool)
+    new[0] = True
+    np.not_equal(bucket[1:], bucket[:-1], out=new[1:])
+    gid = np.cumsum(new) - 1
+    sizes = np.bincount(gid)
+    size_of = sizes[gid]
+    # Small buckets: all pairs, by comparing each member with the one d places further along.
+    small = (size_of >= 2) & (size_of <= max_bucket_size)
+    mem, mgid = members[small], gid[small]
+    max_size = int(size_of[small].max()) if small.any() else 0
+    for d in range(1, max_size):
+        same = mgid[d:] == mgid[:-d]
+        a, b = mem[:-d][same], mem[d:][same]
+        codes.append(np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b))
+    big = size_of > max_bucket_size
+    capped = 0
+    if big.any():
+        capped = int((sizes > max_bucket_size).sum())
+        mem, mgid = members[big], gid[big]
+        starts = np.r_[True, mgid[1:] != mgid[:-1]]
+        first = mem[np.flatnonzero(starts)][np.cumsum(starts) - 1]
+        star = first != mem
+        same = mgid[1:] == mgid[:-1]
+        for a, b in ((first[star], mem[star]), (mem[:-1][same], mem[1:][same])):
+            codes.append(np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b))
+    return codes, capped
+
+
+def codes_to_pairs(codes: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted unique (left, right) pairs from pair codes."""
+    if not codes:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty.copy()
+    uniq = _sorted_unique(np.concatenate(codes))
+    return uniq // n, uniq % n
+
+
 def candidates_from_signatures(
     sig: np.ndarray, bands: int, rows: int, max_bucket_size: int = 200
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """Candidate pairs from LSH banding of signatures ``sig`` (n, >= bands*rows).
 
-    Rows whose band values are all equal share a bucket; every pair inside a bucket is a candidate. A bucket
-    with more than ``max_bucket_size`` members emits only a star (first member to each other) and a chain
-    (consecutive members), so one degenerate bucket cannot produce a quadratic number of pairs. Returns
-    ``(left, right, capped_buckets)`` with ``left < right`` (row indices), sorted and unique.
+    Rows whose band values are all equal share a bucket; see :func:`bucket_pair_codes` for the pairs a bucket
+    emits. Returns ``(left, right, capped_buckets)`` with ``left < right`` (row indices), sorted and unique.
     """
     n = sig.shape[0]
     codes: list[np.ndarray] = []
     capped = 0
-    for band in range(bands):
-        keys = _band_keys(sig[:, band * rows : (band + 1) * rows])
-        order = np.argsort(keys, kind="stable")
-        sk = keys[order]
-        if n < 2:
-            continue
-        new = np.empty(n, dtype=bool)
-        new[0] = True
-        np.not_equal(sk[1:], sk[:-1], out=new[1:])
-        gid = np.cumsum(new) - 1
-        sizes = np.bincount(gid)
-        size_of = sizes[gid]
-        # Small buckets: all pairs, by comparing each member with the one d places further along.
-        small = (size_of >= 2) & (size_of <= max_bucket_size)
-        members, mgid = order[small], gid[small]
-        max_size = int(size_of[small].max()) if small.any() else 0
-        for d in range(1, max_size):
-            same = mgid[d:] == mgid[:-d]
-            a, b = members[:-d][same], members[d:][same]
-            codes.append(np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b))
-        big = size_of > max_bucket_size
-        if big.any():
-            capped += int((sizes > max_bucket_size).sum())
-            members, mgid = order[big], gid[big]
-            first_pos = np.flatnonzero(np.r_[True, mgid[1:] != mgid[:-1]])
-            first = members[first_pos][np.cumsum(np.r_[True, mgid[1:] != mgid[:-1]]) - 1]
-            star = first != members
-            same = mgid[1:] == mgid[:-1]
-            for a, b in ((first[star], members[star]), (members[:-1][same], members[1:][same])):
-                codes.append(np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b))
-    if not codes:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty.copy(), capped
-    uniq = _sorted_unique(np.concatenate(codes))
-    return uniq // n, uniq % n, capped
+    if n >= 2:
+        for band in range(bands):
+            keys = _band_keys(sig[:, band * rows : (band + 1) * rows])
+            order = np.argsort(keys, kind="stable")
+            c, k = bucket_pair_codes(keys[order], order.astype(np.int64), n, max_bucket_size)
+            codes.extend(c)
+            capped += k
+    left, right = codes_to_pairs(codes, n)
+    return left, right, capped
+
+
+#: The LSH banding step: (signatures, bands, rows, max_bucket_size) -> (left, right, capped buckets).
+CandidateFn = Callable[[np.ndarray, int, int, int], tuple[np.ndarray, np.ndarray, int]]
 
 
 def verify_pairs(
@@ -632,6 +667,14 @@ class Sketches:
         )
 
 
+def take_sketches(base: Sketches, rows: np.ndarray) -> Sketches:
+    """The sketches of the documents at ``rows``, in that order."""
+    hashes, offsets = _take_segments(base.hashes, base.offsets, rows)
+    return Sketches(
+        [base.digests[i] for i in rows.tolist()], base.tokens[rows], hashes, offsets, base.signatures[rows]
+    )
+
+
 def replace_sketches(base: Sketches, rows: np.ndarray, new: Sketches) -> Sketches:
     """``base`` with the documents at ``rows`` replaced by ``new`` (same order as ``rows``)."""
     if len(rows) == 0:
@@ -680,13 +723,18 @@ def _take_segments(
 
 
 def find_duplicates(
-    docs: pd.DataFrame, params: DedupParams | None = None, sketches: Sketches | None = None
+    docs: pd.DataFrame,
+    params: DedupParams | None = None,
+    sketches: Sketches | None = None,
+    candidates: CandidateFn | None = None,
 ) -> DedupResult:
     """Find exact and near-duplicate articles and group them under a canonical article.
 
     ``docs`` needs ``article_id`` (unique) and ``match_text`` (normalised matching text); ``published_at``,
     ``body_len`` and ``source`` feed the canonical rule when present. ``sketches`` (aligned with ``docs``
-    rows, from :func:`sketch_texts`) saves recomputing them. The result does not depend on row order:
+    rows, from :func:`sketch_texts`) saves recomputing them; ``candidates`` replaces the LSH banding step
+    (:func:`candidates_from_signatures`, same contract and result) with another executor's, e.g. Dask's.
+    The result does not depend on row order:
     work happens in article_id order and is mapped back to input order at the end.
     """
     params = params or DedupParams()
@@ -758,7 +806,8 @@ def find_duplicates(
     # 3. LSH candidates.
     bands, rows = lsh_params(params)
     stats.update(bands=bands, rows=rows, lsh_threshold=round(params.effective_lsh_threshold, 4))
-    left, right, capped = candidates_from_signatures(sig_reps, bands, rows, params.max_bucket_size)
+    banding = candidates or candidates_from_signatures
+    left, right, capped = banding(sig_reps, bands, rows, params.max_bucket_size)
     stats["candidate_pairs"] = len(left)
     stats["capped_buckets"] = capped
     lap("lsh")
@@ -842,7 +891,7 @@ def find_duplicates(
     stats["dup_groups"] = int(sum(1 for g in groups if len(g[2]) > 1))
     stats["duplicates"] = int((~is_canon).sum())
     lap("output")
-    logger.info("dedup: %s", stats)
+    logger.debug("dedup: %s", stats)
     return DedupResult(assignments, duplicates, sig_docs[inverse], stats)
 
 

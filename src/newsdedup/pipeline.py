@@ -12,7 +12,8 @@ import os
 import platform
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -27,7 +28,7 @@ from newsdedup import __version__
 from newsdedup.articles import parse_records
 from newsdedup.cluster import TOPIC_COLUMNS, cluster_stories
 from newsdedup.config import Config, config_to_dict
-from newsdedup.dedup import Sketches, find_duplicates, sketch_texts
+from newsdedup.dedup import Sketches, find_duplicates, sketch_texts, take_sketches
 from newsdedup.failpoints import failpoint
 from newsdedup.incremental import effective_time, reconcile_duplicates, reconcile_topics, related_history
 from newsdedup.read import InputFile, RawRecord, Reject, Skipped, discover, file_digest, read_all
@@ -142,11 +143,21 @@ def run(
             logger.info("nothing new: all %d input file(s) were processed by earlier runs", len(already))
             return RunResult(run_id=run_id, output=Path(output), status="nothing_new", exit_code=EXIT_OK)
         staging = store.begin(run_id)
-        job = _Job(staging, config, steps, run_id, started, state, incremental, full_refresh)
-        result = job.run(_Inputs(files, skipped, digests), already)
+        with _engine(config) as engine:
+            job = _Job(staging, config, steps, run_id, started, state, incremental, full_refresh, engine)
+            result = job.run(_Inputs(files, skipped, digests), already)
         failpoint("before_commit")
         store.commit(staging)
         return result
+
+
+def _engine(config: Config) -> AbstractContextManager[Any]:
+    """The Dask engine for ``engine = "dask"``; for the local engine, nothing to set up."""
+    if config.run.engine == "dask":
+        from newsdedup.engines.dask_engine import DaskEngine
+
+        return DaskEngine(config.run.scheduler, n_workers=config.run.n_jobs)
+    return nullcontext(None)
 
 
 def _with_recorded_inputs(files: list[InputFile], ledger: pd.DataFrame) -> list[InputFile]:
@@ -186,7 +197,9 @@ class _Job:
         state: State,
         incremental: bool,
         full_refresh: bool,
+        engine: Any = None,
     ) -> None:
+        self.engine = engine
         self.staging = staging
         self.config = config
         self.steps = steps
@@ -196,6 +209,7 @@ class _Job:
         self.incremental = incremental
         self.full_refresh = full_refresh
         self.seen_at = pd.Timestamp(started)
+        self.preparsed: tuple[list[Any], Sketches | None] | None = None
         self.meta = pipeline_metadata(config)
 
     def run(self, inputs: _Inputs, already: list[InputFile]) -> RunResult:
@@ -230,14 +244,26 @@ class _Job:
             rejects: list[Reject] = []
             per_file: dict[str, Counter[str]] = {f.rel: Counter() for f in files}
             known = self.state.known_ids
-            for item in read_all(files, max_article_bytes=self.config.input.max_article_bytes):
-                if isinstance(item, RawRecord) and item.article_id in known:
-                    item = Reject(
-                        item.input,
-                        item.record,
-                        "duplicate_id",
-                        f"article_id {item.article_id!r} was processed by an earlier run",
-                    )
+            items: Iterable[RawRecord | Reject]
+            if self.engine is not None:
+                # read and parsed on the cluster; parse results stay aligned with the accepted records
+                items, parsed, sketches = self.engine.read_parse(files, self.config)
+            else:
+                items = read_all(files, max_article_bytes=self.config.input.max_article_bytes)
+            kept: list[int] = []
+            n_rec = 0
+            for item in items:
+                if isinstance(item, RawRecord):
+                    n_rec += 1
+                    if item.article_id in known:
+                        item = Reject(
+                            item.input,
+                            item.record,
+                            "duplicate_id",
+                            f"article_id {item.article_id!r} was processed by an earlier run",
+                        )
+                    else:
+                        kept.append(n_rec - 1)
                 counter = per_file.setdefault(item.input, Counter())
                 if isinstance(item, Reject):
                     rejects.append(item)
@@ -245,6 +271,9 @@ class _Job:
                 else:
                     records.append(item)
                     counter["accepted"] += 1
+            if self.engine is not None:
+                rows = np.array(kept, dtype=np.int64)
+                self.preparsed = ([parsed[i] for i in kept], take_sketches(sketches, rows))
             s.n_out = len(records)
             s.extra["rejected"] = len(rejects)
         return records, rejects, per_file
@@ -253,7 +282,11 @@ class _Job:
     def parse(self, records: Sequence[RawRecord]) -> tuple[pd.DataFrame, dict[str, Any]]:
         with self.steps.step("parse", n_in=len(records)) as s:
             arts, stats, sketches = parse_records(
-                records, self.config.parse, n_jobs=self.config.run.n_jobs, dedup=self.config.dedup
+                records,
+                self.config.parse,
+                n_jobs=self.config.run.n_jobs,
+                dedup=self.config.dedup,
+                preparsed=self.preparsed,
             )
             assert sketches is not None
             self.sketches = sketches
@@ -301,7 +334,8 @@ class _Job:
             sketches = Sketches.concat(
                 [sketch_texts(old["match_text"].tolist(), params), self.sketches], params
             )
-            result = find_duplicates(union, params, sketches=sketches)
+            banding = self.engine.candidates(params) if self.engine is not None else None
+            result = find_duplicates(union, params, sketches=sketches, candidates=banding)
             self.signatures = result.signatures[len(old) :]
             est = pd.Series(
                 result.duplicates["estimated_similarity"].to_numpy() if len(result.duplicates) else [],

@@ -22,7 +22,7 @@ import json
 import os
 import stat
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -44,6 +44,7 @@ __all__ = [
     "file_digest",
     "read_all",
     "read_file",
+    "reject_duplicate_ids",
 ]
 
 
@@ -314,19 +315,26 @@ def read_all(
     files: Sequence[InputFile], *, max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES
 ) -> Iterator[RawRecord | Reject]:
     """Reads files in order and rejects duplicate ids across the whole run (first wins)."""
+    return reject_duplicate_ids(
+        item for f in files for item in read_file(f, max_article_bytes=max_article_bytes)
+    )
+
+
+def reject_duplicate_ids(items: Iterable[RawRecord | Reject]) -> Iterator[RawRecord | Reject]:
+    """Pass items through, turning a record whose article_id was seen earlier in ``items`` into a
+    ``duplicate_id`` reject (first wins). Engines that read files in parallel apply it in file order."""
     first_seen: dict[str, tuple[str, int | None]] = {}
-    for f in files:
-        for item in read_file(f, max_article_bytes=max_article_bytes):
-            if isinstance(item, RawRecord):
-                where = first_seen.get(item.article_id)
-                if where is not None:
-                    loc = where[0] if where[1] is None else f"{where[0]}:{where[1]}"
-                    yield Reject(
-                        item.input, item.record, "duplicate_id", f"id {item.article_id!r} first seen in {loc}"
-                    )
-                    continue
-                first_seen[item.article_id] = (item.input, item.record)
-            yield item
+    for item in items:
+        if isinstance(item, RawRecord):
+            where = first_seen.get(item.article_id)
+            if where is not None:
+                loc = where[0] if where[1] is None else f"{where[0]}:{where[1]}"
+                yield Reject(
+                    item.input, item.record, "duplicate_id", f"id {item.article_id!r} first seen in {loc}"
+                )
+                continue
+            first_seen[item.article_id] = (item.input, item.record)
+        yield item
 
 
 def read_file(
