@@ -44,7 +44,6 @@ def corpus(work: Path, n: int, seed: int) -> Path:
 def one(n: int, seed: int, work: Path, reference: bool) -> dict[str, object]:
     from newsdedup.config import load_config
     from newsdedup.evaluate import evaluate
-
     from newsdedup.pipeline import run
 
     src = corpus(work, n, seed)
@@ -101,7 +100,17 @@ def main() -> int:
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}")
     for n in args.n:
         # one process per size, so each peak RSS is that size's own
-        cmd = [sys.executable, __file__, "--one", "--n", str(n), "--seed", str(args.seed), "--work", str(args.work)]
+        cmd = [
+            sys.executable,
+            __file__,
+            "--one",
+            "--n",
+            str(n),
+            "--seed",
+            str(args.seed),
+            "--work",
+            str(args.work),
+        ]
         if args.no_reference:
             cmd.append("--no-reference")
         proc = subprocess.run(cmd, capture_output=True, text=True, check=False)

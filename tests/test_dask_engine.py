@@ -10,13 +10,13 @@ import pytest
 
 pytest.importorskip("dask.distributed")
 
-from newsdedup.config import Config  # noqa: E402
-from newsdedup.dedup import DedupParams, candidates_from_signatures, lsh_params  # noqa: E402
-from newsdedup.engines.dask_engine import DaskEngine  # noqa: E402
-from newsdedup.pipeline import run  # noqa: E402
-from newsdedup.synth import SynthConfig, write_corpus  # noqa: E402
-from tests.conftest import SAMPLE  # noqa: E402
-from tests.hostile import write_hostile_corpus  # noqa: E402
+from newsdedup.config import Config
+from newsdedup.dedup import DedupParams, candidates_from_signatures, lsh_params
+from newsdedup.engines.dask_engine import DaskEngine
+from newsdedup.pipeline import run
+from newsdedup.synth import SynthConfig, write_corpus
+from tests.conftest import SAMPLE
+from tests.hostile import write_hostile_corpus
 
 pytestmark = pytest.mark.slow
 
