@@ -5,6 +5,7 @@ Parsing is pure and per record, so it runs in worker processes when there is eno
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import os
 import posixpath
 from collections import Counter
@@ -71,17 +72,36 @@ def _group_key(rec: RawRecord, art: ParsedArticle) -> str:
     return "folder:" + (posixpath.dirname(rec.input) if rec.kind == "raw" else rec.input)
 
 
+# Records handed to forked workers by inheritance instead of pickling: set just before the pool forks.
+_SHARED: Sequence[RawRecord] = ()
+
+
+def _parse_shared_range(lo: int, hi: int, *args: Any) -> tuple[list[_Parsed], Sketches | None]:
+    return parse_chunk(_SHARED[lo:hi], *args)
+
+
 def _parse_all(
     records: Sequence[RawRecord], config: ParseConfig, dedup: DedupParams | None, n_jobs: int
 ) -> tuple[list[_Parsed], Sketches | None]:
+    global _SHARED
     args = (config.default_tz, config.include_title_in_match, config.learned_boilerplate, dedup)
     if n_jobs <= 1 or len(records) < _PARALLEL_MIN_RECORDS:
         return parse_chunk(records, *args)
-    chunks = [records[i : i + _CHUNK] for i in range(0, len(records), _CHUNK)]
+    bounds = list(range(0, len(records), _CHUNK))
     workers = min(n_jobs, os.cpu_count() or 1)
-    n = len(chunks)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        parts = list(pool.map(parse_chunk, chunks, *([a] * n for a in args)))
+    if "fork" in mp.get_all_start_methods():
+        # forked workers see the records already in memory: only ranges and results cross the pipe
+        _SHARED = records
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+                futures = [pool.submit(_parse_shared_range, lo, lo + _CHUNK, *args) for lo in bounds]
+                parts = [f.result() for f in futures]
+        finally:
+            _SHARED = ()
+    else:  # pragma: no cover - platforms without fork
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(parse_chunk, records[lo : lo + _CHUNK], *args) for lo in bounds]
+            parts = [f.result() for f in futures]
     parsed = [a for part, _ in parts for a in part]
     if dedup is None:
         return parsed, None
