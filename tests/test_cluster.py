@@ -1,0 +1,273 @@
+"""Story clustering: tiny hand-made corpora with known stories, determinism, topic table, validation."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsdedup.cluster import TOPIC_COLUMNS, ClusterParams, StoryClusterer, cluster_stories, topic_id_for
+
+QUAKE = [
+    (
+        "Earthquake shakes southern Chile",
+        "a magnitude 7 earthquake struck southern chile near valdivia on monday collapsing houses and "
+        "cutting power rescue teams searched the rubble the chilean government declared an emergency",
+    ),
+    (
+        "Chile quake: rescuers search rubble in Valdivia",
+        "rescuers in valdivia searched collapsed houses after the earthquake in southern chile the "
+        "magnitude 7 quake cut power and the government declared an emergency across the region",
+    ),
+    (
+        "Valdivia counts damage after Chile earthquake",
+        "residents of valdivia counted the damage a day after the chile earthquake emergency teams "
+        "restored power to collapsed neighbourhoods and the government sent rescue teams",
+    ),
+]
+CUP = [
+    (
+        "Rovers win the cup final on penalties",
+        "rovers beat united on penalties in the cup final at wembley after a goalless draw the "
+        "goalkeeper saved two penalties and the captain lifted the trophy",
+    ),
+    (
+        "Penalty shootout hands Rovers the cup",
+        "the cup final at wembley went to penalties after a goalless draw and rovers goalkeeper saved "
+        "twice as united missed the captain lifted the trophy for rovers",
+    ),
+    (
+        "Rovers captain lifts cup after Wembley shootout",
+        "the rovers captain lifted the cup trophy at wembley after the final against united ended in a "
+        "goalless draw and rovers won on penalties thanks to the goalkeeper",
+    ),
+]
+T0 = pd.Timestamp("2024-03-04 09:00", tz="UTC")
+
+
+def make_docs(
+    stories: list[list[tuple[str, str]]], times: Sequence[pd.Timestamp | None] | None = None
+) -> pd.DataFrame:
+    """One canonical per (title, text); article ids a01, a02, ... in story order."""
+    rows = []
+    for s, story in enumerate(stories):
+        for title, text in story:
+            rows.append({"title": title, "match_text": text, "story": s})
+    df = pd.DataFrame(rows)
+    df.insert(0, "article_id", [f"a{i + 1:02d}" for i in range(len(df))])
+    stamps = times if times is not None else [T0 + pd.Timedelta(hours=i) for i in range(len(df))]
+    df["published_at"] = pd.to_datetime(pd.Series(list(stamps), dtype=object), utc=True)
+    df["source"] = [f"outlet{i % 3}" for i in range(len(df))]
+    df["group_size"] = 1
+    return df
+
+
+def partition(labels: pd.Series | np.ndarray, ids: pd.Series) -> set[frozenset[str]]:
+    """The clustering as a set of sets of article ids (independent of label names)."""
+    groups: dict[object, set[str]] = {}
+    for lab, i in zip(labels, ids, strict=True):
+        groups.setdefault(lab, set()).add(str(i))
+    return {frozenset(g) for g in groups.values()}
+
+
+def test_two_clear_stories_come_back() -> None:
+    docs = make_docs([QUAKE, CUP])
+    topic, topics = cluster_stories(docs, ClusterParams())
+    assert partition(topic, docs["article_id"]) == {
+        frozenset({"a01", "a02", "a03"}),
+        frozenset({"a04", "a05", "a06"}),
+    }
+    assert len(topics) == 2
+
+
+def test_estimator_labels_in_order_of_first_appearance() -> None:
+    docs = make_docs([CUP, QUAKE])
+    model = StoryClusterer().fit(
+        docs["match_text"].tolist(), docs["title"].tolist(), docs["published_at"].tolist()
+    )
+    assert model.labels_.tolist() == [0, 0, 0, 1, 1, 1]
+    assert model.n_clusters_ == 2
+    assert model.centrality_.shape == (6,)
+    assert np.all((model.centrality_ > 0) & (model.centrality_ <= 1 + 1e-6))
+
+
+def test_far_apart_in_time_splits_when_time_scale_is_small() -> None:
+    # The same story told twice, 60 days apart, next to an unrelated story.
+    times = [T0, T0 + pd.Timedelta(days=60), T0 + pd.Timedelta(days=1), T0, T0, T0]
+    docs = make_docs([QUAKE, CUP], times)
+    split, _ = cluster_stories(docs, ClusterParams(time_scale_days=1.0))
+    assert split[0] != split[1]
+    together, _ = cluster_stories(docs, ClusterParams(time_scale_days=None))
+    assert together[0] == together[1] == together[2]
+
+
+def test_missing_times_cluster_on_text_alone() -> None:
+    docs = make_docs([QUAKE, CUP], [None, T0, None, None, T0 + pd.Timedelta(days=400), None])
+    topic, topics = cluster_stories(docs, ClusterParams(time_scale_days=1.0))
+    assert partition(topic, docs["article_id"]) == {
+        frozenset({"a01", "a02", "a03"}),
+        frozenset({"a04", "a05", "a06"}),
+    }
+    quake = topics.set_index("topic_id").loc[topic[0]]
+    assert quake["first_published"] == T0 and quake["last_published"] == T0
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_deterministic_under_shuffled_input(seed: int) -> None:
+    docs = make_docs([QUAKE, CUP])
+    topic, topics = cluster_stories(docs, ClusterParams())
+    shuffled = docs.sample(frac=1.0, random_state=seed)
+    topic2, topics2 = cluster_stories(shuffled, ClusterParams())
+    assert topic2.reindex(docs.index).tolist() == topic.tolist()
+    pd.testing.assert_frame_equal(topics, topics2)
+
+
+def test_topic_ids_derive_from_smallest_article_id() -> None:
+    docs = make_docs([QUAKE, CUP])
+    topic, topics = cluster_stories(docs, ClusterParams())
+    assert topic[0] == topic_id_for("a01") and topic[3] == topic_id_for("a04")
+    assert set(topics["topic_id"]) == {topic_id_for("a01"), topic_id_for("a04")}
+    # Adding an unrelated later article does not rename existing topics.
+    more = pd.concat(
+        [docs, make_docs([[("Parliament passes budget", "lawmakers passed the annual budget")]])]
+    )
+    more["article_id"] = [*docs["article_id"], "z99"]
+    topic_more, _ = cluster_stories(more.reset_index(drop=True), ClusterParams())
+    assert topic_more[:6].tolist() == topic.tolist()
+    assert topic_id_for("a01").startswith("t_") and len(topic_id_for("a01")) == 18
+
+
+def test_topics_table_columns_types_and_content() -> None:
+    docs = make_docs([QUAKE, CUP])
+    docs["group_size"] = [3, 1, 1, 1, 2, 1]
+    docs["group_sources"] = pd.Series(
+        [["outlet0", "wire"], None, None, None, ["outlet1", "other"], None], index=docs.index, dtype=object
+    )
+    _, topics = cluster_stories(docs, ClusterParams(keywords_top_n=4))
+    assert list(topics.columns) == TOPIC_COLUMNS
+    assert topics["size"].dtype == np.int64 and topics["n_sources"].dtype == np.int64
+    assert str(topics["first_published"].dtype) == "datetime64[ns, UTC]"
+    assert str(topics["last_published"].dtype) == "datetime64[ns, UTC]"
+    quake = topics.set_index("topic_id").loc[topic_id_for("a01")]
+    cup = topics.set_index("topic_id").loc[topic_id_for("a04")]
+    # Sizes count duplicates through group_size; sources include the dup groups' sources.
+    assert quake["size"] == 5 and cup["size"] == 4
+    assert quake["n_sources"] == 4  # outlet0, outlet1, outlet2, wire
+    assert cup["n_sources"] == 4  # outlet0, outlet1, outlet2, other
+    assert quake["label"] in {t for t, _ in QUAKE}
+    assert quake["representative_id"] in {"a01", "a02", "a03"}
+    assert len(quake["keywords"]) == 4 and all(isinstance(k, str) for k in quake["keywords"])
+    assert {"valdivia", "chile", "earthquake"} & set(quake["keywords"])
+    assert {"rovers", "penalties", "cup"} & set(cup["keywords"])
+    assert quake["first_published"] == T0 and quake["last_published"] == T0 + pd.Timedelta(hours=2)
+    # Largest topic first.
+    assert topics["size"].tolist() == sorted(topics["size"], reverse=True)
+
+
+def test_label_falls_back_to_keywords_without_titles() -> None:
+    docs = make_docs([QUAKE, CUP])
+    docs["title"] = None
+    _, topics = cluster_stories(docs, ClusterParams())
+    for label, keywords in zip(topics["label"], topics["keywords"], strict=True):
+        assert label == " ".join(keywords[:5])
+
+
+def test_single_doc() -> None:
+    docs = make_docs([QUAKE[:1]])
+    topic, topics = cluster_stories(docs, ClusterParams())
+    assert topic.tolist() == [topic_id_for("a01")]
+    assert topics.loc[0, "size"] == 1 and topics.loc[0, "representative_id"] == "a01"
+    assert topics.loc[0, "label"] == QUAKE[0][0]
+
+
+def test_empty_input_returns_empty_frames() -> None:
+    docs = make_docs([QUAKE]).iloc[:0]
+    topic, topics = cluster_stories(docs, ClusterParams())
+    assert len(topic) == 0 and len(topics) == 0
+    assert list(topics.columns) == TOPIC_COLUMNS
+    model = StoryClusterer().fit([])
+    assert model.n_clusters_ == 0 and len(model.labels_) == 0
+
+
+def test_empty_and_stopword_texts_do_not_crash() -> None:
+    model = StoryClusterer().fit(["", "the and of", ""], titles=[None, "", None])
+    assert len(model.labels_) == 3
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("threshold", 0.0, r"threshold must be in \(0.0, 1.0\], got 0.0"),
+        ("threshold", 1.5, r"threshold must be in \(0.0, 1.0\], got 1.5"),
+        ("threshold", "high", r"threshold must be a number, got 'high'"),
+        ("time_scale_days", -1.0, r"time_scale_days must be in \(0.0, "),
+        ("title_weight", -0.1, r"title_weight must be in \[0.0, 10.0\], got -0.1"),
+        ("lead_words", -1, r"lead_words must be in \[0, inf\], got -1"),
+        ("lead_words", 2.5, r"lead_words must be an integer, got 2.5"),
+        ("n_neighbors", 0, r"n_neighbors must be in \[1, 1000\], got 0"),
+        ("max_features", 0, r"max_features must be in \[1, inf\], got 0"),
+        ("random_state", -3, r"random_state must be in \[0, inf\], got -3"),
+        ("keywords_top_n", 0, r"keywords_top_n must be in \[1, 100\], got 0"),
+    ],
+)
+def test_params_validation(field: str, value: object, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        ClusterParams(**{field: value})  # type: ignore[arg-type]
+
+
+def test_params_accept_none_where_allowed() -> None:
+    p = ClusterParams(time_scale_days=None, max_features=None)
+    assert p.time_scale_days is None
+
+
+def test_estimator_validates_and_stores_params_only() -> None:
+    model = StoryClusterer(threshold=2.0)
+    assert model.get_params()["threshold"] == 2.0
+    with pytest.raises(ValueError, match="threshold"):
+        model.fit(["a b c"])
+
+
+def test_missing_columns_are_an_error() -> None:
+    with pytest.raises(ValueError, match="match_text"):
+        cluster_stories(pd.DataFrame({"article_id": ["a"]}), ClusterParams())
+
+
+def test_max_features_limits_vocabulary_and_keeps_stories() -> None:
+    docs = make_docs([QUAKE, CUP])
+    model = StoryClusterer(max_features=12).fit(docs["match_text"].tolist(), docs["title"].tolist())
+    assert len(model.terms_) == 12 and model.X_.shape == (6, 12)
+    assert list(model.terms_) == sorted(model.terms_)
+    assert model.labels_.tolist() == [0, 0, 0, 1, 1, 1]
+
+
+WORDS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet"]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    texts=st.lists(
+        st.lists(st.sampled_from(WORDS), min_size=0, max_size=12).map(" ".join), min_size=1, max_size=9
+    ),
+    perm_seed=st.integers(0, 1000),
+)
+def test_partition_does_not_depend_on_input_order(texts: list[str], perm_seed: int) -> None:
+    docs = pd.DataFrame(
+        {
+            "article_id": [f"d{i}" for i in range(len(texts))],
+            "title": [None] * len(texts),
+            "match_text": texts,
+            "published_at": pd.to_datetime(pd.Series([pd.NaT] * len(texts)), utc=True),
+            "source": "s",
+            "group_size": 1,
+        }
+    )
+    topic, topics = cluster_stories(docs, ClusterParams())
+    shuffled = docs.sample(frac=1.0, random_state=perm_seed)
+    topic2, topics2 = cluster_stories(shuffled, ClusterParams())
+    assert topic2.reindex(docs.index).tolist() == topic.tolist()
+    assert topics["size"].sum() == len(texts)
+    assert sorted(topics2["topic_id"]) == sorted(topics["topic_id"])
