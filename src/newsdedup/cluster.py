@@ -42,6 +42,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -162,21 +163,35 @@ def _count_matrices(
         parts[name].append(m)
 
     def encode(docs: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(row, global term id, position in the doc) of every kept token; factorised per chunk in C."""
-        flat: list[str] = []
-        lengths = np.zeros(len(docs), dtype=np.int64)
-        for i, text in enumerate(docs):
-            tokens = _TOKEN.findall(text.lower())
-            flat.extend(tokens)
-            lengths[i] = len(tokens)
-        codes, uniques = pd.factorize(np.array(flat, dtype=object))
-        del flat
-        gid = np.array(
-            [vocab.setdefault(u, len(vocab)) if u not in stop else -1 for u in uniques], dtype=np.int64
-        )
-        ids = gid[codes] if len(codes) else np.empty(0, dtype=np.int64)
-        rows = np.repeat(np.arange(len(docs)), lengths)
-        pos = np.arange(len(ids)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        """(row, global term id, position in the doc) of every kept token; factorised per chunk in C.
+
+        Tokens are the regex matches of the lower-cased text. A match never spans whitespace, so the text
+        is split on whitespace in C and the regex runs once per distinct piece, not once per document
+        (for matching text, already casefolded without punctuation, every piece is one token).
+        """
+        pieces = [t.split() for t in docs]
+        lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=len(docs))
+        codes, uniques = pd.factorize(np.fromiter(chain.from_iterable(pieces), dtype=object))
+        del pieces
+        # Each distinct piece -> its tokens' global ids (-1 for stop words), flattened, with counts.
+        sub_gid: list[int] = []
+        n_sub = np.empty(len(uniques), dtype=np.int64)
+        for j, u in enumerate(uniques.tolist()):
+            toks = _TOKEN.findall(u.lower())
+            n_sub[j] = len(toks)
+            sub_gid.extend(vocab.setdefault(t, len(vocab)) if t not in stop else -1 for t in toks)
+        gid = np.array(sub_gid, dtype=np.int64)
+        sub_start = np.cumsum(n_sub) - n_sub
+        per_piece = n_sub[codes] if len(codes) else np.empty(0, dtype=np.int64)
+        rows_piece = np.repeat(np.arange(len(docs)), lengths)
+        if len(per_piece) and per_piece.min() == 1 and per_piece.max() == 1:
+            ids, rows = gid[sub_start[codes]], rows_piece
+        else:
+            first = np.repeat(sub_start[codes] - (np.cumsum(per_piece) - per_piece), per_piece)
+            ids = gid[first + np.arange(len(first))] if len(first) else np.empty(0, dtype=np.int64)
+            rows = np.repeat(rows_piece, per_piece)
+        n_tok = np.bincount(rows, minlength=len(docs))
+        pos = np.arange(len(ids)) - np.repeat(np.cumsum(n_tok) - n_tok, n_tok)
         ok = ids >= 0
         return rows[ok], ids[ok], pos[ok]
 
@@ -228,28 +243,70 @@ def _to_days(published_at: Sequence[Any] | np.ndarray | None, n: int) -> np.ndar
     return days
 
 
+def _top_k_per_row(
+    indptr: np.ndarray, values: np.ndarray, tie: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(row, tie) of each CSR row's ``k`` largest ``values``, ties to the smaller ``tie``; both >= 0.
+
+    One sort of packed int64 keys (row, value's float32 bits descending, tie) per chunk of rows instead of an
+    argsort per row: a float32 >= 0 orders like its bit pattern, and distinct keys need no stable sort.
+    """
+    counts = np.diff(indptr).astype(np.int64)
+    tie = tie.astype(np.int64, copy=False)
+    if len(values) == 0:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    tie_bits = max(int(tie.max()).bit_length(), 1)
+    row_bits = 63 - 31 - tie_bits
+    if row_bits < 1:  # ties too wide to pack (never at realistic sizes): one lexsort per row
+        keep = np.ones(len(values), dtype=bool)
+        for i in np.flatnonzero(counts > k):
+            lo, hi = indptr[i], indptr[i + 1]
+            keep[lo + np.lexsort((tie[lo:hi], -values[lo:hi]))[k:]] = False
+        return np.repeat(np.arange(len(counts)), counts)[keep], tie[keep]
+    vbits = np.clip(values, 0.0, None).astype(np.float32).view(np.int32).astype(np.int64)
+    step = 1 << min(row_bits, 30)
+    out_rows, out_ties = [], []
+    for r0 in range(0, len(counts), step):
+        r1 = min(r0 + step, len(counts))
+        lo, hi = int(indptr[r0]), int(indptr[r1])
+        rows = np.repeat(np.arange(r1 - r0, dtype=np.int64), counts[r0:r1])
+        key = (rows << (31 + tie_bits)) | ((0x7FFFFFFF - vbits[lo:hi]) << tie_bits) | tie[lo:hi]
+        key.sort()
+        rows = key >> (31 + tie_bits)
+        first = np.cumsum(counts[r0:r1]) - counts[r0:r1]
+        keep = np.arange(hi - lo) - first[rows] < k
+        out_rows.append(rows[keep] + r0)
+        out_ties.append(key[keep] & ((1 << tie_bits) - 1))
+    return np.concatenate(out_rows), np.concatenate(out_ties)
+
+
 def _top_terms(X: sp.csr_matrix, n_terms: int, keep: np.ndarray) -> sp.csr_matrix:
     """Keep each row's ``n_terms`` largest entries among columns where ``keep`` is True."""
     X = X.copy()
     X.data[~keep[X.indices]] = 0.0
     X.eliminate_zeros()
-    indptr, data = X.indptr, X.data
-    mask = np.ones(len(data), dtype=bool)
-    for i in np.flatnonzero(np.diff(indptr) > n_terms):
-        lo, hi = indptr[i], indptr[i + 1]
-        order = np.argsort(-data[lo:hi], kind="stable")
-        mask[lo + order[n_terms:]] = False
-    X.data[~mask] = 0.0
-    X.eliminate_zeros()
-    return X
+    X.sort_indices()
+    counts = np.diff(X.indptr).astype(np.int64)
+    rows = np.repeat(np.arange(X.shape[0], dtype=np.int64), counts)
+    pos = np.arange(X.nnz, dtype=np.int64) - (X.indptr[:-1].astype(np.int64))[rows]
+    # Ties go to the lower column: indices are sorted, so position order is column order.
+    r, p = _top_k_per_row(X.indptr, X.data, pos, n_terms)
+    idx = X.indptr[r].astype(np.int64) + p
+    out = sp.csr_matrix((X.data[idx], (r, X.indices[idx])), shape=X.shape)
+    out.sort_indices()
+    return out
 
 
 def _decay(days_a: np.ndarray, days_b: np.ndarray, scale: float | None) -> np.ndarray:
-    """exp(-|dt| / scale), 1 where either time is missing or scale is None."""
+    """exp(-|dt| / scale), 1 where either time is missing or scale is None (in the dtype of the days)."""
     if scale is None:
-        return np.ones(len(days_a))
-    dt = np.abs(days_a - days_b)
-    return np.where(np.isnan(dt), 1.0, np.exp(-np.nan_to_num(dt) / scale))
+        return np.ones(len(days_a), dtype=days_a.dtype)
+    out = np.subtract(days_a, days_b)
+    np.abs(out, out=out)
+    out *= -1.0 / scale
+    np.exp(out, out=out)
+    out[np.isnan(out)] = 1.0
+    return out
 
 
 def _chunked_terms(P: sp.csr_matrix, days: np.ndarray, cap: int) -> sp.csr_matrix:
@@ -295,24 +352,25 @@ def _knn_edges(
     keep = df <= max(2, CANDIDATE_MAX_DF * n)
     P = _chunked_terms(_top_terms(X, CANDIDATE_TERMS, keep), days, CANDIDATE_DF_CAP)
     PT = P.T.tocsr()
+    # Candidate ranking only needs float32: times relative to the earliest, so float32 keeps minutes.
+    finite = days[~np.isnan(days)]
+    days32 = (days - (finite.min() if len(finite) else 0.0)).astype(np.float32)
     rows: list[np.ndarray] = []
     cols: list[np.ndarray] = []
     for start in range(0, n, BLOCK_ROWS):
         stop = min(start + BLOCK_ROWS, n)
         C = sp.csr_matrix(P[start:stop] @ PT)
-        C.setdiag(0.0, k=start)
-        C.eliminate_zeros()
-        counts = np.diff(C.indptr)
-        r = np.repeat(np.arange(start, stop), counts)
-        v = C.data * _decay(days[r], days[C.indices], scale)
-        best = np.ones(len(v), dtype=bool)
-        for i in np.flatnonzero(counts > n_neighbors):
-            lo, hi = C.indptr[i], C.indptr[i + 1]
-            # Best scores first; ties go to the lower column (indices are sorted within a row).
-            order = np.argsort(-v[lo:hi], kind="stable")
-            best[lo + order[n_neighbors:]] = False
-        rows.append(r[best])
-        cols.append(C.indices[best].astype(np.int64))
+        r = np.repeat(np.arange(start, stop, dtype=np.int64), np.diff(C.indptr))
+        c = C.indices.astype(np.int64)
+        other = c != r
+        r, c = r[other], c[other]
+        v = C.data[other] * _decay(days32[r], days32[c], scale)
+        del C, other
+        indptr = np.concatenate(([0], np.cumsum(np.bincount(r - start, minlength=stop - start))))
+        # Best scores first; ties go to the lower column.
+        kr, kc = _top_k_per_row(indptr, v, c, n_neighbors)
+        rows.append(kr + start)
+        cols.append(kc)
     r = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
     c = np.concatenate(cols) if cols else np.empty(0, dtype=np.int64)
     lo, hi = np.minimum(r, c).astype(np.int64), np.maximum(r, c).astype(np.int64)
@@ -350,22 +408,6 @@ def _centering(X: sp.csr_matrix) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray,
     return Xs, u, u * xm, mm
 
 
-def _row_vec(X: sp.csr_matrix, i: int) -> tuple[np.ndarray, np.ndarray]:
-    lo, hi = X.indptr[i], X.indptr[i + 1]
-    return X.indices[lo:hi].astype(np.int64), X.data[lo:hi].astype(np.float64)
-
-
-def _vec_add(
-    a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]
-) -> tuple[np.ndarray, np.ndarray]:
-    idx = np.concatenate([a[0], b[0]])
-    val = np.concatenate([a[1], b[1]])
-    uniq, inv = np.unique(idx, return_inverse=True)
-    out = np.zeros(len(uniq))
-    np.add.at(out, inv, val)
-    return uniq, out
-
-
 def _average_linkage(
     X: sp.csr_matrix,
     w0: np.ndarray,
@@ -378,41 +420,49 @@ def _average_linkage(
     threshold: float,
     scale: float | None,
 ) -> np.ndarray:
-    """Average-linkage merging over the kNN graph; returns a root index per document."""
+    """Average-linkage merging over the kNN graph; returns a root index per document.
+
+    Per merge, the similarities to all neighbours are computed at once with numpy; the dots a merged
+    cluster does not know yet (neighbours of only one side) come from one gather against its summed row.
+    """
     n = X.shape[0]
-    size = [1] * n
-    w = w0.tolist()
-    q = q0.tolist()
-    t_sum = [0.0 if math.isnan(d) else float(d) for d in days]
-    t_cnt = [0 if math.isnan(d) else 1 for d in days]
+    size = np.ones(n)
+    w = w0.astype(np.float64)
+    q = q0.astype(np.float64)
+    timed = ~np.isnan(days)
+    t_sum = np.where(timed, days, 0.0)
+    t_cnt = timed.astype(np.float64)
+    t_mean = days.astype(np.float64)  # NaN for clusters with no timed member
     version = [0] * n
     parent = list(range(n))
+    indptr = X.indptr.tolist()
+    indices, data = X.indices, X.data
     vecs: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     scratch = np.zeros(X.shape[1], dtype=np.float64)
+    seen = np.zeros(X.shape[1], dtype=bool)
+
     # adj[a][c] = exact dot(S_a, S_c), known for graph edges; dot products add up when clusters merge.
-    adj: list[dict[int, float]] = [{} for _ in range(n)]
-    for a, b, d in zip(lo.tolist(), hi.tolist(), dots.tolist(), strict=True):
-        adj[a][b] = d
-        adj[b][a] = d
+    src = np.concatenate((lo, hi))
+    dst = np.concatenate((hi, lo))
+    order = np.lexsort((dst, src))
+    starts = np.searchsorted(src[order], np.arange(n + 1)).tolist()
+    dst_l = dst[order].tolist()
+    dot_l = np.concatenate((dots, dots))[order].tolist()
+    adj: list[dict[int, float]] = [dict(zip(dst_l[s:e], dot_l[s:e])) for s, e in zip(starts, starts[1:])]
+    del src, dst, order, dst_l, dot_l
+
+    sims = (dots - w[hi] * q[lo] - w[lo] * q[hi] + w[lo] * w[hi] * mm) * _decay(days[lo], days[hi], scale)
+    ok = sims >= threshold
+    heap = [(-s, a, c, 0, 0) for s, a, c in zip(sims[ok].tolist(), lo[ok].tolist(), hi[ok].tolist())]
+    heapq.heapify(heap)
 
     def vec(a: int) -> tuple[np.ndarray, np.ndarray]:
         v = vecs.get(a)
-        return v if v is not None else _row_vec(X, a)
+        if v is not None:
+            return v
+        s, e = indptr[a], indptr[a + 1]
+        return indices[s:e], data[s:e]
 
-    def sim(a: int, c: int, dot: float) -> float:
-        s = (dot - w[c] * q[a] - w[a] * q[c] + w[a] * w[c] * mm) / (size[a] * size[c])
-        if scale is not None and t_cnt[a] and t_cnt[c]:
-            s *= math.exp(-abs(t_sum[a] / t_cnt[a] - t_sum[c] / t_cnt[c]) / scale)
-        return s
-
-    heap: list[tuple[float, int, int, int, int]] = []
-    for a in range(n):
-        for c, d in adj[a].items():
-            if a < c:
-                s = sim(a, c, d)
-                if s >= threshold:
-                    heap.append((-s, a, c, 0, 0))
-    heapq.heapify(heap)
     while heap:
         _, a, b, va, vb = heapq.heappop(heap)
         if parent[a] != a or parent[b] != b or version[a] != va or version[b] != vb:
@@ -420,21 +470,35 @@ def _average_linkage(
         # Merge the smaller into the larger; the survivor keeps its index (ties: lower index survives).
         if size[b] > size[a]:
             a, b = b, a
-        merged = {}
-        nbrs = set(adj[a]) | set(adj[b])
-        nbrs.discard(a)
-        nbrs.discard(b)
-        new_vec = _vec_add(vec(a), vec(b))
-        # S_ab . S_c = S_a . S_c + S_b . S_c; when a term is unknown, one dense lookup of S_ab gives it.
-        scratch[new_vec[0]] = new_vec[1]
-        for c in sorted(nbrs):
-            da, db = adj[a].get(c), adj[b].get(c)
-            if da is not None and db is not None:
-                merged[c] = da + db
-            else:
-                ic, vc = vec(c)
-                merged[c] = float(scratch[ic] @ vc)
-        scratch[new_vec[0]] = 0.0
+        adj_a, adj_b = adj[a], adj[b]
+        adj_a.pop(b, None)
+        adj_b.pop(a, None)
+        keys_a, keys_b = adj_a.keys(), adj_b.keys()
+        both = keys_a & keys_b
+        one_side = list(keys_a ^ keys_b)
+        # S_ab = S_a + S_b, scattered into the dense scratch; its support is a's terms plus b's new ones.
+        ia, xa = vec(a)
+        ib, xb = vec(b)
+        scratch[ia] = xa
+        scratch[ib] += xb
+        seen[ia] = True
+        new_idx = np.concatenate((ia, ib[~seen[ib]]))
+        seen[ia] = False
+        new_vec = (new_idx, scratch[new_idx])
+        nbrs = [*both, *one_side]
+        known = [adj_a[c] + adj_b[c] for c in both]
+        if one_side:
+            # S_ab . S_c for a neighbour of one side only: one gather per neighbour vector, summed by bincount.
+            parts = [vec(c) for c in one_side]
+            lens = np.fromiter((len(p[0]) for p in parts), dtype=np.int64, count=len(parts))
+            gi = np.concatenate([p[0] for p in parts])
+            gv = np.concatenate([p[1] for p in parts])
+            seg = np.repeat(np.arange(len(parts)), lens)
+            extra = np.bincount(seg, weights=scratch[gi] * gv, minlength=len(parts))
+            d_all = np.concatenate((np.array(known, dtype=np.float64), extra))
+        else:
+            d_all = np.array(known, dtype=np.float64)
+        scratch[new_idx] = 0.0
         vecs[a] = new_vec
         vecs.pop(b, None)
         parent[b] = a
@@ -443,17 +507,30 @@ def _average_linkage(
         q[a] += q[b]
         t_sum[a] += t_sum[b]
         t_cnt[a] += t_cnt[b]
+        t_mean[a] = t_sum[a] / t_cnt[a] if t_cnt[a] else math.nan
         version[a] += 1
-        for c in list(adj[b]):
+        for c in keys_b:
             adj[c].pop(b, None)
         adj[b] = {}
-        adj[a] = merged
-        for c, d in merged.items():
+        d_list = d_all.tolist()
+        adj[a] = dict(zip(nbrs, d_list))
+        for c, d in zip(nbrs, d_list):
             adj[c][a] = d
-            s = sim(a, c, d)
-            if s >= threshold:
-                x, y = (a, c) if a < c else (c, a)
-                heapq.heappush(heap, (-s, x, y, version[x], version[y]))
+        if not nbrs:
+            continue
+        cs = np.array(nbrs, dtype=np.int64)
+        wa, qa = w[a], q[a]
+        s_all = (d_all - w[cs] * qa - wa * q[cs] + wa * w[cs] * mm) / (size[a] * size[cs])
+        if scale is not None and t_cnt[a]:
+            s_all *= _decay(np.full(len(cs), t_mean[a]), t_mean[cs], scale)
+        good = np.flatnonzero(s_all >= threshold)
+        va = version[a]
+        for j, s in zip(good.tolist(), s_all[good].tolist()):
+            c = nbrs[j]
+            if a < c:
+                heapq.heappush(heap, (-s, a, c, va, version[c]))
+            else:
+                heapq.heappush(heap, (-s, c, a, version[c], va))
     roots = np.array(parent, dtype=np.int64)
     # parent[] is one level deep only for direct merges; follow to the root.
     while True:

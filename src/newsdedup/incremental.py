@@ -19,7 +19,7 @@ The rules, chosen so that ids users have already stored never change:
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -77,6 +77,17 @@ def related_history(
     return np.flatnonzero(whole)
 
 
+_NEW_COLUMNS = [
+    "dup_group_id",
+    "canonical_id",
+    "is_canonical",
+    "dup_similarity",
+    "method",
+    "canonical_reason",
+    "estimated_similarity",
+]
+
+
 @dataclass
 class DedupReconciled:
     """Assignments of the new articles, and the canonical changes to apply to earlier rows.
@@ -85,10 +96,13 @@ class DedupReconciled:
         canonical_reason, estimated_similarity.
     canonical_changes: dup_group_id -> new canonical article_id, for earlier groups whose canonical is now a
         new article.
+    former_canonicals: earlier canonical article_id -> (similarity, estimated similarity, method) to the new
+        canonical, for the duplicates rows those articles now need.
     """
 
     new: pd.DataFrame
     canonical_changes: dict[str, str]
+    former_canonicals: dict[str, tuple[float, float, str]] = field(default_factory=dict)
 
 
 def reconcile_duplicates(
@@ -100,6 +114,14 @@ def reconcile_duplicates(
     dup_similarity, method, canonical_reason); ``union_est``: estimated similarity per article_id;
     ``old``: the related history rows (article_id, dup_group_id, canonical_id).
     """
+    if len(old) == 0:
+        # no history involved: find_duplicates' assignments are final (same order as the new articles)
+        new = union.reset_index(drop=True).copy()
+        if not new["article_id"].astype(str).equals(new_ids.astype(str).reset_index(drop=True)):
+            raise ValueError("union assignments are not in the order of the new articles")
+        estimated = new["article_id"].map(union_est).astype(float)
+        new["estimated_similarity"] = np.where(new["is_canonical"].astype(bool), 1.0, estimated)
+        return DedupReconciled(new=new[["article_id", *_NEW_COLUMNS]], canonical_changes={})
     u = union.set_index("article_id")
     old_group: dict[str, str] = dict(
         zip(old["article_id"].astype(str), old["dup_group_id"].astype(str), strict=True)
@@ -109,6 +131,8 @@ def reconcile_duplicates(
     )
     est: dict[str, float] = {str(k): float(v) for k, v in union_est.items()}
     changes: dict[str, str] = {}
+    former: dict[str, tuple[float, float, str]] = {}
+    urows: dict[str, Any] = {str(k): v for k, v in u.to_dict("index").items()}
     rows = []
     members_by_union_group = u.groupby("canonical_id").groups
     target_of_union: dict[str, tuple[str, str]] = {}
@@ -125,10 +149,13 @@ def reconcile_duplicates(
         if str(ucanon) not in old_group:
             # a new article wins the canonical rule against the earlier ones: it becomes the canonical
             changes[target] = str(ucanon)
+            if old_canon in urows:
+                r_old = urows[old_canon]
+                method = "near" if r_old["method"] == "canonical" else str(r_old["method"])
+                former[old_canon] = (float(r_old["dup_similarity"]), est.get(old_canon, float("nan")), method)
             target_of_union[str(ucanon)] = (target, str(ucanon))
         else:
             target_of_union[str(ucanon)] = (target, old_canon)
-    urows: dict[str, Any] = {str(k): v for k, v in u.to_dict("index").items()}
     for aid in new_ids.astype(str):
         r: dict[str, Any] = urows[aid]
         ucanon = str(r["canonical_id"])
@@ -160,20 +187,9 @@ def reconcile_duplicates(
                     1.0 if bool(r["is_canonical"]) else est.get(aid, float("nan")),
                 )
             )
-    new = pd.DataFrame(
-        rows,
-        columns=[
-            "dup_group_id",
-            "canonical_id",
-            "is_canonical",
-            "dup_similarity",
-            "method",
-            "canonical_reason",
-            "estimated_similarity",
-        ],
-    )
+    new = pd.DataFrame(rows, columns=_NEW_COLUMNS)
     new.insert(0, "article_id", new_ids.astype(str).to_numpy())
-    return DedupReconciled(new=new, canonical_changes=changes)
+    return DedupReconciled(new=new, canonical_changes=changes, former_canonicals=former)
 
 
 def reconcile_topics(union_topic: pd.Series, old_topic: pd.Series) -> tuple[dict[str, str], list[list[str]]]:
@@ -182,17 +198,18 @@ def reconcile_topics(union_topic: pd.Series, old_topic: pd.Series) -> tuple[dict
     ``union_topic``: the clusterer's topic id per canonical article_id (history and new);
     ``old_topic``: the stored topic id per history article_id.
     """
-    final: dict[str, str] = {}
-    merges: list[list[str]] = []
-    frame = pd.DataFrame({"u": union_topic.astype(str)})
-    frame["old"] = old_topic.reindex(frame.index)
-    for u, grp in frame.groupby("u", sort=True):
-        olds = grp["old"].dropna().astype(str)
-        if olds.empty:
-            final[str(u)] = str(u)
-            continue
-        counts = Counter(olds.tolist())
-        final[str(u)] = min(counts, key=lambda t: (-counts[t], t))
-        if len(counts) > 1:
-            merges.append(sorted(counts))
+    u = union_topic.astype(str)
+    final: dict[str, str] = {t: t for t in u.unique().tolist()}
+    old = old_topic.reindex(u.index) if len(old_topic) else pd.Series(np.nan, index=u.index, dtype=object)
+    pairs = pd.DataFrame({"u": u.to_numpy(), "old": old.to_numpy()}).dropna()
+    if pairs.empty:
+        return final, []
+    pairs["old"] = pairs["old"].astype(str)
+    counts = pairs.groupby(["u", "old"]).size().rename("n").reset_index()
+    # majority earlier topic per clustering topic; ties go to the smallest id
+    counts = counts.sort_values(["u", "n", "old"], ascending=[True, False, True], kind="stable")
+    best = counts.drop_duplicates("u")
+    final.update(zip(best["u"].tolist(), best["old"].tolist(), strict=True))
+    multi = counts.groupby("u")["old"].agg(list)
+    merges = [sorted(v) for v in multi.tolist() if len(v) > 1]
     return final, merges

@@ -210,6 +210,7 @@ class _Job:
         self.full_refresh = full_refresh
         self.seen_at = pd.Timestamp(started)
         self.preparsed: tuple[list[Any], Sketches | None] | None = None
+        self.former_canonicals: dict[str, tuple[float, float, str]] = {}
         self.meta = pipeline_metadata(config)
 
     def run(self, inputs: _Inputs, already: list[InputFile]) -> RunResult:
@@ -362,6 +363,24 @@ class _Job:
                     "method": nc["method"],
                 }
             ).reset_index(drop=True)
+            if rec.former_canonicals:
+                # earlier canonicals that lost to a new article are duplicates now
+                hist_group = hist.set_index("article_id")["dup_group_id"]
+                extra = pd.DataFrame(
+                    [
+                        {
+                            "article_id": aid,
+                            "canonical_id": rec.canonical_changes[str(hist_group[aid])],
+                            "dup_group_id": str(hist_group[aid]),
+                            "similarity": sim,
+                            "estimated_similarity": est_sim,
+                            "method": method,
+                        }
+                        for aid, (sim, est_sim, method) in sorted(rec.former_canonicals.items())
+                    ]
+                )
+                dups = pd.concat([dups, extra], ignore_index=True)
+            self.former_canonicals = rec.former_canonicals
             s.n_out = int(arts["is_canonical"].sum())
             s.extra.update(
                 duplicates=len(dups), history_related=len(old), canonical_changes=len(rec.canonical_changes)
@@ -456,41 +475,37 @@ class _Job:
         for u, f in final.items():
             if f not in best or (counts.get(u, 0), u) > (counts.get(best[f], 0), best[f]):
                 best[f] = u
-        d = desc.set_index("topic_id")
         members = pd.concat(
             [self.previous_article_columns(), arts[["article_id", "topic_id", "published_at", "source"]]],
             ignore_index=True,
         )
         members = members[members["topic_id"].isin(touched)]
-        agg = members.groupby("topic_id").agg(
-            size=("article_id", "size"),
-            n_sources=("source", lambda v: len({x for x in v if isinstance(x, str) and x})),
-            first_published=("published_at", "min"),
-            last_published=("published_at", "max"),
+        grouped = members.groupby("topic_id")
+        sources = members.dropna(subset=["source"])
+        agg = pd.DataFrame(
+            {
+                "size": grouped.size(),
+                "n_sources": sources[sources["source"] != ""].groupby("topic_id")["source"].nunique(),
+                "first_published": grouped["published_at"].min(),
+                "last_published": grouped["published_at"].max(),
+            }
         )
+        agg["n_sources"] = agg["n_sources"].fillna(0).astype("int64")
+        described = {r["topic_id"]: r for r in desc.to_dict("records")}
+        previous = {r["topic_id"]: r for r in prev_topics.to_dict("records")} if len(prev_topics) else {}
         rows = []
-        prev = prev_topics.set_index("topic_id") if len(prev_topics) else None
-        for tid in sorted(touched):
-            if tid in best and best[tid] in d.index:
-                src = d.loc[best[tid]]
-                label, keywords, rep = src["label"], list(src["keywords"]), src["representative_id"]
-            elif prev is not None and tid in prev.index:
-                label, keywords, rep = (
-                    prev.loc[tid, "label"],
-                    list(prev.loc[tid, "keywords"]),
-                    prev.loc[tid, "representative_id"],
-                )
-            else:  # pragma: no cover - every touched topic comes from clustering or history
-                label, keywords, rep = "", [], ""
-            g = agg.loc[tid]
+        for tid, g in zip(agg.index.tolist(), agg.to_dict("records"), strict=True):
+            src = described.get(best.get(tid, ""), previous.get(tid))
+            if src is None:  # pragma: no cover - every touched topic comes from clustering or history
+                src = {"label": "", "keywords": [], "representative_id": ""}
             rows.append(
                 {
                     "topic_id": tid,
-                    "label": label,
-                    "keywords": keywords,
+                    "label": src["label"],
+                    "keywords": list(src["keywords"]),
                     "size": int(g["size"]),
                     "n_sources": int(g["n_sources"]),
-                    "representative_id": rep,
+                    "representative_id": src["representative_id"],
                     "first_published": g["first_published"],
                     "last_published": g["last_published"],
                     "run_id": self.run_id,
@@ -529,7 +544,9 @@ class _Job:
             st = self.staging
             rewritten = 0
             if self.incremental:
-                rewritten += self._carry_over_with_changes("articles", changes, _fix_article_rows)
+                rewritten += self._carry_over_with_changes(
+                    "articles", changes, lambda f, c: _fix_article_rows(f, c, self.former_canonicals)
+                )
                 rewritten += self._carry_over_with_changes("duplicates", changes, _fix_duplicate_rows)
                 st.carry_over("rejects")
             st.carry_over("runs")
@@ -710,11 +727,16 @@ def _apply_canonical_changes(frame: pd.DataFrame, changes: dict[str, str]) -> pd
     return frame
 
 
-def _fix_article_rows(frame: pd.DataFrame, changes: dict[str, str]) -> pd.DataFrame:
+def _fix_article_rows(
+    frame: pd.DataFrame, changes: dict[str, str], former: dict[str, tuple[float, float, str]]
+) -> pd.DataFrame:
     hit = frame["dup_group_id"].isin(set(changes))
     was_canon = hit & frame["is_canonical"].astype(bool)
     frame = _apply_canonical_changes(frame, changes)
-    frame.loc[was_canon, "dup_method"] = "near"
+    default = (float("nan"), float("nan"), "near")
+    ids = frame.loc[was_canon, "article_id"].astype(str)
+    frame.loc[was_canon, "dup_similarity"] = [former.get(a, default)[0] for a in ids]
+    frame.loc[was_canon, "dup_method"] = [former.get(a, default)[2] for a in ids]
     frame.loc[hit, "canonical_reason"] = "canonical moved to a later-run article by the canonical rule"
     return frame
 

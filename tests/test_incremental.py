@@ -1,0 +1,121 @@
+"""Incremental runs in-process: day 2 relates to day 1, ids are stable, re-runs add nothing."""
+
+import json
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from newsdedup.config import Config
+from newsdedup.errors import StateError
+from newsdedup.pipeline import run
+from newsdedup.synth import SynthConfig, generate, write_corpus
+
+
+@pytest.fixture(scope="module")
+def two_days(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, pd.DataFrame]:
+    """Day 1: originals of half the stories; day 2: their syndicated copies plus every other story."""
+    root = tmp_path_factory.mktemp("days")
+    config = SynthConfig(n_articles=240, seed=11)
+    write_corpus(root / "all", config, fmt="txt")
+    arts = list(generate(config))
+    stories = sorted({a.story for a in arts})
+    day1_stories = set(stories[: len(stories) // 2])
+    for a in arts:
+        day = "day1" if a.story in day1_stories and not a.is_copy else "day2"
+        dst = root / day / a.path
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(root / "all" / "raw" / a.path, dst)
+    labels = pd.read_csv(root / "all" / "labels.csv")
+    return root / "day1", root / "day2", labels
+
+
+def test_day2_copies_join_day1_groups_and_topics_stay(
+    tmp_path: Path, two_days: tuple[Path, Path, pd.DataFrame]
+) -> None:
+    day1, day2, labels = two_days
+    out = tmp_path / "out"
+    run([day1], out, Config())
+    before = pd.read_parquet(out / "articles").set_index("article_id")
+    r2 = run([day2], out, Config())
+    assert r2.status == "committed"
+    after = pd.read_parquet(out / "articles")
+    assert after["article_id"].is_unique
+    assert len(after) == len(labels)
+    # day-1 rows are unchanged: same groups, canonicals and topic ids
+    a1 = after.set_index("article_id").loc[before.index]
+    assert (a1["topic_id"] == before["topic_id"]).all()
+    assert (a1["dup_group_id"] == before["dup_group_id"]).all()
+    # day-2 copies of day-1 originals land in the original's group
+    truth = labels.set_index("id")["dup_group"]
+    day1_group_of_truth = {truth[i]: g for i, g in before["dup_group_id"].items()}
+    new_rows = after[~after["article_id"].isin(before.index)]
+    copies = new_rows[new_rows["article_id"].map(truth).isin(set(day1_group_of_truth))]
+    assert len(copies) > 20
+    joined = copies["dup_group_id"] == copies["article_id"].map(truth).map(day1_group_of_truth)
+    assert joined.mean() >= 0.95
+    # every topic id in articles is described; earlier topics are still there
+    topics = pd.read_parquet(out / "topics")
+    assert set(after["topic_id"]) == set(topics["topic_id"])
+    assert topics["size"].sum() == len(after)
+    # re-running day 2 adds nothing
+    again = run([day2], out, Config())
+    assert again.status == "nothing_new"
+    assert len(pd.read_parquet(out / "articles")) == len(after)
+
+
+def test_renamed_file_is_recognised_by_content(
+    tmp_path: Path, two_days: tuple[Path, Path, pd.DataFrame]
+) -> None:
+    day1, _, _ = two_days
+    out = tmp_path / "out"
+    run([day1], out, Config())
+    moved = tmp_path / "moved"
+    shutil.copytree(day1, moved)
+    assert run([moved], out, Config()).status == "nothing_new"
+
+
+def test_earlier_copy_arriving_later_becomes_canonical(tmp_path: Path) -> None:
+    body = " ".join(
+        f"Sentence {i} about the harbour bridge toll vote and the council budget." for i in range(30)
+    )
+    day1 = tmp_path / "d1.jsonl"
+    day2 = tmp_path / "d2.jsonl"
+    day1.write_text(
+        json.dumps({"id": "late", "title": "T", "body": body, "published_at": "2024-11-12T10:00:00Z"}) + "\n"
+    )
+    day2.write_text(
+        json.dumps(
+            {"id": "early", "title": "T", "body": body + " Extra.", "published_at": "2024-11-11T10:00:00Z"}
+        )
+        + "\n"
+    )
+    out = tmp_path / "out"
+    run([day1], out, Config())
+    group = pd.read_parquet(out / "articles")["dup_group_id"].iloc[0]
+    run([day2], out, Config())
+    a = pd.read_parquet(out / "articles").set_index("article_id")
+    assert a.loc["early", "dup_group_id"] == a.loc["late", "dup_group_id"] == group
+    assert a.loc["early", "is_canonical"] and not a.loc["late", "is_canonical"]
+    assert (a["canonical_id"] == "early").all()
+    d = pd.read_parquet(out / "duplicates")
+    assert d["article_id"].tolist() == ["late"] and d["canonical_id"].tolist() == ["early"]
+    assert a.loc["early", "topic_id"] == a.loc["late", "topic_id"]
+    assert (
+        a.loc["late", "dup_method"] in ("near", "containment")
+        and 0.5 <= a.loc["late", "dup_similarity"] < 1.0
+    )
+
+
+def test_incompatible_minhash_state_is_refused(
+    tmp_path: Path, two_days: tuple[Path, Path, pd.DataFrame]
+) -> None:
+    day1, day2, _ = two_days
+    out = tmp_path / "out"
+    run([day1], out, Config())
+    config = Config()
+    other = replace(config, dedup=replace(config.dedup, seed=2))
+    with pytest.raises(StateError, match="seed"):
+        run([day2], out, other)
