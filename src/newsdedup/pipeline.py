@@ -228,13 +228,16 @@ class _Job:
         )
         records, rejects, per_file = self.read(inputs.files)
         arts, _ = self.parse(records)
+        n_accepted = len(records)
+        records.clear()  # the raw texts are parsed into arts; holding both doubles the run's memory
+        self.preparsed = None
         failpoint("after_parse")
         dups, changes = self.dedup(arts)
         failpoint("after_dedup")
         topics, merges = self.cluster(arts, changes)
         self.write(arts, dups, topics, rejects, changes)
         failpoint("after_write")
-        return self.finish(inputs, already, records, rejects, per_file, arts, dups, topics, merges)
+        return self.finish(inputs, already, n_accepted, rejects, per_file, arts, dups, topics, merges)
 
     # -- read --------------------------------------------------------------------------------------
     def read(
@@ -619,7 +622,7 @@ class _Job:
         self,
         inputs: _Inputs,
         already: list[InputFile],
-        records: list[RawRecord],
+        n_accepted: int,
         rejects: list[Reject],
         per_file: dict[str, Counter[str]],
         arts: pd.DataFrame,
@@ -628,7 +631,7 @@ class _Job:
         merges: list[list[str]],
     ) -> RunResult:
         n_rejected = len(rejects)
-        n_seen = len(records) + n_rejected
+        n_seen = n_accepted + n_rejected
         reject_fraction = n_rejected / n_seen if n_seen else 0.0
         exit_code = (
             EXIT_TOO_MANY_REJECTS if reject_fraction > self.config.input.max_reject_fraction else EXIT_OK
@@ -639,7 +642,7 @@ class _Job:
             "skipped_files": len(inputs.skipped),
             "already_processed_files": len(already),
             "records_seen": n_seen,
-            "accepted": len(records),
+            "accepted": n_accepted,
             "rejected": n_rejected,
             "articles": len(arts),
             "canonical": int(arts["is_canonical"].sum()) if len(arts) else 0,
