@@ -271,3 +271,42 @@ def test_partition_does_not_depend_on_input_order(texts: list[str], perm_seed: i
     assert topic2.reindex(docs.index).tolist() == topic.tolist()
     assert topics["size"].sum() == len(texts)
     assert sorted(topics2["topic_id"]) == sorted(topics["topic_id"])
+
+
+def test_tokens_match_the_regex_on_raw_text() -> None:
+    # Bodies are split on whitespace and the regex runs per distinct piece; that must equal the regex
+    # over the whole lower-cased text, positions (for the lead) included.
+    import re
+
+    from newsdedup.cluster import _count_matrices
+
+    texts = [
+        "Hello, World! it's a b test",
+        "ΟΔΟΣ ΣΟΦΟΣ x\u2028yy zz\x1cqq",
+        "",
+        "the and of",
+        "a1 b22 c-d e_f",
+    ]
+    titles = ["Title: Quake!", "", "ΣΟΦΟΣ", "A", "T-1000"]
+    body, lead, title, terms = _count_matrices(texts, titles, 3, None)
+    token = re.compile(r"(?u)\b\w\w+\b")
+    col = {t: j for j, t in enumerate(terms)}
+    for i, text in enumerate(texts):
+        words = [t for t in token.findall(text.lower()) if t in col]
+        expected_lead = [t for t in token.findall(text.lower())[:3] if t in col]
+        assert {terms[j]: int(v) for j, v in zip(body[i].indices, body[i].data, strict=True)} == {
+            t: words.count(t) for t in set(words)
+        }
+        assert sorted(terms[j] for j in lead[i].indices) == sorted(set(expected_lead))
+    assert list(terms) == sorted(terms)
+    assert title[0].nnz == 2  # "title", "quake"
+
+
+def test_top_k_per_row_breaks_ties_on_the_smaller_tie_key() -> None:
+    from newsdedup.cluster import _top_k_per_row
+
+    indptr = np.array([0, 4, 5, 5, 8])
+    values = np.array([0.5, 0.9, 0.5, 0.1, 0.3, 0.2, 0.2, 0.2])
+    tie = np.array([7, 1, 3, 0, 4, 9, 2, 5])
+    rows, ties = _top_k_per_row(indptr, values, tie, 2)
+    assert sorted(zip(rows.tolist(), ties.tolist(), strict=True)) == [(0, 1), (0, 3), (1, 4), (3, 2), (3, 5)]

@@ -27,7 +27,11 @@ How (and why this way):
    are compared only when some member pair is a graph edge. Time: the similarity is multiplied by
    ``exp(-|mean time A - mean time C| / time_scale)``; for two single articles that is the pairwise decay;
    clusters with no timed article are compared on text alone. Merging stops when the best similarity is
-   below ``threshold`` (the one granularity knob).
+   below ``threshold`` (the one granularity knob). To keep the cost near linear, a merged cluster forgets
+   neighbours below ``EDGE_FLOOR_RATIO * threshold`` and keeps at most ``LINK_MAX_NEIGHBORS`` below the
+   threshold (its best); every neighbour above the threshold is kept, and a member merged later that links
+   to a forgotten neighbour brings it back. Without this, each merge into a large story re-scores all of
+   its neighbours; on the synthetic 100k set B-cubed F1 stays 0.836 (0.8364 exact, 0.8363 capped).
 4. Determinism. No randomness is used (``random_state`` is kept for the sklearn-style API); the wrapper sorts
    by article_id first; ties break on the smallest member index; topic ids derive from the smallest
    article_id in the cluster.
@@ -42,7 +46,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, pairwise
 from typing import Any
 
 import numpy as np
@@ -70,6 +74,10 @@ CANDIDATE_DF_CAP = 100
 BLOCK_ROWS = 1024
 #: Candidate pairs below ``EDGE_FLOOR_RATIO * threshold`` are too dissimilar to be worth linking.
 EDGE_FLOOR_RATIO = 0.25
+#: A cluster's summed row is kept dense once its support reaches 1 / DENSE_SHARE of the vocabulary.
+DENSE_SHARE = 8
+#: A merged cluster keeps at most this many neighbours below the threshold (its best), besides all above it.
+LINK_MAX_NEIGHBORS = 32
 SECONDS_PER_DAY = 86400.0
 #: Subtract the corpus mean row before cosine, so the shared background of a corpus does not count; the
 #: mean is scaled by n / (n + CENTER_PRIOR_DOCS) so that tiny corpora are barely centred.
@@ -286,12 +294,21 @@ def _top_terms(X: sp.csr_matrix, n_terms: int, keep: np.ndarray) -> sp.csr_matri
     X.data[~keep[X.indices]] = 0.0
     X.eliminate_zeros()
     X.sort_indices()
-    counts = np.diff(X.indptr).astype(np.int64)
-    rows = np.repeat(np.arange(X.shape[0], dtype=np.int64), counts)
-    pos = np.arange(X.nnz, dtype=np.int64) - (X.indptr[:-1].astype(np.int64))[rows]
-    # Ties go to the lower column: indices are sorted, so position order is column order.
-    r, p = _top_k_per_row(X.indptr, X.data, pos, n_terms)
-    idx = X.indptr[r].astype(np.int64) + p
+    indptr = X.indptr.astype(np.int64)
+    rs: list[np.ndarray] = []
+    idxs: list[np.ndarray] = []
+    # In row chunks: the packed sort keys would otherwise cost several int64 copies of all of X.
+    for r0 in range(0, X.shape[0], 16384):
+        r1 = min(r0 + 16384, X.shape[0])
+        ptr = indptr[r0 : r1 + 1] - indptr[r0]
+        counts = np.diff(ptr)
+        pos = np.arange(int(ptr[-1]), dtype=np.int64) - np.repeat(ptr[:-1], counts)
+        # Ties go to the lower column: indices are sorted, so position order is column order.
+        r, p = _top_k_per_row(ptr, X.data[indptr[r0] : indptr[r1]], pos, n_terms)
+        rs.append(r + r0)
+        idxs.append(indptr[r + r0] + p)
+    r = np.concatenate(rs) if rs else np.empty(0, dtype=np.int64)
+    idx = np.concatenate(idxs) if idxs else np.empty(0, dtype=np.int64)
     out = sp.csr_matrix((X.data[idx], (r, X.indices[idx])), shape=X.shape)
     out.sort_indices()
     return out
@@ -360,13 +377,30 @@ def _knn_edges(
     for start in range(0, n, BLOCK_ROWS):
         stop = min(start + BLOCK_ROWS, n)
         C = sp.csr_matrix(P[start:stop] @ PT)
-        r = np.repeat(np.arange(start, stop, dtype=np.int64), np.diff(C.indptr))
-        c = C.indices.astype(np.int64)
-        other = c != r
-        r, c = r[other], c[other]
-        v = C.data[other] * _decay(days32[r], days32[c], scale)
-        del C, other
-        indptr = np.concatenate(([0], np.cumsum(np.bincount(r - start, minlength=stop - start))))
+        counts = np.diff(C.indptr)
+        rl = np.repeat(np.arange(stop - start, dtype=np.int32), counts)
+        c = C.indices
+        v = C.data * _decay(days32[start:stop][rl], days32[c], scale)
+        del C
+        k1 = n_neighbors + 1  # the row itself is among its candidates and is dropped below
+        if len(v) > 8 * k1 * (stop - start):
+            # The k-th best of any subset of a row is a lower bound of the row's k-th best: take it from
+            # each row's first 4k candidates and drop what scores below it before the full sort.
+            first = np.cumsum(counts) - counts
+            sub = np.flatnonzero(np.arange(len(v)) - first[rl] < 4 * k1)
+            order = np.lexsort((-v[sub], rl[sub]))
+            sub_counts = np.minimum(counts, 4 * k1)
+            kth = (np.cumsum(sub_counts) - sub_counts) + k1 - 1
+            bound = np.zeros(stop - start, dtype=v.dtype)
+            full = sub_counts >= k1
+            bound[full] = v[sub[order[kth[full]]]]
+            keep = v >= bound[rl]
+            c, v, rl = c[keep], v[keep], rl[keep]
+            del keep, sub, order, first
+        other = c != rl + start
+        c, v, rl = c[other].astype(np.int64), v[other], rl[other]
+        counts = np.bincount(rl, minlength=stop - start)
+        indptr = np.concatenate(([0], np.cumsum(counts)))
         # Best scores first; ties go to the lower column.
         kr, kc = _top_k_per_row(indptr, v, c, n_neighbors)
         rows.append(kr + start)
@@ -419,11 +453,13 @@ def _average_linkage(
     dots: np.ndarray,
     threshold: float,
     scale: float | None,
+    floor: float,
 ) -> np.ndarray:
     """Average-linkage merging over the kNN graph; returns a root index per document.
 
-    Per merge, the similarities to all neighbours are computed at once with numpy; the dots a merged
-    cluster does not know yet (neighbours of only one side) come from one gather against its summed row.
+    Dots known on both sides add up; the others (neighbours of one side only) come from the summed rows:
+    a lookup of the short side in a dense sum, or one batched gather of single documents' rows. The
+    graph's own pairs are read from a sorted array beside a heap that holds only re-scored pairs.
     """
     n = X.shape[0]
     size = np.ones(n)
@@ -436,9 +472,14 @@ def _average_linkage(
     version = [0] * n
     parent = list(range(n))
     indptr = X.indptr.tolist()
+    ptr_np = X.indptr.astype(np.int64)
     indices, data = X.indices, X.data
+    # Summed rows of clusters: sparse (terms, values), or dense once they cover 1 / DENSE_SHARE of the
+    # vocabulary (a dense lookup then costs only the other side's support).
     vecs: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-    scratch = np.zeros(X.shape[1], dtype=np.float64)
+    dense: dict[int, np.ndarray] = {}
+    n_terms = X.shape[1]
+    scratch = np.zeros(n_terms, dtype=np.float64)
     seen = np.zeros(X.shape[1], dtype=bool)
 
     # adj[a][c] = exact dot(S_a, S_c), known for graph edges; dot products add up when clusters merge.
@@ -448,13 +489,19 @@ def _average_linkage(
     starts = np.searchsorted(src[order], np.arange(n + 1)).tolist()
     dst_l = dst[order].tolist()
     dot_l = np.concatenate((dots, dots))[order].tolist()
-    adj: list[dict[int, float]] = [dict(zip(dst_l[s:e], dot_l[s:e])) for s, e in zip(starts, starts[1:])]
+    adj: list[dict[int, float]] = [
+        dict(zip(dst_l[s:e], dot_l[s:e], strict=True)) for s, e in pairwise(starts)
+    ]
     del src, dst, order, dst_l, dot_l
 
     sims = (dots - w[hi] * q[lo] - w[lo] * q[hi] + w[lo] * w[hi] * mm) * _decay(days[lo], days[hi], scale)
-    ok = sims >= threshold
-    heap = [(-s, a, c, 0, 0) for s, a, c in zip(sims[ok].tolist(), lo[ok].tolist(), hi[ok].tolist())]
-    heapq.heapify(heap)
+    ok = np.flatnonzero(sims >= threshold)
+    # The graph's own pairs are one array sorted like the heap, read in step with it: a heap of a million
+    # tuples is slow to pop (cache misses), and most of those pairs go stale anyway.
+    ok = ok[np.lexsort((hi[ok], lo[ok], -sims[ok]))]
+    s0, a0, c0 = (-sims[ok]).tolist(), lo[ok].tolist(), hi[ok].tolist()
+    del ok, sims
+    heap: list[tuple[float, int, int, int, int]] = []
 
     def vec(a: int) -> tuple[np.ndarray, np.ndarray]:
         v = vecs.get(a)
@@ -463,74 +510,161 @@ def _average_linkage(
         s, e = indptr[a], indptr[a + 1]
         return indices[s:e], data[s:e]
 
-    while heap:
-        _, a, b, va, vb = heapq.heappop(heap)
+    def dot_dense(x: int, dense_c: np.ndarray) -> float:
+        dx = dense.get(x)
+        if dx is not None:
+            return float(dx @ dense_c)
+        ix, vx = vec(x)
+        return float(dense_c[ix] @ vx)
+
+    # Scalars live in lists (fast one at a time) and arrays (fast for long neighbour lists), kept in step.
+    size_l, w_l, q_l, tm_l = size.tolist(), w.tolist(), q.tolist(), t_mean.tolist()
+    use_time = scale is not None
+    inv_scale = 1.0 / scale if scale is not None else 0.0
+    heappush, heappop, exp = heapq.heappush, heapq.heappop, math.exp
+    p, m0 = 0, len(s0)
+    top0 = (s0[0], a0[0], c0[0], 0, 0) if m0 else None
+    while True:
+        if heap and (top0 is None or heap[0] < top0):
+            _, a, b, va, vb = heappop(heap)
+        elif top0 is not None:
+            _, a, b, va, vb = top0
+            p += 1
+            top0 = (s0[p], a0[p], c0[p], 0, 0) if p < m0 else None
+        else:
+            break
         if parent[a] != a or parent[b] != b or version[a] != va or version[b] != vb:
             continue
         # Merge the smaller into the larger; the survivor keeps its index (ties: lower index survives).
-        if size[b] > size[a]:
+        if size_l[b] > size_l[a]:
             a, b = b, a
         adj_a, adj_b = adj[a], adj[b]
         adj_a.pop(b, None)
         adj_b.pop(a, None)
-        keys_a, keys_b = adj_a.keys(), adj_b.keys()
-        both = keys_a & keys_b
-        one_side = list(keys_a ^ keys_b)
-        # S_ab = S_a + S_b, scattered into the dense scratch; its support is a's terms plus b's new ones.
-        ia, xa = vec(a)
-        ib, xb = vec(b)
-        scratch[ia] = xa
-        scratch[ib] += xb
-        seen[ia] = True
-        new_idx = np.concatenate((ia, ib[~seen[ib]]))
-        seen[ia] = False
-        new_vec = (new_idx, scratch[new_idx])
-        nbrs = [*both, *one_side]
-        known = [adj_a[c] + adj_b[c] for c in both]
-        if one_side:
-            # S_ab . S_c for a neighbour of one side only: one gather per neighbour vector, summed by bincount.
-            parts = [vec(c) for c in one_side]
-            lens = np.fromiter((len(p[0]) for p in parts), dtype=np.int64, count=len(parts))
-            gi = np.concatenate([p[0] for p in parts])
-            gv = np.concatenate([p[1] for p in parts])
-            seg = np.repeat(np.arange(len(parts)), lens)
-            extra = np.bincount(seg, weights=scratch[gi] * gv, minlength=len(parts))
-            d_all = np.concatenate((np.array(known, dtype=np.float64), extra))
+        # S_ab . S_c = S_a . S_c + S_b . S_c when both are known; otherwise computed from the vectors.
+        nbrs: list[int] = []
+        dl: list[float] = []
+        one: list[int] = []
+        for c, d in adj_a.items():
+            e = adj_b.get(c)
+            if e is None:
+                if c in dense:  # S_b . S_c from b's (short) support, looked up in c's dense sum
+                    nbrs.append(c)
+                    dl.append(d + dot_dense(b, dense[c]))
+                else:
+                    one.append(c)
+            else:
+                nbrs.append(c)
+                dl.append(d + e)
+        for c, e in adj_b.items():
+            if c not in adj_a:
+                if c in dense:
+                    nbrs.append(c)
+                    dl.append(e + dot_dense(a, dense[c]))
+                else:
+                    one.append(c)
+        # S_ab = S_a + S_b, dense when its support is a large share of the vocabulary, else scattered
+        # into the scratch (support: a's terms plus b's new ones) and stored sparse.
+        Da, Db = dense.pop(a, None), dense.pop(b, None)
+        G: np.ndarray
+        new_idx: np.ndarray | None
+        if Da is not None:
+            G = Da
+            if Db is not None:
+                G += Db
+            else:
+                ix, xv = vec(b)
+                G[ix] += xv
+            dense[a] = G
+            new_idx = None
+        elif Db is not None:
+            G = Db
+            ix, xv = vec(a)
+            G[ix] += xv
+            dense[a] = G
+            new_idx = None
         else:
-            d_all = np.array(known, dtype=np.float64)
-        scratch[new_idx] = 0.0
-        vecs[a] = new_vec
+            ia, xa = vec(a)
+            ib, xb = vec(b)
+            scratch[ia] = xa
+            scratch[ib] += xb
+            seen[ia] = True
+            new_idx = np.concatenate((ia, ib[~seen[ib]]))
+            seen[ia] = False
+            G = scratch
+        vecs.pop(a, None)
         vecs.pop(b, None)
+        if one:
+            singles = [c for c in one if c not in vecs]
+            for c in one:
+                v = vecs.get(c)
+                if v is not None:
+                    nbrs.append(c)
+                    dl.append(float(G[v[0]] @ v[1]))
+            if singles:
+                # Rows of single documents, gathered straight from X's arrays and summed per row.
+                cs = np.array(singles, dtype=np.int64)
+                row_lo, lens = ptr_np[cs], ptr_np[cs + 1] - ptr_np[cs]
+                ends = np.cumsum(lens)
+                pos = np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(row_lo - (ends - lens), lens)
+                seg = np.repeat(np.arange(len(cs)), lens)
+                nbrs.extend(singles)
+                dl.extend(np.bincount(seg, weights=G[indices[pos]] * data[pos], minlength=len(cs)).tolist())
+        if new_idx is not None:
+            if DENSE_SHARE * len(new_idx) >= n_terms:
+                dense[a] = scratch.copy()
+            else:
+                vecs[a] = (new_idx, scratch[new_idx])
+            scratch[new_idx] = 0.0
         parent[b] = a
-        size[a] += size[b]
-        w[a] += w[b]
-        q[a] += q[b]
+        sa = size_l[a] = size_l[a] + size_l[b]
+        wa = w_l[a] = w_l[a] + w_l[b]
+        qa = q_l[a] = q_l[a] + q_l[b]
         t_sum[a] += t_sum[b]
         t_cnt[a] += t_cnt[b]
-        t_mean[a] = t_sum[a] / t_cnt[a] if t_cnt[a] else math.nan
+        ta = tm_l[a] = t_sum[a] / t_cnt[a] if t_cnt[a] else math.nan
+        size[a], w[a], q[a], t_mean[a] = sa, wa, qa, ta
         version[a] += 1
-        for c in keys_b:
+        for c in adj_b:
             adj[c].pop(b, None)
         adj[b] = {}
-        d_list = d_all.tolist()
-        adj[a] = dict(zip(nbrs, d_list))
-        for c, d in zip(nbrs, d_list):
-            adj[c][a] = d
-        if not nbrs:
-            continue
-        cs = np.array(nbrs, dtype=np.int64)
-        wa, qa = w[a], q[a]
-        s_all = (d_all - w[cs] * qa - wa * q[cs] + wa * w[cs] * mm) / (size[a] * size[cs])
-        if scale is not None and t_cnt[a]:
-            s_all *= _decay(np.full(len(cs), t_mean[a]), t_mean[cs], scale)
-        good = np.flatnonzero(s_all >= threshold)
+        timed_a = use_time and ta == ta
+        if len(nbrs) > 48:
+            cs = np.array(nbrs, dtype=np.int64)
+            s_arr = (np.array(dl) - w[cs] * qa - wa * q[cs] + wa * w[cs] * mm) / (sa * size[cs])
+            if timed_a:
+                s_arr *= _decay(np.full(len(cs), ta), t_mean[cs], scale)
+            sl = s_arr.tolist()
+        else:
+            sl = []
+            for c, d in zip(nbrs, dl, strict=True):
+                s = (d - w_l[c] * qa - wa * q_l[c] + wa * w_l[c] * mm) / (sa * size_l[c])
+                if timed_a:
+                    tc = tm_l[c]
+                    if tc == tc:
+                        s *= exp(-abs(ta - tc) * inv_scale)
+                sl.append(s)
+        # Forget neighbours now far below the threshold (as the kNN graph does for pairs): a growing
+        # cluster's average to most of them only falls, and re-checking them on every later merge is what
+        # made large stories cost quadratically. A member merged later that links to one brings it back.
+        cut = floor
+        if len(sl) > LINK_MAX_NEIGHBORS:
+            # Keep every candidate merge (>= threshold) and otherwise only the best LINK_MAX_NEIGHBORS.
+            cut = max(floor, min(threshold, sorted(sl, reverse=True)[LINK_MAX_NEIGHBORS - 1]))
+        merged: dict[int, float] = {}
         va = version[a]
-        for j, s in zip(good.tolist(), s_all[good].tolist()):
-            c = nbrs[j]
-            if a < c:
-                heapq.heappush(heap, (-s, a, c, va, version[c]))
+        for c, d, s in zip(nbrs, dl, sl, strict=True):
+            if s >= cut:
+                merged[c] = d
+                adj[c][a] = d
+                if s >= threshold:
+                    if a < c:
+                        heappush(heap, (-s, a, c, va, version[c]))
+                    else:
+                        heappush(heap, (-s, c, a, version[c], va))
             else:
-                heapq.heappush(heap, (-s, c, a, version[c], va))
+                adj[c].pop(a, None)
+        adj[a] = merged
     roots = np.array(parent, dtype=np.int64)
     # parent[] is one level deep only for direct merges; follow to the root.
     while True:
@@ -622,7 +756,9 @@ class StoryClusterer(BaseEstimator):
         Xs, w, q, mm = _centering(self.X_)
         floor = EDGE_FLOOR_RATIO * self.threshold
         lo, hi, dots = _knn_edges(Xs, w, q, mm, days, self.n_neighbors, self.time_scale_days, floor)
-        roots = _average_linkage(Xs, w, q, mm, days, lo, hi, dots, self.threshold, self.time_scale_days)
+        roots = _average_linkage(
+            Xs, w, q, mm, days, lo, hi, dots, self.threshold, self.time_scale_days, floor
+        )
         _, first, inv = np.unique(roots, return_index=True, return_inverse=True)
         # Relabel 0..k-1 in order of first appearance.
         rank = np.empty(len(first), dtype=np.int64)
