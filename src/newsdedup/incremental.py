@@ -32,12 +32,11 @@ __all__ = ["DedupReconciled", "effective_time", "reconcile_duplicates", "reconci
 
 def effective_time(published_at: pd.Series, seen_at: pd.Series | pd.Timestamp) -> pd.Series:
     """published_at where known, else when the article was first seen (for windows and retention)."""
-    pub = pd.to_datetime(published_at, utc=True)
-    return (
-        pub.fillna(seen_at)
-        if isinstance(seen_at, pd.Timestamp)
-        else pub.fillna(pd.to_datetime(seen_at, utc=True))
-    )
+    # one resolution on both sides: fillna across datetime units is deprecated in pandas
+    pub = pd.to_datetime(published_at, utc=True).astype("datetime64[us, UTC]")
+    if isinstance(seen_at, pd.Timestamp):
+        return pub.fillna(seen_at)
+    return pub.fillna(pd.to_datetime(seen_at, utc=True).astype("datetime64[us, UTC]"))
 
 
 def related_history(
