@@ -133,10 +133,10 @@ def run(
             files, skipped = discover(list(inputs))
             if full_refresh and previous is not None:
                 files = _with_recorded_inputs(files, load_state(previous, config.dedup).ledger)
-            digests = {f.rel: file_digest(f.path) for f in files}
+            digests = {str(f.path): file_digest(f.path) for f in files}
             seen = set(state.ledger["xxh3_128"]) if incremental else set()
-            already = [f for f in files if digests[f.rel] in seen]
-            files = [f for f in files if digests[f.rel] not in seen]
+            already = [f for f in files if digests[str(f.path)] in seen]
+            files = [f for f in files if digests[str(f.path)] not in seen]
             s.n_out = len(files)
             s.extra.update(skipped=len(skipped), already_processed=len(already))
         if incremental and previous is not None and not files:
@@ -216,7 +216,7 @@ class _Job:
     def run(self, inputs: _Inputs, already: list[InputFile]) -> RunResult:
         self.new_ledger = pd.DataFrame(
             {
-                "xxh3_128": [inputs.digests[f.rel] for f in inputs.files],
+                "xxh3_128": [inputs.digests[str(f.path)] for f in inputs.files],
                 "path": [str(f.path) for f in inputs.files],
                 "rel": [f.rel for f in inputs.files],
                 "root": [str(f.root) for f in inputs.files],
@@ -677,14 +677,16 @@ class _Job:
                     "rel": f.rel,
                     "format": f.format,
                     "size": f.size,
-                    "xxh3_128": inputs.digests[f.rel],
+                    "xxh3_128": inputs.digests[str(f.path)],
                     "records_seen": per_file[f.rel]["accepted"] + per_file[f.rel]["rejected"],
                     "accepted": per_file[f.rel]["accepted"],
                     "rejected": per_file[f.rel]["rejected"],
                 }
                 for f in inputs.files
             ],
-            "already_processed": [{"path": str(f.path), "xxh3_128": inputs.digests[f.rel]} for f in already],
+            "already_processed": [
+                {"path": str(f.path), "xxh3_128": inputs.digests[str(f.path)]} for f in already
+            ],
             "skipped": [{"path": k.path, "reason": k.reason} for k in inputs.skipped],
             "counts": counts,
             "reject_reasons": dict(sorted(Counter(r.reason for r in rejects).items())),
