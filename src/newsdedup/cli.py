@@ -98,6 +98,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     from newsdedup.config import load_config
     from newsdedup.pipeline import run
+    from newsdedup.progress import Progress
 
     config = load_config(args.config)
     if args.engine or args.scheduler:
@@ -108,7 +109,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
             )
         except ValueError as exc:
             raise ConfigError(str(exc)) from exc
-    result = run(args.input, Path(args.output), config, full_refresh=args.full_refresh)
+    progress = Progress(enabled=not args.quiet and args.log_format == "text")
+    result = run(args.input, Path(args.output), config, full_refresh=args.full_refresh, progress=progress)
     if result.status == "nothing_new":
         print(f"nothing new: all inputs were already processed into {result.output}")
         return result.exit_code

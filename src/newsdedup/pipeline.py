@@ -31,6 +31,7 @@ from newsdedup.config import Config, config_to_dict
 from newsdedup.dedup import Sketches, find_duplicates, sketch_texts, take_sketches
 from newsdedup.failpoints import failpoint
 from newsdedup.incremental import effective_time, reconcile_duplicates, reconcile_topics, related_history
+from newsdedup.progress import Progress
 from newsdedup.read import InputFile, RawRecord, Reject, Skipped, discover, file_digest, read_all
 from newsdedup.schema import SCHEMA_VERSION, to_arrow
 from newsdedup.state import LEDGER_COLUMNS, State, history_table, ledger_table, load_state
@@ -110,8 +111,12 @@ def run(
     config: Config,
     *,
     full_refresh: bool = False,
+    progress: Progress | None = None,
 ) -> RunResult:
     """Run the whole job on ``inputs`` into the output folder ``output``; returns what happened.
+
+    ``progress`` shows a live count while records are read (the CLI passes one that is active only on an
+    interactive terminal).
 
     Incremental by default: inputs whose content was processed by an earlier run on the same output are
     skipped, and new articles are related to the retained history (see :mod:`newsdedup.incremental`).
@@ -144,7 +149,9 @@ def run(
             return RunResult(run_id=run_id, output=Path(output), status="nothing_new", exit_code=EXIT_OK)
         staging = store.begin(run_id)
         with _engine(config) as engine:
-            job = _Job(staging, config, steps, run_id, started, state, incremental, full_refresh, engine)
+            job = _Job(
+                staging, config, steps, run_id, started, state, incremental, full_refresh, engine, progress
+            )
             result = job.run(_Inputs(files, skipped, digests), already)
         failpoint("before_commit")
         store.commit(staging)
@@ -198,8 +205,10 @@ class _Job:
         incremental: bool,
         full_refresh: bool,
         engine: Any = None,
+        progress: Progress | None = None,
     ) -> None:
         self.engine = engine
+        self.progress = progress or Progress(enabled=False)
         self.staging = staging
         self.config = config
         self.steps = steps
@@ -257,6 +266,7 @@ class _Job:
             kept: list[int] = []
             n_rec = 0
             for item in items:
+                self.progress.update("reading records", len(records) + len(rejects))
                 if isinstance(item, RawRecord):
                     n_rec += 1
                     if item.article_id in known:
@@ -278,6 +288,7 @@ class _Job:
             if self.engine is not None:
                 rows = np.array(kept, dtype=np.int64)
                 self.preparsed = ([parsed[i] for i in kept], take_sketches(sketches, rows))
+            self.progress.clear()
             s.n_out = len(records)
             s.extra["rejected"] = len(rejects)
         return records, rejects, per_file
