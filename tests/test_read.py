@@ -219,13 +219,13 @@ def test_glob_expansion_relative_to_prefix(tmp_path: Path) -> None:
 def test_unsupported_and_hidden_are_skipped(tmp_path: Path) -> None:
     (tmp_path / "report.pdf").write_bytes(b"%PDF")
     (tmp_path / ".DS_Store").write_bytes(b"\x00")
-    (tmp_path / "data.json").write_text("{}")
+    (tmp_path / "data.xml").write_text("<a/>")
     (tmp_path / "ok.txt").write_text("t\n\nb\n")
     files, skipped = discover([tmp_path])
     assert [f.rel for f in files] == ["ok.txt"]
     assert skipped == [
         Skipped(".DS_Store", "hidden"),
-        Skipped("data.json", "unsupported_extension"),
+        Skipped("data.xml", "unsupported_extension"),
         Skipped("report.pdf", "unsupported_extension"),
     ]
     files, skipped = discover([tmp_path / "report.pdf"])
@@ -349,3 +349,29 @@ def test_permission_error_on_open_is_unreadable(
     items = list(read_file(files[0]))
     assert [(i.reason, i.record) for i in items if isinstance(i, Reject)] == [("unreadable", None)]
     assert len(items) == 1
+
+
+@pytest.mark.parametrize(
+    ("description", "content", "expected"),
+    [
+        ("one object without id: named by its path", b'{"title": "T", "body": "B."}', [("one.json", None)]),
+        ("one object with id", b'{"id": "x1", "body": "B."}', [("x1", None)]),
+        (
+            "array of objects, a non-object and a body-less one",
+            b'[{"id": "a", "body": "A."}, 5, {"id": "c"}]',
+            [("a", None), ("reject", "not_an_object"), ("reject", "missing_text")],
+        ),
+        ("not JSON", b"{nope", [("reject", "malformed_json")]),
+        ("a bare string", b'"text"', [("reject", "not_an_object")]),
+    ],
+)
+def test_json_files(
+    tmp_path: Path, description: str, content: bytes, expected: list[tuple[str, str | None]]
+) -> None:
+    (tmp_path / "one.json").write_bytes(content)
+    files, _ = discover([tmp_path])
+    got = [
+        (item.article_id, None) if isinstance(item, RawRecord) else ("reject", item.reason)
+        for item in read_file(files[0])
+    ]
+    assert got == expected, description

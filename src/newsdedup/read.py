@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import datetime as dt
 import glob
 import gzip
@@ -86,6 +87,7 @@ _FORMATS: tuple[tuple[str, str], ...] = (
     (".ndjson", "jsonl"),
     (".csv", "csv"),
     (".parquet", "parquet"),
+    (".json", "json"),
     (".txt", "txt"),
 )
 _PUBLISHED_KEYS = ("published_at", "date", "published")
@@ -102,7 +104,7 @@ class InputFile:
     path: Path  # absolute
     rel: str  # relative to its input root, "/" separated
     root: Path
-    format: str  # "txt" | "jsonl" | "csv" | "parquet"
+    format: str  # "txt" | "jsonl" | "json" | "csv" | "parquet"
     size: int
 
 
@@ -347,6 +349,7 @@ def read_file(
     readers: dict[str, Callable[[InputFile, int], Iterator[RawRecord | Reject]]] = {
         "txt": _read_txt,
         "jsonl": _read_jsonl,
+        "json": _read_json,
         "csv": _read_csv,
         "parquet": _read_parquet,
     }
@@ -439,6 +442,54 @@ def _read_jsonl(f: InputFile, max_bytes: int) -> Iterator[RawRecord | Reject]:
         yield Reject(f.rel, lineno + 1, "truncated", f"{_os_detail(exc)} after {lineno} lines")
     except OSError as exc:
         yield Reject(f.rel, lineno + 1 if lineno else None, "unreadable", _os_detail(exc))
+
+
+def _read_json(f: InputFile, max_bytes: int) -> Iterator[RawRecord | Reject]:
+    """A .json file: one article object, or an array of them (record = 1-based position in the array).
+
+    The whole file is parsed at once, so it is refused as too_large beyond ``max_bytes`` times the number
+    of articles it could reasonably hold (64); big exports belong in JSONL, which streams.
+    """
+    try:
+        size = os.stat(f.path).st_size
+        if size > 64 * max_bytes:
+            yield Reject(
+                f.rel, None, "too_large", f"{size} bytes: a .json file over 64 x max_article_bytes; use JSONL"
+            )
+            return
+        data = f.path.read_bytes()
+    except OSError as exc:
+        yield Reject(f.rel, None, "unreadable", _os_detail(exc))
+        return
+    try:
+        text, encoding = decode_bytes(data)
+    except DecodeFailure as exc:
+        yield Reject(f.rel, None, exc.reason, exc.detail)
+        return
+    try:
+        obj = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        yield Reject(f.rel, None, "malformed_json", f"{type(exc).__name__}: {exc}"[:200])
+        return
+    if isinstance(obj, dict):
+        record = _structured(obj, f.rel, 1, encoding, max_bytes)
+        # a single-article file is named by its path, like a .txt article
+        yield (
+            dataclasses.replace(record, article_id=f.rel)
+            if isinstance(record, RawRecord) and "id" not in obj
+            else record
+        )
+        return
+    if not isinstance(obj, list):
+        yield Reject(
+            f.rel, None, "not_an_object", f"JSON {type(obj).__name__}, expected an object or an array"
+        )
+        return
+    for i, item in enumerate(obj, start=1):
+        if isinstance(item, dict):
+            yield _structured(item, f.rel, i, encoding, max_bytes)
+        else:
+            yield Reject(f.rel, i, "not_an_object", f"JSON {type(item).__name__}, expected an object")
 
 
 def _jsonl_record(f: InputFile, lineno: int, line: bytes, max_bytes: int) -> RawRecord | Reject:
