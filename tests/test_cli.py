@@ -132,3 +132,12 @@ def test_json_logs_are_json_lines(
     records = [json.loads(ln) for ln in lines]
     steps = [r["step"] for r in records if "step" in r]
     assert steps[:6] == ["discover", "read", "parse", "dedup", "cluster", "write"]
+
+
+def test_foreign_output_folder_is_refused_before_any_work(tmp_path: Path, sample_inputs: list[str]) -> None:
+    out = tmp_path / "o"
+    (out / "articles").mkdir(parents=True)
+    (out / "articles" / "mine.txt").write_text("someone else's data")
+    assert main(["run", "--input", *sample_inputs, "--output", str(out), "--quiet"]) == 1
+    assert (out / "articles" / "mine.txt").read_text() == "someone else's data"
+    assert not (out / "_versions").exists()

@@ -130,6 +130,7 @@ def run(
     steps = StepLog()
     started = datetime.now(UTC)
     with store.lock():
+        store.check_layout()
         store.recover()
         previous = store.current()
         incremental = config.state.incremental and not full_refresh

@@ -189,6 +189,15 @@ class OutputStore:
             logger.info("recovered output folder: removed %d leftover(s) of earlier runs", len(removed))
         return removed
 
+    def check_layout(self) -> None:
+        """Refuse, before any work, an output folder whose table names are taken by something else."""
+        for name in (*TABLES, CURRENT):
+            path = self.root / name
+            if path.exists() and not path.is_symlink():
+                raise StateError(
+                    f"{path} exists and was not made by newsdedup; use an empty or newsdedup output folder"
+                )
+
     def begin(self, run_id: str) -> Staging:
         """Start staging a new version for ``run_id``."""
         path = self.root / VERSIONS / (run_id + STAGING_SUFFIX)
