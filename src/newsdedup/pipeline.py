@@ -34,7 +34,7 @@ from newsdedup.incremental import effective_time, reconcile_duplicates, reconcil
 from newsdedup.progress import Progress
 from newsdedup.read import InputFile, RawRecord, Reject, Skipped, discover, file_digest, read_all
 from newsdedup.schema import SCHEMA_VERSION, to_arrow
-from newsdedup.state import LEDGER_COLUMNS, State, history_table, ledger_table, load_state
+from newsdedup.state import LEDGER_COLUMNS, State, history_table, ledger_table, load_ledger, load_state
 from newsdedup.steps import StepLog
 from newsdedup.store import OutputStore, Staging
 
@@ -138,7 +138,7 @@ def run(
         with steps.step("discover") as s:
             files, skipped = discover(list(inputs))
             if full_refresh and previous is not None:
-                files = _with_recorded_inputs(files, load_state(previous, config.dedup).ledger)
+                files = _with_recorded_inputs(files, load_ledger(previous))
             digests = {str(f.path): file_digest(f.path) for f in files}
             seen = set(state.ledger["xxh3_128"]) if incremental else set()
             already = [f for f in files if digests[str(f.path)] in seen]

@@ -461,16 +461,11 @@ def _read_json(f: InputFile, max_bytes: int) -> Iterator[RawRecord | Reject]:
     except OSError as exc:
         yield Reject(f.rel, None, "unreadable", _os_detail(exc))
         return
-    try:
-        text, encoding = decode_bytes(data)
-    except DecodeFailure as exc:
-        yield Reject(f.rel, None, exc.reason, exc.detail)
+    parsed = _decode_json(data, f.rel, None)
+    if isinstance(parsed, Reject):
+        yield parsed
         return
-    try:
-        obj = json.loads(text)
-    except (ValueError, RecursionError) as exc:
-        yield Reject(f.rel, None, "malformed_json", f"{type(exc).__name__}: {exc}"[:200])
-        return
+    obj, encoding = parsed
     if isinstance(obj, dict):
         record = _structured(obj, f.rel, 1, encoding, max_bytes)
         # a single-article file is named by its path, like a .txt article
@@ -492,15 +487,23 @@ def _read_json(f: InputFile, max_bytes: int) -> Iterator[RawRecord | Reject]:
             yield Reject(f.rel, i, "not_an_object", f"JSON {type(item).__name__}, expected an object")
 
 
-def _jsonl_record(f: InputFile, lineno: int, line: bytes, max_bytes: int) -> RawRecord | Reject:
+def _decode_json(data: bytes, rel: str, recno: int | None) -> tuple[Any, str] | Reject:
+    """Decode bytes and parse them as JSON: (value, encoding), or the Reject saying why not."""
     try:
-        text, encoding = decode_bytes(line)
+        text, encoding = decode_bytes(data)
     except DecodeFailure as exc:
-        return Reject(f.rel, lineno, exc.reason, exc.detail)
+        return Reject(rel, recno, exc.reason, exc.detail)
     try:
-        obj = json.loads(text)
+        return json.loads(text), encoding
     except (ValueError, RecursionError) as exc:
-        return Reject(f.rel, lineno, "malformed_json", f"{type(exc).__name__}: {exc}"[:200])
+        return Reject(rel, recno, "malformed_json", f"{type(exc).__name__}: {exc}"[:200])
+
+
+def _jsonl_record(f: InputFile, lineno: int, line: bytes, max_bytes: int) -> RawRecord | Reject:
+    parsed = _decode_json(line, f.rel, lineno)
+    if isinstance(parsed, Reject):
+        return parsed
+    obj, encoding = parsed
     if not isinstance(obj, dict):
         return Reject(f.rel, lineno, "not_an_object", f"JSON {type(obj).__name__}, expected an object")
     return _structured(obj, f.rel, lineno, encoding, max_bytes)

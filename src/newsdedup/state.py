@@ -28,6 +28,7 @@ __all__ = [
     "check_compatible",
     "history_table",
     "ledger_table",
+    "load_ledger",
     "load_state",
     "signature_params",
 ]
@@ -107,6 +108,19 @@ class State:
         )
 
 
+def load_ledger(version: Path | None) -> pd.DataFrame:
+    """The inputs recorded by a committed version (empty before the first run); all a full refresh needs."""
+    path = version / "state" / LEDGER_FILE if version is not None else None
+    if path is None or not path.exists():
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in LEDGER_COLUMNS})
+    try:
+        return pq.read_table(path).to_pandas()
+    except (OSError, pa.ArrowException) as exc:
+        raise StateError(
+            f"the input ledger {path} is unreadable ({exc}); rebuild from the original inputs"
+        ) from exc
+
+
 def load_state(version: Path | None, params: DedupParams) -> State:
     """Read the state of a committed version folder; raises StateError when it is corrupt or incompatible."""
     if version is None:
@@ -115,8 +129,8 @@ def load_state(version: Path | None, params: DedupParams) -> State:
     ledger_path, history_path = state_dir / LEDGER_FILE, state_dir / HISTORY_FILE
     if not ledger_path.exists() and not history_path.exists():
         return State.empty(params)
+    ledger = load_ledger(version)
     try:
-        ledger = pq.read_table(ledger_path).to_pandas()
         table = pq.read_table(history_path)
         ids_table = pq.read_table(version / "articles", columns=["article_id"])
     except (OSError, pa.ArrowException) as exc:

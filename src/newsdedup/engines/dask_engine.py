@@ -165,10 +165,8 @@ class DaskEngine:
         all_sketches = Sketches.concat(sketches, config.dedup)
         # the same first-wins rule as the local reader, applied in the same (file) order
         kept: list[int] = []
-        out: list[RawRecord | Reject] = []
+        out = list(reject_duplicate_ids(items))
         rec_index = 0
-        for item in reject_duplicate_ids(items):
-            out.append(item)
         for orig, final in zip(items, out, strict=True):
             if isinstance(orig, RawRecord):
                 if isinstance(final, RawRecord):
