@@ -428,3 +428,104 @@ def test_precomputed_sketches_give_the_same_result_as_texts() -> None:
     pd.testing.assert_frame_equal(direct.assignments, via.assignments)
     pd.testing.assert_frame_equal(direct.duplicates, via.duplicates)
     assert (direct.signatures == via.signatures).all()
+
+
+def test_sketches_on_disk_without_texts_give_the_same_result(tmp_path: Path, monkeypatch: Any) -> None:
+    import newsdedup.dedup as dedup_mod
+    from newsdedup.dedup import compact_digests, sketch_texts
+
+    texts = dict(PLANTED, a_far=" ".join(edit(A, 3, "z")), b_trunc=" ".join(B[:60]))
+    docs = frame(texts)
+    docs["body_len"] = [len(t) * 2 for t in texts.values()]
+    params = DedupParams()
+    sk = sketch_texts(docs["match_text"].tolist(), params)
+    path = tmp_path / "hashes.u32"
+    sk.hashes.tofile(path)
+    on_disk = dedup_mod.Sketches(
+        compact_digests(sk.digests),
+        sk.tokens,
+        np.memmap(path, dtype=sk.hashes.dtype, mode="r"),
+        sk.offsets,
+        sk.signatures,
+    )
+    # one pair per block, so the block loop and page release run many times
+    monkeypatch.setattr(dedup_mod, "VERIFY_BLOCK_BYTES", 1)
+    want = find_duplicates(docs, params)
+    got = find_duplicates(docs.drop(columns="match_text"), params, sketches=on_disk)
+    pd.testing.assert_frame_equal(want.assignments, got.assignments)
+    pd.testing.assert_frame_equal(want.duplicates, got.duplicates)
+    assert groups_of(got.assignments) >= {frozenset({"b", "b_edit", "b_trunc"})}
+
+
+def test_verify_pairs_on_a_memory_map_equals_in_memory(tmp_path: Path, monkeypatch: Any) -> None:
+    import newsdedup.dedup as dedup_mod
+
+    texts = [" ".join(words(s % 5, 40 + s)) for s in range(12)]
+    hashes, offsets = shingle_hashes(texts, DedupParams())
+    path = tmp_path / "h.u32"
+    hashes.tofile(path)
+    mapped = np.memmap(path, dtype=hashes.dtype, mode="r")
+    rng = np.random.default_rng(0)
+    left, right = rng.integers(0, 12, 60), rng.integers(0, 12, 60)
+    monkeypatch.setattr(dedup_mod, "VERIFY_BLOCK_BYTES", 3000)
+    for got, want in zip(
+        verify_pairs(mapped, offsets, left, right), verify_pairs(hashes, offsets, left, right), strict=True
+    ):
+        assert np.array_equal(got, want)
+    jac, _ = verify_pairs(mapped, offsets, left, right)
+    assert (jac[left == right] == 1.0).all() and (jac[(left % 5) != (right % 5)] < 0.5).all()
+    # a slice of a larger map is not where its memmap offset says: read through the map, same answer
+    skip = int(offsets[2])
+    got, _ = verify_pairs(mapped[skip:], offsets[2:] - skip, left % 10, right % 10)
+    want, _ = verify_pairs(hashes, offsets, left % 10 + 2, right % 10 + 2)
+    assert np.array_equal(got, want)
+
+
+def test_compact_digests_keep_every_byte() -> None:
+    from newsdedup.dedup import Sketches, compact_digests, digests_hex, sketch_texts, take_sketches
+
+    # a digest ending in zero bytes must survive (numpy 'S16' items would drop them)
+    digests = [bytes(range(16)), b"\x01" + b"\x00" * 15, b"\xff" * 16]
+    words_ = compact_digests(digests)
+    assert words_.shape == (3, 2) and words_.dtype == np.uint64
+    assert digests_hex(words_) == digests_hex(digests) == [d.hex() for d in digests]
+    assert np.array_equal(compact_digests(np.array(digests, dtype="S16")), words_)
+    params = DedupParams()
+    a, b = sketch_texts(["one two three", "four five six"], params), sketch_texts(["seven"], params)
+    joined = Sketches.concat(
+        [a, Sketches(compact_digests(b.digests), b.tokens, b.hashes, b.offsets, b.signatures)], params
+    )
+    assert digests_hex(joined.digests) == [d.hex() for d in a.digests + b.digests]
+    picked = take_sketches(joined, np.array([2, 0]))
+    assert digests_hex(picked.digests) == [b.digests[0].hex(), a.digests[0].hex()]
+
+
+def test_sketches_alone_suffice_without_body_len() -> None:
+    from newsdedup.dedup import sketch_texts
+
+    docs = frame(PLANTED)
+    params = DedupParams(canonical_rule=("id",))
+    sk = sketch_texts(docs["match_text"].tolist(), params)
+    got = find_duplicates(docs[["article_id"]], params, sketches=sk)
+    assert groups_of(got.assignments) == PLANTED_GROUPS
+    # the rule "longest" falls back to word counts: the full text beats its truncated copy
+    longest = find_duplicates(docs[["article_id"]], DedupParams(canonical_rule=("longest",)), sketches=sk)
+    canon = dict(zip(longest.assignments["article_id"], longest.assignments["canonical_id"], strict=True))
+    assert canon["a_trunc"] in {"a", "a_copy", "a_edit"}
+
+
+@pytest.mark.parametrize(
+    ("words_", "tokens", "reps"),
+    [
+        ([[1, 5], [1, 6], [1, 5], [2, 7]], [3, 3, 3, 3], [0, 1, 0, 3]),  # first words collide, second differ
+        ([[4, 4], [4, 4], [4, 4]], [0, 2, 2], [-1, 1, 1]),  # empty texts never match
+        ([[9, 1], [3, 1], [9, 1]], [1, 1, 1], [0, 1, 0]),
+    ],
+)
+def test_exact_representatives_first_copy_in_row_order(
+    words_: list[list[int]], tokens: list[int], reps: list[int]
+) -> None:
+    from newsdedup.dedup import _exact_representatives
+
+    got = _exact_representatives(np.array(words_, dtype=np.uint64), np.array(tokens, dtype=np.int64))
+    assert got.tolist() == reps

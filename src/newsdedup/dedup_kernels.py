@@ -1,0 +1,146 @@
+"""Compiled loops of :mod:`newsdedup.dedup`: set intersections of shingle runs and LSH bucket pairs.
+
+Each kernel does in one pass what numpy could only do with large temporary arrays (a gathered, tagged and
+sorted copy of every pair's shingles; one shifted comparison per bucket size), so memory stays at the size of
+the inputs and outputs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from newsdedup.jit import njit
+
+__all__ = ["band_keys_of", "bucket_pairs", "insert_codes", "intersection_counts"]
+
+_FNV_OFFSET = np.uint64(0xCBF29CE484222325)
+_FNV_PRIME = np.uint64(0x100000001B3)
+
+
+@njit
+def band_keys_of(sig: np.ndarray, select: np.ndarray, col0: int, rows: int, bands: int = 1) -> np.ndarray:
+    """Bucket keys of ``bands`` consecutive bands (``rows`` columns each, from column ``col0``) of the
+    signature rows ``select``, as a (bands, len(select)) array: the same mixing as
+    :func:`newsdedup.dedup.band_keys`, in one pass over each signature row (rows are contiguous in memory,
+    so several bands per visit cost little more than one)."""
+    n = select.shape[0]
+    out = np.empty((bands, n), dtype=np.uint64)
+    shift = np.uint64(29)
+    for i in range(n):
+        r = select[i]
+        for b in range(bands):
+            acc = _FNV_OFFSET
+            c0 = col0 + b * rows
+            for j in range(rows):
+                acc ^= np.uint64(sig[r, c0 + j])
+                acc *= _FNV_PRIME
+                acc ^= acc >> shift
+            out[b, i] = acc
+    return out
+
+
+_EMPTY = -1
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+@njit
+def insert_codes(table: np.ndarray, codes: np.ndarray) -> int:
+    """Add non-negative ``codes`` to the open-addressing set ``table`` (int64, power-of-two size, free slots
+    -1); returns how many were new. The caller keeps the table at most half full."""
+    mask = np.uint64(table.shape[0] - 1)
+    shift = np.uint64(32)
+    added = 0
+    for k in range(codes.shape[0]):
+        c = codes[k]
+        h = np.uint64(c) * _MIX
+        slot = np.int64((h ^ (h >> shift)) & mask)
+        while True:
+            v = table[slot]
+            if v == c:
+                break
+            if v == _EMPTY:
+                table[slot] = c
+                added += 1
+                break
+            slot = (slot + 1) & np.int64(mask)
+    return added
+
+
+@njit
+def intersection_counts(
+    hashes: np.ndarray, starts: np.ndarray, ends: np.ndarray, left: np.ndarray, right: np.ndarray
+) -> np.ndarray:
+    """``|A ∩ B|`` for each pair of documents ``(left[i], right[i])``.
+
+    Document ``d`` owns ``hashes[starts[d]:ends[d]]``, sorted and unique (for the usual flat layout,
+    ``starts = offsets[:-1]`` and ``ends = offsets[1:]``). A merge walk of the two sorted runs per pair.
+    """
+    m = left.shape[0]
+    out = np.zeros(m, dtype=np.int64)
+    for p in range(m):
+        a, b = left[p], right[p]
+        i, i_end = starts[a], ends[a]
+        j, j_end = starts[b], ends[b]
+        count = 0
+        # Branch-free steps: the comparisons are unpredictable, a mispredicted branch costs more than this.
+        while i < i_end and j < j_end:
+            x, y = hashes[i], hashes[j]
+            count += x == y
+            i += x <= y
+            j += y <= x
+        out[p] = count
+    return out
+
+
+@njit
+def bucket_pairs(
+    keys: np.ndarray, members: np.ndarray, n: int, max_bucket_size: int
+) -> tuple[np.ndarray, int]:
+    """Pair codes ``min * n + max`` of the buckets in ``keys`` (sorted; ``members`` parallel).
+
+    A bucket of up to ``max_bucket_size`` members gives all its pairs; a larger one gives a star (smallest
+    member to each other) and a chain (consecutive members in increasing order), so the members of a bucket
+    need not be sorted. Returns (codes, number of capped buckets); codes may repeat (a star and a chain
+    share their first pair).
+    """
+    m = keys.shape[0]
+    total = 0
+    start = 0
+    while start < m:
+        end = start + 1
+        while end < m and keys[end] == keys[start]:
+            end += 1
+        s = end - start
+        if s <= max_bucket_size:
+            total += s * (s - 1) // 2
+        else:
+            total += 2 * (s - 1)
+        start = end
+    out = np.empty(total, dtype=np.int64)
+    capped = 0
+    k = 0
+    start = 0
+    while start < m:
+        end = start + 1
+        while end < m and keys[end] == keys[start]:
+            end += 1
+        s = end - start
+        if s <= max_bucket_size:
+            for i in range(start, end - 1):
+                a = members[i]
+                for j in range(i + 1, end):
+                    b = members[j]
+                    out[k] = min(a, b) * n + max(a, b)
+                    k += 1
+        else:
+            capped += 1
+            mem = np.sort(members[start:end])
+            first = mem[0]
+            for i in range(1, s):
+                out[k] = first * n + mem[i]
+                k += 1
+            for i in range(s - 1):
+                out[k] = mem[i] * n + mem[i + 1]
+                k += 1
+        start = end
+    return out, capped
