@@ -107,6 +107,8 @@ _ANY_DATE = re.compile(
     re.IGNORECASE,
 )
 
+_DIGIT = re.compile(r"\d")
+
 # dateutil fallback: a zone table so abbreviations mean what we say, not what the host's locale says.
 _DU_TZINFOS: dict[str, tzinfo] = dict(_FIXED_ZONES)
 
@@ -150,7 +152,8 @@ def looks_like_timestamp(line: str) -> bool:
     """
     if not line or len(line) > 90:
         return False
-    if not _ANY_DATE.search(line):
+    # every _ANY_DATE alternative needs a digit: a plain \d search rejects name/sentence lines far cheaper
+    if not _DIGIT.search(line) or not _ANY_DATE.search(line):
         return False
     others = 0
     for word in _WORD.findall(line):
@@ -161,7 +164,9 @@ def looks_like_timestamp(line: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=512)
 def _offset(text: str) -> tzinfo | None:
+    # cached: a corpus repeats a handful of offsets, and building a timezone object each time is measurable
     s = text.replace(" ", "")
     sign = -1 if s[0] == "-" else 1
     digits = s[1:].replace(":", "")
@@ -234,7 +239,7 @@ def parse_timestamp(text: str, default_tz: str = "UTC") -> tuple[datetime | None
 
 
 def _parse(s: str, default_tz: str) -> tuple[datetime | None, bool]:
-    m = _ISO.search(s)
+    m = _ISO.search(s) if "-" in s else None  # an ISO date has a literal "-"
     if m:
         y, mo, d = int(m["y"]), int(m["mo"]), int(m["d"])
         h = int(m["h"]) if m["h"] else 0

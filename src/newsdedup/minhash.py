@@ -2,8 +2,10 @@
 
 Everything here works on many documents at once: the shingle hashes of all documents are concatenated
 into one ``uint32`` array with ``offsets`` (document ``i`` owns ``hashes[offsets[i]:offsets[i + 1]]``,
-sorted and unique), and signatures are computed with numpy ufuncs over blocks of that array, never with
-a Python loop per shingle.
+sorted and unique), and signatures are computed over blocks of that array, never with a Python loop per
+shingle. Word shingling and signatures run as compiled kernels (:mod:`newsdedup.text_kernels`, one pass per
+document); the numpy formulations here (``_word_units`` + :func:`combine_windows` + ``_unique_per_doc``,
+``_signature_block``) define the values and are what the kernels are tested against.
 
 Reproducing a signature with datasketch (the compatibility contract, tested in tests/test_minhash.py)::
 
@@ -30,6 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from newsdedup.errors import ConfigError
+from newsdedup.text_kernels import minhash_rows, word_shingles
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +44,7 @@ __all__ = [
     "permutations",
     "shingle_hashes_for",
     "signature_agreement",
+    "word_shingles_and_counts",
 ]
 
 SCHEMES = ("affine32", "affine64", "legacy")
@@ -216,9 +220,30 @@ def _unique_per_doc(hashes: np.ndarray, doc: np.ndarray, n_docs: int) -> tuple[n
     return out, offsets
 
 
+def _word_shingles_utf8(encoded: Sequence[bytes], size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    bounds = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)), out=bounds[1:])
+    # eight zero bytes after the last document let the kernel read every token as 64-bit words
+    buf = np.frombuffer(b"".join(encoded) + bytes(8), dtype=np.uint8)
+    return word_shingles(buf, bounds, size)
+
+
+def word_shingles_and_counts(
+    texts: Sequence[str], *, size: int = 5
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``shingle_hashes_for(texts, kind="word", size=size)`` plus the number of tokens of each text (int64),
+    from the same pass: for matching text that is ``t.count(" ") + 1`` when ``t`` is not empty, else 0."""
+    if size < 1:
+        raise ConfigError(f"shingle_size must be >= 1, got {size}")
+    return _word_shingles_utf8([t.encode("utf-8") for t in texts], size)
+
+
 def _shingle_block(texts: Sequence[str], kind: str, size: int) -> tuple[np.ndarray, np.ndarray]:
     if kind == "word":
-        units, lengths = _word_units([t.encode("utf-8") for t in texts])
+        # one compiled pass per document (tokens, windows, sort-unique); same values as the numpy
+        # formulation _word_units + combine_windows + _unique_per_doc, which stays as the reference
+        hashes, offsets, _ = _word_shingles_utf8([t.encode("utf-8") for t in texts], size)
+        return hashes, offsets
     else:
         parts = [np.frombuffer(t.encode("utf-32-le"), dtype=np.uint32) for t in texts]
         lengths = np.fromiter((len(p) for p in parts), dtype=np.int64, count=len(parts))
@@ -336,8 +361,9 @@ def minhash_signatures(
 
     def run(block: tuple[int, int]) -> None:
         lo, hi = block
-        view = sig[lo:hi]
-        _signature_block(hashes[offsets[lo] : offsets[hi]], offsets[lo : hi + 1], a, b, scheme, view)
+        # compiled per-document loop (min over permutations per shingle, no block temporaries); equal to
+        # the numpy _signature_block, kept as the reference
+        minhash_rows(hashes, offsets[lo : hi + 1], a, b, scheme, sig[lo:hi])
 
     if n_jobs == 1 or len(blocks) < 2:
         for blk in blocks:

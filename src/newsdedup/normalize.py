@@ -6,13 +6,29 @@ differing in curly vs straight quotes, dashes, no-break spaces, case or punctuat
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
+
+import numpy as np
+
+from newsdedup.text_kernels import (
+    FOLD_COMPLEX,
+    FOLD_DELETE,
+    FOLD_SPACE,
+    FOLD_UNKNOWN,
+    STATUS_OK,
+    STATUS_UNKNOWN,
+    fold_text,
+    fold_texts,
+    nfkc_stable,
+)
 
 if TYPE_CHECKING:
     from newsdedup.parse import ParsedArticle
 
-__all__ = ["matching_text", "normalize_for_matching"]
+__all__ = ["matching_text", "normalize_for_matching", "normalize_many"]
 
 # Apostrophes are deleted rather than turned into spaces so "Korea's" and "Korea’s" both become "koreas"
 # (and "don't" stays one token).
@@ -36,6 +52,141 @@ def normalize_for_matching(text: str) -> str:
     ASCII .,;:!?"() are deleted rather than spaced ("Korea’s" == "Koreas", "12,000" == "12000", "U.S." ==
     "us"); other punctuation, dashes and symbols separate words.
     """
+    # short text: the string/byte-table path is a few C calls, cheaper than setting up a kernel call
+    if len(text) < _KERNEL_MIN_CHARS:
+        return _normalize_python(text)
+    encoded = text.encode("utf-8", "surrogatepass")
+    if not text.isascii() and not _known_nfkc(text, encoded):
+        encoded = unicodedata.normalize("NFKC", text).encode("utf-8", "surrogatepass")
+    out = np.empty(2 * len(encoded) + 8, dtype=np.uint8)
+    n = fold_text(np.frombuffer(encoded, dtype=np.uint8), _fold_table(), out)
+    if n < 0:  # a character seen for the first time, or one that needs the general path
+        return normalize_many([text])[0]
+    return out[:n].tobytes().decode("utf-8", "surrogatepass")
+
+
+# Below this length a text goes through the reference path rather than the compiled kernel (measured).
+_KERNEL_MIN_CHARS = 400
+# Texts per kernel call in normalize_many.
+_BATCH_DOCS = 64
+
+
+def normalize_many(texts: Sequence[str]) -> list[str]:
+    """:func:`normalize_for_matching` of many texts in one compiled pass (same results, several times faster
+    on article-length text): NFKC in Python, then one walk over the UTF-8 of all texts that maps each code
+    point through a lazily filled table (lower-cased, deleted, a word separator, or its one-character
+    casefold) and collapses separators. Texts with a rarer character (a multi-character casefold, or one
+    whose fold needs re-normalising) take the general path."""
+    if len(texts) > _BATCH_DOCS:
+        # blocks keep the buffers cache-sized instead of one copy of the whole input (measured faster)
+        return [
+            s
+            for lo in range(0, len(texts), _BATCH_DOCS)
+            for s in normalize_many(texts[lo : lo + _BATCH_DOCS])
+        ]
+    prepared = [t if t.isascii() else unicodedata.normalize("NFKC", t) for t in texts]
+    encoded = [t.encode("utf-8", "surrogatepass") for t in prepared]
+    bounds = np.empty(len(encoded) + 1, dtype=np.int64)
+    bounds[0] = 0
+    bounds[1:] = list(itertools.accumulate(map(len, encoded)))
+    src = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    out = np.empty(2 * len(src) + 8, dtype=np.uint8)
+    out_bounds = np.empty(len(encoded) + 1, dtype=np.int64)
+    table = _fold_table()
+    status = fold_texts(src, bounds, table, out, out_bounds)
+    if status.any():
+        redo = status.tolist()
+        if STATUS_UNKNOWN in redo:
+            # first sight of some characters: classify the distinct non-ASCII characters of those texts, rerun
+            chars: set[str] = set()
+            for i, st in enumerate(redo):
+                if st == STATUS_UNKNOWN:
+                    chars |= _distinct_non_ascii(prepared[i])
+            for ch in chars:
+                table[ord(ch)] = _classify(ch)
+            status = fold_texts(src, bounds, table, out, out_bounds)
+            redo = status.tolist()
+    else:
+        redo = []
+    data = out[: out_bounds[-1]].tobytes()
+    ends = out_bounds.tolist()
+    result = [data[ends[i] : ends[i + 1]].decode("utf-8", "surrogatepass") for i in range(len(encoded))]
+    for i, st in enumerate(redo):
+        if st != STATUS_OK:
+            result[i] = _normalize_python(prepared[i])
+    return result
+
+
+_TABLE: np.ndarray | None = None
+_STABLE: np.ndarray | None = None
+
+# Blocks whose characters are NFKC-stable when they are unchanged by NFKC alone and are not combining: no
+# character in them is the second half of a canonical composition (checked in tests/test_text_kernels.py),
+# so text made only of such characters (and ASCII) is already NFKC and skips unicodedata.normalize.
+_STABLE_BLOCKS = ((0x80, 0x300), (0x370, 0x483), (0x48A, 0x590), (0x1E00, 0x2070), (0x20A0, 0x20D0))
+
+
+def _known_nfkc(text: str, encoded: bytes) -> bool:
+    """True when ``text`` is certainly NFKC already (every character in a stable block), so NFKC is skipped;
+    False means "not known" and the caller normalises."""
+    global _STABLE
+    if _STABLE is None:
+        _STABLE = np.zeros(0x110000, dtype=np.uint8)
+    src = np.frombuffer(encoded, dtype=np.uint8)
+    verdict = nfkc_stable(src, _STABLE)
+    if verdict < 0:
+        for ch in _distinct_non_ascii(text):
+            _STABLE[ord(ch)] = 1 if _is_stable(ch) else 2
+        verdict = nfkc_stable(src, _STABLE)
+    return verdict == 1
+
+
+def _is_stable(ch: str) -> bool:
+    cp = ord(ch)
+    return (
+        any(lo <= cp < hi for lo, hi in _STABLE_BLOCKS)
+        and unicodedata.combining(ch) == 0
+        and unicodedata.normalize("NFKC", ch) == ch
+    )
+
+
+def _fold_table() -> np.ndarray:
+    """The per-code-point action table of the kernel (int32, one entry per code point), ASCII filled in."""
+    global _TABLE
+    if _TABLE is None:
+        table = np.full(0x110000, FOLD_UNKNOWN, dtype=np.int32)
+        for c in range(128):
+            mapped = _ASCII_TABLE[c]
+            table[c] = FOLD_DELETE if c in _ASCII_DELETE else FOLD_SPACE if mapped == 32 else mapped
+        _TABLE = table
+    return _TABLE
+
+
+def _classify(ch: str) -> int:
+    """The kernel's action for one non-ASCII character of NFKC text, as :func:`_fold_non_ascii` treats it."""
+    if ch in _APOSTROPHES:
+        return FOLD_DELETE
+    if not ch.isalnum():
+        return FOLD_SPACE
+    folded = ch.casefold()
+    if folded == ch:
+        return ord(ch)
+    if len(folded) != 1:
+        return FOLD_COMPLEX
+    if folded.isascii():  # the byte table treats it afterwards
+        return int(_fold_table()[ord(folded)])
+    if (
+        folded in _APOSTROPHES
+        or not folded.isalnum()
+        or folded.casefold() != folded
+        or not unicodedata.is_normalized("NFKC", folded)
+    ):
+        return FOLD_COMPLEX
+    return ord(folded)
+
+
+def _normalize_python(text: str) -> str:
+    """The reference implementation of :func:`normalize_for_matching` (string and byte-table operations)."""
     if not text.isascii():
         text = _fold_non_ascii(unicodedata.normalize("NFKC", text))
     data = text.encode("utf-8", "surrogatepass").translate(_ASCII_TABLE, _ASCII_DELETE)

@@ -29,10 +29,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import ftfy
+import numpy as np
 
 from newsdedup.boilerplate import classify_line, is_related_heading
 from newsdedup.dates import looks_like_timestamp, parse_timestamp, resolve_zone, strip_date_prefix
 from newsdedup.normalize import normalize_for_matching
+from newsdedup.text_kernels import SCAN_AMPERSAND, scan_text
 
 __all__ = ["ParsedArticle", "parse_raw", "parse_record", "repair_text"]
 
@@ -76,6 +78,23 @@ def repair_text(text: str) -> str:
 
     ftfy is slow, so it only runs when typical mojibake markers are present; typography is kept.
     """
+    if len(text) >= _SCAN_MIN_CHARS:
+        # one compiled pass tells whether any repair applies (article bodies almost never need one), instead
+        # of a regex search and several substring scans over the whole text
+        flags = scan_text(np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8))
+        if not flags & ~SCAN_AMPERSAND:
+            if flags and _ENTITY.search(text):
+                text = _CONTROL.sub("", html.unescape(text))
+            return text
+    return _repair_text_steps(text)
+
+
+# Texts shorter than this skip the scan kernel (its fixed cost exceeds the scans it saves).
+_SCAN_MIN_CHARS = 200
+
+
+def _repair_text_steps(text: str) -> str:
+    """:func:`repair_text` step by step (the reference; short texts and texts that need a repair)."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\u2028" in text or "\u2029" in text:
@@ -228,10 +247,13 @@ def _clean_name(name: str) -> str:
     return name
 
 
+_NOT_IN_NAMES = frozenset(',;:!?"“”()[]|/@#&0123456789')
+
+
 def _is_name(s: str, *, strict: bool = True) -> bool:
     """A person's name: 2-4 capitalised tokens (particles de/van/al- allowed), no sentence punctuation."""
     s = s.strip()
-    if not s or len(s) > 60 or any(ch in s for ch in ',;:!?"“”()[]|/@#&0123456789'):
+    if not s or len(s) > 60 or not _NOT_IN_NAMES.isdisjoint(s):
         return False
     if s.endswith(".") and not re.search(r"\b[A-Z]\.$|\b(?:Jr|Sr)\.$", s):
         return False
@@ -359,7 +381,18 @@ _BULLET = re.compile(r"^\s*(?:[-•*–—▪●◦·]|\d{1,2}[.)])\s+(?=\S)")
 _SENTENCE_END = tuple(".!?:\"”’')]…")
 
 
+# What a _BULLET match can start with (\s and \d are str.isspace / str.isdecimal in `re`): testing the first
+# character skips the regex on the great majority of lines.
+_BULLET_FIRST = frozenset("-•*–—▪●◦·")
+
+
+def _may_be_bullet(line: str) -> bool:
+    return bool(line) and (line[0] in _BULLET_FIRST or line[0].isdecimal() or line[0].isspace())
+
+
 def _bullet_text(line: str) -> str | None:
+    if not _may_be_bullet(line):
+        return None
     m = _BULLET.match(line)
     if not m or m.group(0).strip()[0].isdigit():
         return None
@@ -370,6 +403,12 @@ def _prose(line: str) -> bool:
     """Does the line read like body text (rather than a header/noise line)?"""
     spaces = line.count(" ")
     return len(line) >= 60 or spaces >= 5 or (spaces >= 2 and line.endswith((".", "!", "?", "”", '"')))
+
+
+def _first_word_len(line: str) -> int:
+    """``len(line.split(" ", 1)[0])`` without copying the rest of the line."""
+    cut = line.find(" ")
+    return len(line) if cut < 0 else cut
 
 
 def _wrap_width(lines: list[str]) -> int | None:
@@ -397,11 +436,7 @@ def _join_lines(lines: list[str]) -> list[str]:
         # Lines continued in lower case bound the true width from above: the wrapper could not fit the next
         # word, so width < len(prev) + 1 + len(word). That bound decides sentence-final lines.
         bound = min(
-            (
-                len(a) + len(b.split(" ", 1)[0])
-                for a, b in itertools.pairwise(lines)
-                if a and b and b[0].islower()
-            ),
+            (len(a) + _first_word_len(b) for a, b in itertools.pairwise(lines) if a and b and b[0].islower()),
             default=width,
         )
         bound = max(width, bound)
@@ -432,14 +467,14 @@ def _join_lines(lines: list[str]) -> list[str]:
             continue
         if (
             current
+            and _may_be_bullet(line)
             and _BULLET.match(line)
-            and (width is None or len(prev) + 1 + len(line.split(" ", 1)[0]) <= width)
+            and (width is None or len(prev) + 1 + _first_word_len(line) <= width)
         ):
             # a list item starts its own paragraph (unless a wrapper pushed a dash onto this line)
             paragraphs.append(" ".join(current))
             current = []
         elif current:
-            first = line.split(" ", 1)[0]
             lower_start = line[0].islower()
             ends_sentence = prev.endswith(_SENTENCE_END)
             if blank_separated:
@@ -448,7 +483,7 @@ def _join_lines(lines: list[str]) -> list[str]:
                 if lower_start:
                     join = True
                 elif ends_sentence:
-                    join = len(prev) + 1 + len(first) > bound
+                    join = len(prev) + 1 + _first_word_len(line) > bound
                 else:  # mid-sentence: a wrap, unless the line is a short subheading
                     join = len(prev) > width // 2
             else:
@@ -587,9 +622,9 @@ def parse_raw(text: str, *, default_tz: str = "UTC") -> ParsedArticle:
 
     def take_timestamp(candidate: str) -> bool:
         nonlocal published_at, published_raw, tz_assumed, published_prefix
-        prefix, rest = strip_date_prefix(candidate)
-        if not looks_like_timestamp(candidate):
+        if not looks_like_timestamp(candidate):  # the cheap rejection first: most header lines are not dates
             return False
+        prefix, rest = strip_date_prefix(candidate)
         dt, assumed = parse_timestamp(rest, default_tz)
         if dt is None:
             return False
