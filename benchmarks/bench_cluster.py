@@ -1,8 +1,12 @@
 """Benchmark story clustering: seconds and peak RSS at several corpus sizes, each size in its own process.
 
-Corpus: ``newsdedup.synth`` jsonl (generated once per size into a temporary folder, outside the timing).
-Usage: python benchmarks/bench_cluster.py [--sizes 10000,100000] [--workdir DIR]
-Prints one line per size plus the 10k -> 100k growth ratio of time and RSS.
+Corpus: ``newsdedup.synth`` jsonl (generated once per size into a temporary folder, outside the timing), or
+existing corpus folders with ``--corpora``. Documents are featurised chunk by chunk while reading (as the
+parse workers do: no matching text is kept), then clustered from the features; both steps are timed (wall
+and CPU) and the story B-cubed F1 against labels.csv is printed. ``--canonical`` keeps one article per
+``dup_group`` (the smallest id), i.e. the canonical articles clustering sees after dedup.
+Usage: python benchmarks/bench_cluster.py [--sizes 10000,100000] [--workdir DIR] [--corpora A,B] [--canonical]
+Prints one line per size plus the first -> last growth ratio of time and RSS.
 """
 
 from __future__ import annotations
@@ -16,42 +20,83 @@ import tempfile
 import time
 from pathlib import Path
 
+CHUNK = 8192
 
-def _child(corpus: Path) -> None:
-    """Load the corpus, cluster it, print a JSON line with timings and peak RSS."""
+
+def _child(corpus: Path, canonical: bool) -> None:
+    """Load and featurise the corpus, cluster it, print a JSON line with timings and peak RSS."""
+    import numpy as np
     import pandas as pd
 
-    from newsdedup.cluster import ClusterParams, cluster_stories
+    from newsdedup.cluster import ClusterParams, StoryFeatures, cluster_stories, story_features
+    from newsdedup.metrics import bcubed_prf
     from newsdedup.normalize import normalize_for_matching
 
-    # Read line by line, keeping only the fields clustering needs (pandas' json reader peaks much higher).
-    cols: dict[str, list[str]] = {
-        "article_id": [],
-        "title": [],
-        "match_text": [],
-        "published_at": [],
-        "source": [],
-    }
+    params = ClusterParams()
+    labels = pd.read_csv(corpus / "labels.csv", dtype=str)
+    keep: set[str] | None = None
+    if canonical:
+        keep = set(labels.sort_values("id").drop_duplicates("dup_group")["id"])
+    cols: dict[str, list[str]] = {"article_id": [], "title": [], "published_at": [], "source": []}
+    parts: list[StoryFeatures] = []
+    titles: list[str] = []
+    texts: list[str] = []
+    feat_wall = feat_cpu = 0.0
+
+    def flush() -> None:
+        nonlocal feat_wall, feat_cpu
+        w0, c0 = time.perf_counter(), time.process_time()
+        parts.append(story_features(titles, [normalize_for_matching(t) for t in texts], params))
+        feat_wall += time.perf_counter() - w0
+        feat_cpu += time.process_time() - c0
+        titles.clear()
+        texts.clear()
+
     for path in sorted(corpus.rglob("*.jsonl")):
         with path.open(encoding="utf-8") as fh:
             for line in fh:
                 rec = json.loads(line)
-                cols["article_id"].append(str(rec["id"]))
+                aid = str(rec["id"])
+                if keep is not None and aid not in keep:
+                    continue
+                cols["article_id"].append(aid)
                 cols["title"].append(str(rec.get("title") or ""))
-                cols["match_text"].append(normalize_for_matching(str(rec.get("body") or "")))
                 cols["published_at"].append(str(rec.get("published_at") or ""))
                 cols["source"].append(str(rec.get("source") or ""))
+                titles.append(cols["title"][-1])
+                texts.append(str(rec.get("body") or ""))
+                if len(texts) >= CHUNK:
+                    flush()
+    if texts:
+        flush()
+    features = StoryFeatures.concat(parts)
+    parts.clear()
     docs = pd.DataFrame(cols)
+    del cols
     docs["published_at"] = pd.to_datetime(docs["published_at"], utc=True, errors="coerce", format="mixed")
     docs["group_size"] = 1
-    del cols
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    t0 = time.perf_counter()
-    _topic, topics = cluster_stories(docs, ClusterParams())
-    seconds = time.perf_counter() - t0
+    # Compile (or load) the kernels outside the timing.
+    cluster_stories(docs.iloc[:50], params, features.take(np.arange(min(50, len(docs)))))
+    w0, c0 = time.perf_counter(), time.process_time()
+    topic, topics = cluster_stories(docs, params, features)
+    seconds, cpu = time.perf_counter() - w0, time.process_time() - c0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    out = {"n": len(docs), "topics": len(topics), "seconds": round(seconds, 2), "peak_rss_mb": round(peak)}
-    out["rss_before_cluster_mb"] = round(rss_before)
+    story = labels.set_index("id")["story"]
+    _p, _r, f1 = bcubed_prf(topic.tolist(), story.loc[docs["article_id"]].tolist())
+    out = {
+        "n": len(docs),
+        "topics": len(topics),
+        "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu, 2),
+        "features_seconds": round(feat_wall, 2),
+        "features_cpu_seconds": round(feat_cpu, 2),
+        "feature_bytes_per_doc": round(features.nbytes / max(len(features), 1)),
+        "vocab_terms": len(features.vocab_hash),
+        "bcubed_f1": round(f1, 4),
+        "peak_rss_mb": round(peak),
+        "rss_before_cluster_mb": round(rss_before),
+    }
     print(json.dumps(out))
 
 
@@ -59,43 +104,43 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="10000,100000")
     ap.add_argument("--workdir", type=Path, default=None)
+    ap.add_argument("--corpora", default=None, help="comma-separated existing corpus folders (skip --sizes)")
+    ap.add_argument("--canonical", action="store_true", help="cluster one article per dup_group")
     ap.add_argument("--child", type=Path, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child is not None:
-        _child(args.child)
+        _child(args.child, args.canonical)
         return
     work = args.workdir or Path(tempfile.mkdtemp(prefix="benchcluster"))
+    corpora: list[Path] = []
+    if args.corpora:
+        corpora = [Path(c) for c in args.corpora.split(",")]
+    else:
+        for n in [int(s) for s in args.sizes.split(",")]:
+            corpus = work / f"synth{n}"
+            if not (corpus / "labels.csv").exists():
+                gen = [sys.executable, "-m", "newsdedup.synth", "--n", str(n), "--out", str(corpus)]
+                subprocess.run([*gen, "--format", "jsonl"], check=True, capture_output=True)
+            corpora.append(corpus)
     results = []
-    for n in [int(s) for s in args.sizes.split(",")]:
-        corpus = work / f"synth{n}"
-        if not (corpus / "labels.csv").exists():
-            gen = [
-                sys.executable,
-                "-m",
-                "newsdedup.synth",
-                "--n",
-                str(n),
-                "--out",
-                str(corpus),
-                "--format",
-                "jsonl",
-            ]
-            subprocess.run(gen, check=True, capture_output=True)
-        proc = subprocess.run(
-            [sys.executable, __file__, "--child", str(corpus)], check=True, capture_output=True, text=True
-        )
+    for corpus in corpora:
+        cmd = [sys.executable, __file__, "--child", str(corpus)] + (["--canonical"] if args.canonical else [])
+        proc = subprocess.run(cmd, check=True, capture_output=True, text=True)
         res = json.loads(proc.stdout.strip().splitlines()[-1])
         results.append(res)
         print(
-            f"n={res['n']:>7}  topics={res['topics']:>6}  cluster {res['seconds']:8.2f} s  "
-            f"peak RSS {res['peak_rss_mb']:6d} MB (before clustering {res['rss_before_cluster_mb']} MB)",
+            f"n={res['n']:>7}  topics={res['topics']:>6}  cluster {res['seconds']:7.2f} s "
+            f"(cpu {res['cpu_seconds']:.2f})  features {res['features_seconds']:.2f} s "
+            f"(cpu {res['features_cpu_seconds']:.2f}, {res['feature_bytes_per_doc']} B/doc, "
+            f"{res['vocab_terms']} terms)  B3 F1 {res['bcubed_f1']:.4f}  peak RSS {res['peak_rss_mb']} MB "
+            f"(before clustering {res['rss_before_cluster_mb']} MB)",
             flush=True,
         )
     if len(results) >= 2:
         a, b = results[0], results[-1]
         print(
-            f"growth {a['n']} -> {b['n']} ({b['n'] / a['n']:.0f}x docs): time x{b['seconds'] / a['seconds']:.1f}, "
-            f"peak RSS x{b['peak_rss_mb'] / a['peak_rss_mb']:.1f}"
+            f"growth {a['n']} -> {b['n']} ({b['n'] / a['n']:.0f}x docs): time x{b['seconds'] / a['seconds']:.1f} "
+            f"(cpu x{b['cpu_seconds'] / a['cpu_seconds']:.1f}), peak RSS x{b['peak_rss_mb'] / a['peak_rss_mb']:.1f}"
         )
 
 

@@ -10,7 +10,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdedup.cluster import TOPIC_COLUMNS, ClusterParams, StoryClusterer, cluster_stories, topic_id_for
+from newsdedup.cluster import (
+    FEATURE_TERMS,
+    TOPIC_COLUMNS,
+    ClusterParams,
+    StoryClusterer,
+    StoryFeatures,
+    cluster_stories,
+    story_features,
+    topic_id_for,
+)
 
 QUAKE = [
     (
@@ -310,3 +319,64 @@ def test_top_k_per_row_breaks_ties_on_the_smaller_tie_key() -> None:
     tie = np.array([7, 1, 3, 0, 4, 9, 2, 5])
     rows, ties = _top_k_per_row(indptr, values, tie, 2)
     assert sorted(zip(rows.tolist(), ties.tolist(), strict=True)) == [(0, 1), (0, 3), (1, 4), (3, 2), (3, 5)]
+
+
+def _features(docs: pd.DataFrame) -> StoryFeatures:
+    return story_features(docs["title"].tolist(), docs["match_text"].tolist(), ClusterParams())
+
+
+def test_precomputed_features_give_the_same_topics_without_match_text() -> None:
+    docs = make_docs([QUAKE, CUP])
+    topic, topics = cluster_stories(docs, ClusterParams())
+    feats = _features(docs)
+    topic2, topics2 = cluster_stories(docs.drop(columns="match_text"), ClusterParams(), feats)
+    assert topic2.tolist() == topic.tolist()
+    pd.testing.assert_frame_equal(topics, topics2)
+    # Features follow docs' row order: shuffling both together changes nothing.
+    shuffled = docs.sample(frac=1.0, random_state=4)
+    topic3, _ = cluster_stories(shuffled, ClusterParams(), _features(shuffled))
+    assert topic3.reindex(docs.index).tolist() == topic.tolist()
+
+
+def test_features_concat_and_take_keep_rows() -> None:
+    docs = make_docs([QUAKE, CUP])
+    feats = _features(docs)
+    assert len(feats) == 6 and feats.indptr[0] == 0 and feats.indptr[-1] == len(feats.term)
+    parts = [feats.take(np.array([0, 1])), feats.take(np.array([2, 3, 4, 5]))]
+    joined = StoryFeatures.concat(parts)
+    np.testing.assert_array_equal(joined.indptr, feats.indptr)
+    np.testing.assert_array_equal(joined.term, feats.term)
+    np.testing.assert_array_equal(joined.weight, feats.weight)
+    np.testing.assert_array_equal(joined.vocab_hash, feats.vocab_hash)
+    rev = feats.take(np.arange(5, -1, -1))
+    np.testing.assert_array_equal(rev.term[rev.indptr[0] : rev.indptr[1]], feats.term[feats.indptr[5] :])
+    # Every stored term can be printed; the vocabulary holds only stored terms.
+    assert set(np.unique(feats.term).tolist()) == set(feats.vocab_hash.tolist())
+    assert "valdivia" in set(feats.vocab_term.tolist())
+    assert len(StoryFeatures.concat([])) == 0
+
+
+def test_features_are_compact_and_weights_decode() -> None:
+    words = [f"w{i:03d}" for i in range(300)]
+    feats = story_features(["a headline here"], [" ".join(words)], ClusterParams(lead_words=100))
+    assert feats.indptr[-1] == FEATURE_TERMS
+    assert feats.nbytes <= 5 * FEATURE_TERMS + 16
+    w = feats.weights()
+    # The title part is one word ("here" is a stop word); 300 distinct body words, the first 100 of them in
+    # the lead: each part has unit norm, and lead words outweigh the rest of the body.
+    np.testing.assert_allclose(np.sort(w)[-1], 1.0, rtol=0.025)
+    np.testing.assert_allclose(np.sort(w)[:-1], 1 / np.sqrt(300) + 1 / np.sqrt(100), rtol=0.025)
+    terms = dict(zip(feats.vocab_hash.tolist(), feats.vocab_term.tolist(), strict=True))
+    kept = {terms[h] for h in feats.term.tolist()} - {"headline"}
+    # Equal weights tie: which of the 100 lead words stay is decided by the term hash.
+    assert len(kept) == FEATURE_TERMS - 1 and kept <= set(words[:100])
+
+
+def test_features_of_empty_texts_and_wrong_lengths() -> None:
+    feats = story_features([None, ""], ["", "the and of"], ClusterParams())
+    assert len(feats) == 2 and len(feats.term) == 0
+    with pytest.raises(ValueError, match="titles has 1 values for 2 texts"):
+        story_features(["x"], ["a", "b"], ClusterParams())
+    docs = make_docs([QUAKE])
+    with pytest.raises(ValueError, match="features has 2 rows for 3 docs"):
+        cluster_stories(docs, ClusterParams(), feats)

@@ -5,21 +5,24 @@ What it is for: after dedup, group the canonical articles that report the same e
 
 How (and why this way):
 
-1. Representation. One vocabulary (English stop words removed, built from the run's own documents)
-   and sublinear TF-IDF. Each document is ``body + LEAD_WEIGHT * lead + title_weight * title``, each part
-   L2-normalised before the weighted sum and the sum L2-normalised again. Headline and lead live in the same
-   term space as the body so a headline word can match another article's body. Similarity is the cosine
-   after subtracting the corpus mean row (shrunk for tiny corpora), computed without densifying: this
-   removes the background similarity every pair of a corpus shares (house style, common vocabulary), so one
-   threshold means the same on corpora with very different vocabularies (it lifted synthetic-set F1 from
-   0.80 to 0.99 at one threshold while BASIL stayed ~1.0).
-2. Candidates. A sparse kNN graph built in row blocks: each row keeps only its ``CANDIDATE_TERMS`` heaviest
-   terms; each term's posting list is cut, in time order, into chunks of ``CANDIDATE_DF_CAP`` documents
-   (twice, offset by half a chunk), so a document meets only the documents nearest in time through a
-   common term; ``P[block] @ P.T`` gives approximate scores, decayed by time, and each row keeps its
-   ``n_neighbors`` best. Exact similarities are then computed for those pairs only. Memory and time grow
-   with n, never n * n.
-3. Merge. Our own average linkage on that graph, because sklearn's ``AgglomerativeClustering`` with a
+1. Representation (``story_features``, per chunk, e.g. in the parse workers). Stop words removed; each
+   document is ``body + LEAD_WEIGHT * lead + title_weight * title`` in sublinear term frequency, each part
+   L2-normalised before the weighted sum, so a headline word can match another article's body. Only the
+   document's ``FEATURE_TERMS`` best terms are kept (by weight x the chunk's IDF: a chunk of a few thousand
+   documents stands in for the corpus), as xxh32 term hashes with one-byte log-scale weights: ~310 bytes
+   per document whatever its length. At cluster time the IDF of the whole run is applied and rows are
+   L2-normalised. Similarity is the cosine after subtracting the corpus mean row (shrunk for tiny
+   corpora), computed without densifying: this removes the background similarity every pair of a corpus
+   shares (house style, common vocabulary), so one threshold means the same on corpora with very different
+   vocabularies (it lifted synthetic-set F1 from 0.80 to 0.99 at one threshold while BASIL stayed ~1.0).
+2. Candidates (compiled kernel ``knn_graph``). An inverted index over each row's ``CANDIDATE_TERMS``
+   heaviest terms, every posting list in time order; through each term a document meets only the
+   ``CANDIDATE_WINDOW`` documents on either side of it (the nearest in time), so the work is linear in n
+   even when every document shares every common term (a 7-day corpus of 500k documents). The
+   ``CANDIDATE_POOL * n_neighbors`` best by summed candidate-term products get an exact centred,
+   time-decayed cosine; each row keeps its ``n_neighbors`` best. A small window also helps quality: a
+   story's articles are near each other in time, other stories' articles with the same words mostly not.
+3. Merge (compiled kernel ``average_linkage``). Our own average linkage on that graph, because sklearn's ``AgglomerativeClustering`` with a
    connectivity matrix averages only over graph edges (optimistic, prone to chaining) and its precomputed
    metric needs a dense n x n matrix. Average pairwise cosine between clusters A and C equals
    ``dot(S_A, S_C) / (|A| |C|)`` with ``S`` the sum of the members' unit rows, so it is computed exactly,
@@ -31,7 +34,8 @@ How (and why this way):
    neighbours below ``EDGE_FLOOR_RATIO * threshold`` and keeps at most ``LINK_MAX_NEIGHBORS`` below the
    threshold (its best); every neighbour above the threshold is kept, and a member merged later that links
    to a forgotten neighbour brings it back. Without this, each merge into a large story re-scores all of
-   its neighbours; on the synthetic 100k set B-cubed F1 stays 0.836 (0.8364 exact, 0.8363 capped).
+   its neighbours (on the synthetic 100k set, B-cubed F1 0.8364 exact vs 0.8363 capped, measured with the
+   earlier Python implementation).
 4. Determinism. No randomness is used (``random_state`` is kept for the sklearn-style API); the wrapper sorts
    by article_id first; ties break on the smallest member index; topic ids derive from the smallest
    article_id in the cluster.
@@ -39,14 +43,12 @@ How (and why this way):
 
 from __future__ import annotations
 
-import gc
-import heapq
 import logging
 import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain, pairwise
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -54,28 +56,40 @@ import pandas as pd
 import scipy.sparse as sp
 import xxhash
 from sklearn.base import BaseEstimator
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfTransformer
-from sklearn.preprocessing import normalize
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-__all__ = ["TOPIC_COLUMNS", "ClusterParams", "StoryClusterer", "cluster_stories", "topic_id_for"]
+from newsdedup.cluster_kernels import average_linkage, knn_graph
+
+__all__ = [
+    "TOPIC_COLUMNS",
+    "ClusterParams",
+    "StoryClusterer",
+    "StoryFeatures",
+    "cluster_stories",
+    "story_features",
+    "topic_id_for",
+]
 
 logger = logging.getLogger(__name__)
 
 #: Weight of the lead (first ``lead_words`` words) relative to the whole body.
 LEAD_WEIGHT = 1.0
+#: Terms kept per document in its features (the heaviest, chosen from the document alone): bounds the
+#: features to ~5 bytes x FEATURE_TERMS + 8 per document.
+FEATURE_TERMS = 60
+#: Documents featurised at once (bounds the temporary token arrays).
+FEATURE_CHUNK = 4096
 #: Terms per document used to propose kNN candidates (exact cosines are computed afterwards).
 CANDIDATE_TERMS = 16
 #: Terms in more than this share of documents never propose candidates (they carry little signal).
 CANDIDATE_MAX_DF = 0.5
-#: Posting lists are cut, in time order, into chunks of this many documents (see _chunked_terms), which
-#: bounds the candidate product by n * CANDIDATE_TERMS * 2 * CANDIDATE_DF_CAP: linear in n.
-CANDIDATE_DF_CAP = 100
-#: Rows per block of the candidate product.
-BLOCK_ROWS = 1024
+#: Per candidate term, a document meets the documents within this many places of it in the term's
+#: time-ordered posting list (the nearest in time): n * CANDIDATE_TERMS * 2 * CANDIDATE_WINDOW at most.
+CANDIDATE_WINDOW = 32
+#: Candidates per document (times n_neighbors) whose exact cosine is computed.
+CANDIDATE_POOL = 3
 #: Candidate pairs below ``EDGE_FLOOR_RATIO * threshold`` are too dissimilar to be worth linking.
 EDGE_FLOOR_RATIO = 0.25
-#: A cluster's summed row is kept dense once its support reaches 1 / DENSE_SHARE of the vocabulary.
-DENSE_SHARE = 8
 #: A merged cluster keeps at most this many neighbours below the threshold (its best), besides all above it.
 LINK_MAX_NEIGHBORS = 32
 SECONDS_PER_DAY = 86400.0
@@ -158,10 +172,10 @@ def _count_matrices(
 
     Returns (body, lead, title, terms) with columns in alphabetical term order, as CountVectorizer would,
     keeping the ``max_features`` most frequent terms when set. Texts are tokenised once, in chunks, and kept
-    only as integer ids, so memory stays near the size of the sparse matrices themselves.
+    only as integer ids, so memory stays near the size of the sparse matrices themselves. (Clustering itself
+    uses ``story_features``; this exact-count view shares its tokeniser and documents it in tests.)
     """
     vocab: dict[str, int] = {}
-    stop = ENGLISH_STOP_WORDS
     parts: dict[str, list[sp.csr_matrix]] = {"body": [], "lead": [], "title": []}
 
     def add(name: str, rows: np.ndarray, ids: np.ndarray, n_rows: int) -> None:
@@ -171,37 +185,7 @@ def _count_matrices(
         parts[name].append(m)
 
     def encode(docs: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(row, global term id, position in the doc) of every kept token; factorised per chunk in C.
-
-        Tokens are the regex matches of the lower-cased text. A match never spans whitespace, so the text
-        is split on whitespace in C and the regex runs once per distinct piece, not once per document
-        (for matching text, already casefolded without punctuation, every piece is one token).
-        """
-        pieces = [t.split() for t in docs]
-        lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=len(docs))
-        codes, uniques = pd.factorize(np.fromiter(chain.from_iterable(pieces), dtype=object))
-        del pieces
-        # Each distinct piece -> its tokens' global ids (-1 for stop words), flattened, with counts.
-        sub_gid: list[int] = []
-        n_sub = np.empty(len(uniques), dtype=np.int64)
-        for j, u in enumerate(uniques.tolist()):
-            toks = _TOKEN.findall(u.lower())
-            n_sub[j] = len(toks)
-            sub_gid.extend(vocab.setdefault(t, len(vocab)) if t not in stop else -1 for t in toks)
-        gid = np.array(sub_gid, dtype=np.int64)
-        sub_start = np.cumsum(n_sub) - n_sub
-        per_piece = n_sub[codes] if len(codes) else np.empty(0, dtype=np.int64)
-        rows_piece = np.repeat(np.arange(len(docs)), lengths)
-        if len(per_piece) and per_piece.min() == 1 and per_piece.max() == 1:
-            ids, rows = gid[sub_start[codes]], rows_piece
-        else:
-            first = np.repeat(sub_start[codes] - (np.cumsum(per_piece) - per_piece), per_piece)
-            ids = gid[first + np.arange(len(first))] if len(first) else np.empty(0, dtype=np.int64)
-            rows = np.repeat(rows_piece, per_piece)
-        n_tok = np.bincount(rows, minlength=len(docs))
-        pos = np.arange(len(ids)) - np.repeat(np.cumsum(n_tok) - n_tok, n_tok)
-        ok = ids >= 0
-        return rows[ok], ids[ok], pos[ok]
+        return _tokenize(docs, vocab)
 
     chunk = 4096
     for start in range(0, len(texts), chunk):
@@ -242,6 +226,13 @@ def _to_days(published_at: Sequence[Any] | np.ndarray | None, n: int) -> np.ndar
     """Times as float days since the epoch, NaN where missing."""
     if published_at is None:
         return np.full(n, np.nan)
+    if isinstance(published_at, np.ndarray) and published_at.dtype.kind == "M":
+        if len(published_at) != n:
+            raise ValueError(f"published_at has {len(published_at)} values for {n} texts")
+        stamps = published_at.astype("datetime64[ns]")
+        out = stamps.astype("int64").astype(np.float64) / 1e9 / SECONDS_PER_DAY
+        out[np.isnat(stamps)] = np.nan
+        return out
     ts = pd.to_datetime(pd.Series(list(published_at), dtype=object), utc=True, errors="coerce")
     if len(ts) != n:
         raise ValueError(f"published_at has {len(ts)} values for {n} texts")
@@ -289,29 +280,308 @@ def _top_k_per_row(
 
 
 def _top_terms(X: sp.csr_matrix, n_terms: int, keep: np.ndarray) -> sp.csr_matrix:
-    """Keep each row's ``n_terms`` largest entries among columns where ``keep`` is True."""
-    X = X.copy()
-    X.data[~keep[X.indices]] = 0.0
-    X.eliminate_zeros()
-    X.sort_indices()
+    """Keep each row's ``n_terms`` largest entries among columns where ``keep`` is True (X: sorted indices)."""
     indptr = X.indptr.astype(np.int64)
     rs: list[np.ndarray] = []
     idxs: list[np.ndarray] = []
-    # In row chunks: the packed sort keys would otherwise cost several int64 copies of all of X.
-    for r0 in range(0, X.shape[0], 16384):
-        r1 = min(r0 + 16384, X.shape[0])
-        ptr = indptr[r0 : r1 + 1] - indptr[r0]
+    # In row chunks: the packed sort keys would otherwise cost several int64 copies of all of X. Entries
+    # of columns not kept score -1 and are dropped after the selection (X's values are >= 0).
+    for r0 in range(0, X.shape[0], 8192):
+        r1 = min(r0 + 8192, X.shape[0])
+        lo, hi = int(indptr[r0]), int(indptr[r1])
+        ptr = indptr[r0 : r1 + 1] - lo
         counts = np.diff(ptr)
-        pos = np.arange(int(ptr[-1]), dtype=np.int64) - np.repeat(ptr[:-1], counts)
+        pos = np.arange(hi - lo, dtype=np.int64) - np.repeat(ptr[:-1], counts)
+        vals = np.where(keep[X.indices[lo:hi]], X.data[lo:hi], -1.0).astype(np.float32)
         # Ties go to the lower column: indices are sorted, so position order is column order.
-        r, p = _top_k_per_row(ptr, X.data[indptr[r0] : indptr[r1]], pos, n_terms)
-        rs.append(r + r0)
-        idxs.append(indptr[r + r0] + p)
+        r, p = _top_k_per_row(ptr, np.maximum(vals, 0.0), pos, n_terms)
+        at = indptr[r + r0] + p
+        ok = vals[at - lo] > 0
+        rs.append(r[ok] + r0)
+        idxs.append(at[ok])
     r = np.concatenate(rs) if rs else np.empty(0, dtype=np.int64)
     idx = np.concatenate(idxs) if idxs else np.empty(0, dtype=np.int64)
-    out = sp.csr_matrix((X.data[idx], (r, X.indices[idx])), shape=X.shape)
-    out.sort_indices()
-    return out
+    counts = np.bincount(r, minlength=X.shape[0])
+    out_ptr = np.zeros(X.shape[0] + 1, dtype=np.int64)
+    np.cumsum(counts, out=out_ptr[1:])
+    order = np.argsort(r * X.shape[1] + X.indices[idx], kind="stable")
+    idx = idx[order]
+    return sp.csr_matrix((X.data[idx], X.indices[idx], out_ptr), shape=X.shape)
+
+
+@dataclass(frozen=True)
+class StoryFeatures:
+    """Compact per-document term data for story clustering, computable chunk by chunk (see story_features).
+
+    CSR rows, one per document: ``indptr`` (int64, n + 1), ``term`` (uint32 xxh32 of the term) and
+    ``weight`` (uint8 log-scale code, see ``weights()``: sublinear term frequency of body, lead and title, each part L2-normalised and
+    weighted, summed; no IDF, which needs the whole corpus and is applied at cluster time). Only each
+    document's ``FEATURE_TERMS`` best terms are kept (by weight x IDF within its featurisation chunk).
+    ``vocab_hash`` (sorted uint32) and ``vocab_term`` (str) map the
+    stored hashes back to words for keywords and labels.
+    """
+
+    indptr: np.ndarray
+    term: np.ndarray
+    weight: np.ndarray
+    vocab_hash: np.ndarray
+    vocab_term: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.indptr) - 1
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the per-document arrays (the vocabulary is shared and counted apart)."""
+        return int(self.indptr.nbytes + self.term.nbytes + self.weight.nbytes)
+
+    @classmethod
+    def empty(cls) -> StoryFeatures:
+        return cls(
+            np.zeros(1, dtype=np.int64),
+            np.empty(0, dtype=np.uint32),
+            np.empty(0, dtype=np.uint8),
+            np.empty(0, dtype=np.uint32),
+            np.empty(0, dtype=object),
+        )
+
+    def weights(self) -> np.ndarray:
+        """The decoded term weights (float32), aligned with ``term``."""
+        return _WEIGHT_TABLE[self.weight]
+
+    @classmethod
+    def concat(cls, parts: Sequence[StoryFeatures]) -> StoryFeatures:
+        """The rows of ``parts`` one after the other, with their vocabularies merged."""
+        if not parts:
+            return cls.empty()
+        offsets = np.cumsum([0] + [len(p.term) for p in parts[:-1]])
+        indptr = np.concatenate(
+            [parts[0].indptr[:1]]
+            + [p.indptr[1:] - p.indptr[0] + o for p, o in zip(parts, offsets, strict=True)]
+        )
+        term = np.concatenate([p.term[p.indptr[0] : p.indptr[-1]] for p in parts])
+        weight = np.concatenate([p.weight[p.indptr[0] : p.indptr[-1]] for p in parts])
+        vh, vt = _merge_vocab([p.vocab_hash for p in parts], [p.vocab_term for p in parts])
+        return cls(indptr.astype(np.int64), term, weight, vh, vt)
+
+    def take(self, rows: np.ndarray) -> StoryFeatures:
+        """The features of documents ``rows`` (positions), in that order; the vocabulary is pruned to them."""
+        rows = np.asarray(rows, dtype=np.int64)
+        lens = self.indptr[rows + 1] - self.indptr[rows]
+        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum(lens, out=indptr[1:])
+        term = np.empty(int(indptr[-1]), dtype=self.term.dtype)
+        weight = np.empty(int(indptr[-1]), dtype=self.weight.dtype)
+        # In blocks of rows: the gather positions are int64 per entry, which for all rows at once would
+        # cost several times the features themselves.
+        for r0 in range(0, len(rows), 65536):
+            blk = rows[r0 : r0 + 65536]
+            lo, blens = self.indptr[blk], lens[r0 : r0 + 65536]
+            out0, out1 = indptr[r0], indptr[r0 + len(blk)]
+            pos = np.arange(int(out1 - out0), dtype=np.int64) + np.repeat(
+                lo - (indptr[r0 : r0 + len(blk)] - out0), blens
+            )
+            term[out0:out1] = self.term[pos]
+            weight[out0:out1] = self.weight[pos]
+        used = np.isin(self.vocab_hash, term)
+        return StoryFeatures(indptr, term, weight, self.vocab_hash[used], self.vocab_term[used])
+
+
+def _merge_vocab(hashes: Sequence[np.ndarray], terms: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Union of (hash, term) vocabularies, sorted by hash; on a hash collision the smaller term wins."""
+    h = np.concatenate(hashes) if hashes else np.empty(0, dtype=np.uint32)
+    t = np.concatenate(terms) if terms else np.empty(0, dtype=object)
+    if len(h) == 0:
+        return h.astype(np.uint32), t.astype(object)
+    order = np.argsort(h, kind="stable")
+    h, t = h[order], t[order]
+    first = np.concatenate(([True], h[1:] != h[:-1]))
+    if not first.all():  # collisions or repeats: keep the smallest term per hash, whatever the part order
+        starts = np.flatnonzero(first)
+        ends = np.append(starts[1:], len(h))
+        for s, e in zip(starts[ends - starts > 1].tolist(), ends[ends - starts > 1].tolist(), strict=True):
+            t[s] = min(t[s:e].tolist())
+    return h[first].astype(np.uint32), t[first]
+
+
+#: Weights are stored as one byte: the log of the weight on a uniform grid from WEIGHT_MIN to WEIGHT_MAX
+#: (a relative step of ~4%, i.e. +-2%, well below the differences that move a cosine across the threshold).
+WEIGHT_MIN = 1e-3
+WEIGHT_MAX = 20.0
+_LOG_STEP = math.log(WEIGHT_MAX / WEIGHT_MIN) / 255.0
+_WEIGHT_TABLE = (WEIGHT_MIN * np.exp(np.arange(256) * _LOG_STEP)).astype(np.float32)
+
+
+def _encode_weights(val: np.ndarray) -> np.ndarray:
+    """Weights > 0 to their one-byte log-scale codes (nearest grid point, clipped to the grid)."""
+    code = np.rint(np.log(np.maximum(val, WEIGHT_MIN) / WEIGHT_MIN) / _LOG_STEP)
+    return np.clip(code, 0, 255).astype(np.uint8)
+
+
+def _hash_terms(tokens: list[str]) -> np.ndarray:
+    h32 = xxhash.xxh32_intdigest
+    return np.fromiter(
+        (h32(t.encode("utf-8", "surrogatepass")) for t in tokens), dtype=np.uint32, count=len(tokens)
+    )
+
+
+def _tokenize(docs: list[str], vocab: dict[str, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row, local term id, position in the doc) of every kept token; ids index ``vocab`` (grown here).
+
+    Tokens are the regex matches of the lower-cased text, English stop words removed. A match never spans
+    whitespace, so the text is split on whitespace in C and the regex runs once per distinct piece, not once
+    per document (for matching text, already casefolded without punctuation, every piece is one token).
+    """
+    stop = ENGLISH_STOP_WORDS
+    pieces = [t.split() for t in docs]
+    lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=len(docs))
+    codes, uniques = pd.factorize(np.fromiter(chain.from_iterable(pieces), dtype=object))
+    del pieces
+    sub_gid: list[int] = []
+    n_sub = np.empty(len(uniques), dtype=np.int64)
+    for j, u in enumerate(uniques.tolist()):
+        toks = _TOKEN.findall(u.lower())
+        n_sub[j] = len(toks)
+        sub_gid.extend(vocab.setdefault(t, len(vocab)) if t not in stop else -1 for t in toks)
+    gid = np.array(sub_gid, dtype=np.int64)
+    sub_start = np.cumsum(n_sub) - n_sub
+    per_piece = n_sub[codes] if len(codes) else np.empty(0, dtype=np.int64)
+    rows_piece = np.repeat(np.arange(len(docs)), lengths)
+    if len(per_piece) and per_piece.min() == 1 and per_piece.max() == 1:
+        ids, rows = gid[sub_start[codes]], rows_piece
+    else:
+        first = np.repeat(sub_start[codes] - (np.cumsum(per_piece) - per_piece), per_piece)
+        ids = gid[first + np.arange(len(first))] if len(first) else np.empty(0, dtype=np.int64)
+        rows = np.repeat(rows_piece, per_piece)
+    n_tok = np.bincount(rows, minlength=len(docs))
+    pos = np.arange(len(ids)) - np.repeat(np.cumsum(n_tok) - n_tok, n_tok)
+    ok = ids >= 0
+    return rows[ok], ids[ok], pos[ok]
+
+
+def _sublinear_unit(rows: np.ndarray, ids: np.ndarray, n_ids: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per (row, id) key: 1 + log(count), L2-normalised per row; returns (keys, values)."""
+    key, cnt = np.unique(rows * n_ids + ids, return_counts=True)
+    val = 1.0 + np.log(cnt.astype(np.float64))
+    r = key // n_ids
+    norm = np.sqrt(np.bincount(r, weights=val * val))
+    return key, val / norm[r]
+
+
+def _features_chunk(titles: list[str], texts: list[str], params: ClusterParams) -> StoryFeatures:
+    n = len(texts)
+    vocab: dict[str, int] = {}
+    rows_b, ids_b, pos_b = _tokenize(texts, vocab)
+    rows_t, ids_t, _ = _tokenize(titles, vocab)
+    n_ids = max(len(vocab), 1)
+    keys, vals = [], []
+    parts = [(rows_b, ids_b, 1.0)]
+    if params.lead_words > 0 and LEAD_WEIGHT > 0:
+        lead = pos_b < params.lead_words
+        parts.append((rows_b[lead], ids_b[lead], LEAD_WEIGHT))
+    if params.title_weight > 0:
+        parts.append((rows_t, ids_t, params.title_weight))
+    for rows, ids, weight in parts:
+        if len(rows):
+            k, v = _sublinear_unit(rows, ids, n_ids)
+            keys.append(k)
+            vals.append(v * weight)
+    if not keys:
+        return StoryFeatures(
+            np.zeros(n + 1, dtype=np.int64),
+            np.empty(0, dtype=np.uint32),
+            np.empty(0, dtype=np.uint8),
+            np.empty(0, dtype=np.uint32),
+            np.empty(0, dtype=object),
+        )
+    key, inv = np.unique(np.concatenate(keys), return_inverse=True)
+    val = np.bincount(inv, weights=np.concatenate(vals))
+    rows, lid = key // n_ids, key % n_ids
+    words = list(vocab)
+    hashes = _hash_terms(words)
+    h = hashes[lid]
+    # Each document's FEATURE_TERMS best terms by weight x the chunk's IDF (the chunk stands in for the
+    # corpus: a term common in it is common everywhere); ties go to the smaller hash.
+    df = np.bincount(lid, minlength=n_ids)
+    score = val * (np.log((1.0 + n) / (1.0 + df)) + 1.0)[lid]
+    order = np.lexsort((h, -score, rows))
+    rows, lid, h, val = rows[order], lid[order], h[order], val[order]
+    counts = np.bincount(rows, minlength=n)
+    first = np.cumsum(counts) - counts
+    keep = np.arange(len(rows)) - first[rows] < FEATURE_TERMS
+    rows, lid, h, val = rows[keep], lid[keep], h[keep], val[keep]
+    counts = np.bincount(rows, minlength=n)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    used = np.unique(lid)
+    vh, vt = _merge_vocab([hashes[used]], [np.array([words[i] for i in used.tolist()], dtype=object)])
+    return StoryFeatures(indptr, h.astype(np.uint32), _encode_weights(val), vh, vt)
+
+
+def story_features(
+    titles: Sequence[str | None], texts: Sequence[str | None], params: ClusterParams
+) -> StoryFeatures:
+    """Featurise documents for ``cluster_stories`` (pure; safe to run per chunk in worker processes).
+
+    ``texts`` are matching texts (``normalize_for_matching`` of the body), ``titles`` the headlines (None or
+    NaN for none). Returns one row per document, in input order. Chunks may be featurised independently
+    and joined with ``StoryFeatures.concat``: the only thing a document's features take from its chunk is
+    which of its terms are kept (its heaviest by the chunk's IDF, documents taken ``FEATURE_CHUNK`` at a
+    time), so chunks of a few thousand documents give the same quality as one pass over everything.
+    """
+    n = len(texts)
+    if len(titles) != n:
+        raise ValueError(f"titles has {len(titles)} values for {n} texts")
+    texts_l = ["" if t is None or t != t else str(t) for t in texts]
+    titles_l = ["" if t is None or t != t else str(t) for t in titles]
+    parts = [
+        _features_chunk(titles_l[s : s + FEATURE_CHUNK], texts_l[s : s + FEATURE_CHUNK], params)
+        for s in range(0, n, FEATURE_CHUNK)
+    ]
+    if not parts:
+        return StoryFeatures.empty()
+    return parts[0] if len(parts) == 1 else StoryFeatures.concat(parts)
+
+
+def _feature_matrix(
+    feats: StoryFeatures, max_features: int | None
+) -> tuple[sp.csr_matrix, sp.csr_matrix, np.ndarray]:
+    """(unit TF-IDF rows X, the raw feature weights W, terms) with one column per distinct stored term.
+
+    IDF is sklearn's smoothed ``log((1 + n) / (1 + df)) + 1`` over the documents given. Columns follow the
+    term hash; with ``max_features`` only the heaviest terms (by total weight, ties alphabetical) are kept,
+    in alphabetical order.
+    """
+    n = len(feats)
+    uniq = np.unique(feats.term)
+    pos = np.searchsorted(feats.vocab_hash, uniq)
+    pos = np.minimum(pos, max(len(feats.vocab_hash) - 1, 0))
+    if len(uniq) == 0:  # every text empty or stop words only: one all-zero column keeps shapes valid
+        W = sp.csr_matrix((n, 1), dtype=np.float32)
+        terms = np.array(["_"], dtype=object)
+    else:
+        terms = feats.vocab_term[pos]
+        col = np.searchsorted(uniq, feats.term).astype(np.int32)
+        W = sp.csr_matrix((feats.weights(), col, feats.indptr.copy()), shape=(n, len(uniq)))
+        del col
+        W.sum_duplicates()
+        if max_features is not None and max_features < len(uniq):
+            total = np.asarray(W.sum(axis=0)).ravel()
+            alpha = np.argsort(terms.astype(str), kind="stable")
+            rank = np.empty(len(alpha), dtype=np.int64)
+            rank[alpha] = np.arange(len(alpha))
+            top = np.lexsort((rank, -total))[:max_features]
+            keep = top[np.argsort(rank[top])]
+            W = sp.csr_matrix(W[:, keep])
+            terms = terms[keep]
+    W.sort_indices()
+    df = np.bincount(W.indices, minlength=W.shape[1])
+    idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
+    # Scaled and row-normalised in place (one copy of W, not one per step: this matrix is the largest).
+    X = W.copy()
+    X.data *= idf[X.indices]
+    _scale_rows(X, "l2")
+    return X, W, terms
 
 
 def _decay(days_a: np.ndarray, days_b: np.ndarray, scale: float | None) -> np.ndarray:
@@ -326,33 +596,6 @@ def _decay(days_a: np.ndarray, days_b: np.ndarray, scale: float | None) -> np.nd
     return out
 
 
-def _chunked_terms(P: sp.csr_matrix, days: np.ndarray, cap: int) -> sp.csr_matrix:
-    """Split every term's posting list, in time order, into chunks of at most ``cap`` documents.
-
-    Each chunk becomes its own column, twice, with the second chunking shifted by half a chunk so that
-    neighbours across a boundary still meet. A document then meets at most ``2 * cap`` others per term, so
-    the candidate product stays linear in n however common a term is, and the documents it meets through a
-    common term are the ones nearest in time (untimed documents come last, in id order).
-    """
-    n = P.shape[0]
-    order = np.lexsort((np.arange(n), np.nan_to_num(days, nan=np.inf)))
-    rank = np.empty(n, dtype=np.int64)
-    rank[order] = np.arange(n)
-    coo = P.tocoo()
-    term, doc, val = coo.col.astype(np.int64), coo.row.astype(np.int64), coo.data
-    srt = np.lexsort((rank[doc], term))
-    term, doc, val = term[srt], doc[srt], val[srt]
-    starts = np.searchsorted(term, term, side="left")
-    pos = np.arange(len(term)) - starts
-    half = max(cap // 2, 1)
-    parts = []
-    for shift in (0, half):
-        key = term * (n // half + 2) + (pos + shift) // cap
-        _, col = np.unique(key, return_inverse=True)
-        parts.append(sp.csr_matrix((val, (doc, col)), shape=(n, int(col.max()) + 1 if len(col) else 0)))
-    return sp.csr_matrix(sp.hstack(parts, format="csr"))
-
-
 def _knn_edges(
     X: sp.csr_matrix,
     w: np.ndarray,
@@ -363,81 +606,84 @@ def _knn_edges(
     scale: float | None,
     floor: float,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Sparse kNN graph: pairs (i < j) with the exact dot of their (scaled) rows, built block by block."""
+    """Sparse kNN graph: pairs (i < j) with the exact dot of their (scaled) rows, which are in time order.
+
+    Candidates come from an inverted index over each row's ``CANDIDATE_TERMS`` heaviest terms (terms in
+    more than ``CANDIDATE_MAX_DF`` of the documents excluded), each posting list in time order; a document
+    meets, per term, only the ``CANDIDATE_WINDOW`` documents on either side of it in that order (the
+    nearest in time), so the work is linear in n however common a term is.
+    """
     n = X.shape[0]
     df = np.bincount(X.indices, minlength=X.shape[1])
     keep = df <= max(2, CANDIDATE_MAX_DF * n)
-    P = _chunked_terms(_top_terms(X, CANDIDATE_TERMS, keep), days, CANDIDATE_DF_CAP)
-    PT = P.T.tocsr()
-    # Candidate ranking only needs float32: times relative to the earliest, so float32 keeps minutes.
-    finite = days[~np.isnan(days)]
-    days32 = (days - (finite.min() if len(finite) else 0.0)).astype(np.float32)
-    rows: list[np.ndarray] = []
-    cols: list[np.ndarray] = []
-    for start in range(0, n, BLOCK_ROWS):
-        stop = min(start + BLOCK_ROWS, n)
-        C = sp.csr_matrix(P[start:stop] @ PT)
-        counts = np.diff(C.indptr)
-        rl = np.repeat(np.arange(stop - start, dtype=np.int32), counts)
-        c = C.indices
-        v = C.data * _decay(days32[start:stop][rl], days32[c], scale)
-        del C
-        k1 = n_neighbors + 1  # the row itself is among its candidates and is dropped below
-        if len(v) > 8 * k1 * (stop - start):
-            # The k-th best of any subset of a row is a lower bound of the row's k-th best: take it from
-            # each row's first 4k candidates and drop what scores below it before the full sort.
-            first = np.cumsum(counts) - counts
-            sub = np.flatnonzero(np.arange(len(v)) - first[rl] < 4 * k1)
-            order = np.lexsort((-v[sub], rl[sub]))
-            sub_counts = np.minimum(counts, 4 * k1)
-            kth = (np.cumsum(sub_counts) - sub_counts) + k1 - 1
-            bound = np.zeros(stop - start, dtype=v.dtype)
-            full = sub_counts >= k1
-            bound[full] = v[sub[order[kth[full]]]]
-            keep = v >= bound[rl]
-            c, v, rl = c[keep], v[keep], rl[keep]
-            del keep, sub, order, first
-        other = c != rl + start
-        c, v, rl = c[other].astype(np.int64), v[other], rl[other]
-        counts = np.bincount(rl, minlength=stop - start)
-        indptr = np.concatenate(([0], np.cumsum(counts)))
-        # Best scores first; ties go to the lower column.
-        kr, kc = _top_k_per_row(indptr, v, c, n_neighbors)
-        rows.append(kr + start)
-        cols.append(kc)
-    r = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
-    c = np.concatenate(cols) if cols else np.empty(0, dtype=np.int64)
-    lo, hi = np.minimum(r, c).astype(np.int64), np.maximum(r, c).astype(np.int64)
-    pairs = np.unique(lo * n + hi)
-    lo, hi = pairs // n, pairs % n
-    dots = np.empty(len(lo), dtype=np.float64)
-    chunk = 8192  # pairs per batch: the two gathered row sets dominate memory here
-    for s in range(0, len(lo), chunk):
-        a, b = lo[s : s + chunk], hi[s : s + chunk]
-        dots[s : s + chunk] = np.asarray(X[a].multiply(X[b]).sum(axis=1)).ravel()
-    sims = (dots - q[lo] * w[hi] - q[hi] * w[lo] + w[lo] * w[hi] * mm) * _decay(days[lo], days[hi], scale)
-    ok = sims >= floor
-    return lo[ok], hi[ok], dots[ok]
+    P = _top_terms(X, CANDIDATE_TERMS, keep)
+    p_rows = np.repeat(np.arange(n, dtype=np.int32), np.diff(P.indptr))
+    p_cols = P.indices.astype(np.int32, copy=False)
+    # Postings: entries sorted by (term, row), i.e. by (term, time); each entry learns its place in its list.
+    srt = np.lexsort((p_rows, p_cols))
+    t_ptr = np.zeros(P.shape[1] + 1, dtype=np.int64)
+    np.cumsum(np.bincount(p_cols, minlength=P.shape[1]), out=t_ptr[1:])
+    p_pos = np.empty(len(srt), dtype=np.int32)
+    p_pos[srt] = np.arange(len(srt), dtype=np.int64) - t_ptr[p_cols[srt]]
+    t_doc = p_rows[srt]
+    t_val = P.data[srt].astype(np.float32)
+    del srt, p_rows
+    t_win = np.full(P.shape[1], CANDIDATE_WINDOW, dtype=np.int64)
+    ii, jj, dd = knn_graph(
+        X.indptr.astype(np.int64, copy=False),
+        X.indices.astype(np.int32, copy=False),
+        X.data.astype(np.float32, copy=False),
+        X.shape[1],
+        P.indptr.astype(np.int64, copy=False),
+        p_cols,
+        P.data.astype(np.float32, copy=False),
+        p_pos,
+        t_ptr,
+        t_doc,
+        t_val,
+        t_win,
+        days.astype(np.float64),
+        1.0 / scale if scale is not None else 0.0,
+        w.astype(np.float64),
+        q.astype(np.float64),
+        float(mm),
+        CANDIDATE_POOL * n_neighbors,
+        n_neighbors,
+        floor,
+    )
+    del P, p_cols, p_pos, t_doc, t_val
+    lo = np.minimum(ii, jj).astype(np.int64)
+    hi = np.maximum(ii, jj).astype(np.int64)
+    del ii, jj
+    pairs, first = np.unique(lo * n + hi, return_index=True)
+    return pairs // n, pairs % n, dd[first]
 
 
-def _centering(X: sp.csr_matrix) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray, float]:
+def _centering(
+    X: sp.csr_matrix, order: np.ndarray | None = None
+) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray, float]:
     """Terms for cosine after subtracting the corpus mean row m, without densifying.
 
-    Returns (Xs = rows scaled by u_i = 1 / |x_i - m|, w = u, q = u * (x_i . m), m . m). For sums S over a
+    Returns (Xs = rows scaled by u_i = 1 / |x_i - m|, w = u, q = u * (x_i . m), m . m), with rows (and w,
+    q) taken in ``order`` when given. For sums S over a
     cluster (S = sum of Xs rows, W = sum of w, Q = sum of q), the centred dot of two clusters is
     ``S_A . S_C - W_C Q_A - W_A Q_C + W_A W_C m.m``: every term adds up when clusters merge.
     """
     n = X.shape[0]
+    if order is None:
+        order = np.arange(n)
     if not CENTER:
-        return X, np.zeros(n), np.zeros(n), 0.0
+        return sp.csr_matrix(X[order]), np.zeros(n), np.zeros(n), 0.0
     # Shrink the mean towards zero in small corpora, where it is mostly made of the documents themselves
     # (with two documents, full centring would make them exact opposites).
     m = np.asarray(X.mean(axis=0), dtype=np.float64).ravel() * (n / (n + CENTER_PRIOR_DOCS))
     mm = float(m @ m)
     xm = np.asarray(X @ m, dtype=np.float64).ravel()
     norm2 = np.maximum(1.0 - 2.0 * xm + mm, 1e-12)
-    u = 1.0 / np.sqrt(norm2)
-    Xs = sp.csr_matrix(sp.diags(u.astype(np.float32)) @ X)
+    u = (1.0 / np.sqrt(norm2))[order]
+    xm = xm[order]
+    Xs = sp.csr_matrix(X[order])
+    Xs.data *= np.repeat(u.astype(np.float32), np.diff(Xs.indptr))
     Xs.sort_indices()
     return Xs, u, u * xm, mm
 
@@ -455,223 +701,24 @@ def _average_linkage(
     scale: float | None,
     floor: float,
 ) -> np.ndarray:
-    """Average-linkage merging over the kNN graph; returns a root index per document.
-
-    Dots known on both sides add up; the others (neighbours of one side only) come from the summed rows:
-    a lookup of the short side in a dense sum, or one batched gather of single documents' rows. The
-    graph's own pairs are read from a sorted array beside a heap that holds only re-scored pairs.
-    """
-    n = X.shape[0]
-    size = np.ones(n)
-    w = w0.astype(np.float64)
-    q = q0.astype(np.float64)
-    timed = ~np.isnan(days)
-    t_sum = np.where(timed, days, 0.0)
-    t_cnt = timed.astype(np.float64)
-    t_mean = days.astype(np.float64)  # NaN for clusters with no timed member
-    version = [0] * n
-    parent = list(range(n))
-    indptr = X.indptr.tolist()
-    ptr_np = X.indptr.astype(np.int64)
-    indices, data = X.indices, X.data
-    # Summed rows of clusters: sparse (terms, values), or dense once they cover 1 / DENSE_SHARE of the
-    # vocabulary (a dense lookup then costs only the other side's support).
-    vecs: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-    dense: dict[int, np.ndarray] = {}
-    n_terms = X.shape[1]
-    scratch = np.zeros(n_terms, dtype=np.float64)
-    seen = np.zeros(X.shape[1], dtype=bool)
-
-    # adj[a][c] = exact dot(S_a, S_c), known for graph edges; dot products add up when clusters merge.
-    src = np.concatenate((lo, hi))
-    dst = np.concatenate((hi, lo))
-    order = np.lexsort((dst, src))
-    starts = np.searchsorted(src[order], np.arange(n + 1)).tolist()
-    dst_l = dst[order].tolist()
-    dot_l = np.concatenate((dots, dots))[order].tolist()
-    adj: list[dict[int, float]] = [
-        dict(zip(dst_l[s:e], dot_l[s:e], strict=True)) for s, e in pairwise(starts)
-    ]
-    del src, dst, order, dst_l, dot_l
-
-    sims = (dots - w[hi] * q[lo] - w[lo] * q[hi] + w[lo] * w[hi] * mm) * _decay(days[lo], days[hi], scale)
-    ok = np.flatnonzero(sims >= threshold)
-    # The graph's own pairs are one array sorted like the heap, read in step with it: a heap of a million
-    # tuples is slow to pop (cache misses), and most of those pairs go stale anyway.
-    ok = ok[np.lexsort((hi[ok], lo[ok], -sims[ok]))]
-    s0, a0, c0 = (-sims[ok]).tolist(), lo[ok].tolist(), hi[ok].tolist()
-    del ok, sims
-    heap: list[tuple[float, int, int, int, int]] = []
-
-    def vec(a: int) -> tuple[np.ndarray, np.ndarray]:
-        v = vecs.get(a)
-        if v is not None:
-            return v
-        s, e = indptr[a], indptr[a + 1]
-        return indices[s:e], data[s:e]
-
-    def dot_dense(x: int, dense_c: np.ndarray) -> float:
-        dx = dense.get(x)
-        if dx is not None:
-            return float(dx @ dense_c)
-        ix, vx = vec(x)
-        return float(dense_c[ix] @ vx)
-
-    # Scalars live in lists (fast one at a time) and arrays (fast for long neighbour lists), kept in step.
-    size_l, w_l, q_l, tm_l = size.tolist(), w.tolist(), q.tolist(), t_mean.tolist()
-    use_time = scale is not None
-    inv_scale = 1.0 / scale if scale is not None else 0.0
-    heappush, heappop, exp = heapq.heappush, heapq.heappop, math.exp
-    p, m0 = 0, len(s0)
-    top0 = (s0[0], a0[0], c0[0], 0, 0) if m0 else None
-    while True:
-        if heap and (top0 is None or heap[0] < top0):
-            _, a, b, va, vb = heappop(heap)
-        elif top0 is not None:
-            _, a, b, va, vb = top0
-            p += 1
-            top0 = (s0[p], a0[p], c0[p], 0, 0) if p < m0 else None
-        else:
-            break
-        if parent[a] != a or parent[b] != b or version[a] != va or version[b] != vb:
-            continue
-        # Merge the smaller into the larger; the survivor keeps its index (ties: lower index survives).
-        if size_l[b] > size_l[a]:
-            a, b = b, a
-        adj_a, adj_b = adj[a], adj[b]
-        adj_a.pop(b, None)
-        adj_b.pop(a, None)
-        # S_ab . S_c = S_a . S_c + S_b . S_c when both are known; otherwise computed from the vectors.
-        nbrs: list[int] = []
-        dl: list[float] = []
-        one: list[int] = []
-        for c, d in adj_a.items():
-            e = adj_b.get(c)
-            if e is None:
-                if c in dense:  # S_b . S_c from b's (short) support, looked up in c's dense sum
-                    nbrs.append(c)
-                    dl.append(d + dot_dense(b, dense[c]))
-                else:
-                    one.append(c)
-            else:
-                nbrs.append(c)
-                dl.append(d + e)
-        for c, e in adj_b.items():
-            if c not in adj_a:
-                if c in dense:
-                    nbrs.append(c)
-                    dl.append(e + dot_dense(a, dense[c]))
-                else:
-                    one.append(c)
-        # S_ab = S_a + S_b, dense when its support is a large share of the vocabulary, else scattered
-        # into the scratch (support: a's terms plus b's new ones) and stored sparse.
-        Da, Db = dense.pop(a, None), dense.pop(b, None)
-        G: np.ndarray
-        new_idx: np.ndarray | None
-        if Da is not None:
-            G = Da
-            if Db is not None:
-                G += Db
-            else:
-                ix, xv = vec(b)
-                G[ix] += xv
-            dense[a] = G
-            new_idx = None
-        elif Db is not None:
-            G = Db
-            ix, xv = vec(a)
-            G[ix] += xv
-            dense[a] = G
-            new_idx = None
-        else:
-            ia, xa = vec(a)
-            ib, xb = vec(b)
-            scratch[ia] = xa
-            scratch[ib] += xb
-            seen[ia] = True
-            new_idx = np.concatenate((ia, ib[~seen[ib]]))
-            seen[ia] = False
-            G = scratch
-        vecs.pop(a, None)
-        vecs.pop(b, None)
-        if one:
-            singles = [c for c in one if c not in vecs]
-            for c in one:
-                v = vecs.get(c)
-                if v is not None:
-                    nbrs.append(c)
-                    dl.append(float(G[v[0]] @ v[1]))
-            if singles:
-                # Rows of single documents, gathered straight from X's arrays and summed per row.
-                cs = np.array(singles, dtype=np.int64)
-                row_lo, lens = ptr_np[cs], ptr_np[cs + 1] - ptr_np[cs]
-                ends = np.cumsum(lens)
-                pos = np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(row_lo - (ends - lens), lens)
-                seg = np.repeat(np.arange(len(cs)), lens)
-                nbrs.extend(singles)
-                dl.extend(np.bincount(seg, weights=G[indices[pos]] * data[pos], minlength=len(cs)).tolist())
-        if new_idx is not None:
-            if DENSE_SHARE * len(new_idx) >= n_terms:
-                dense[a] = scratch.copy()
-            else:
-                vecs[a] = (new_idx, scratch[new_idx])
-            scratch[new_idx] = 0.0
-        parent[b] = a
-        sa = size_l[a] = size_l[a] + size_l[b]
-        wa = w_l[a] = w_l[a] + w_l[b]
-        qa = q_l[a] = q_l[a] + q_l[b]
-        t_sum[a] += t_sum[b]
-        t_cnt[a] += t_cnt[b]
-        ta = tm_l[a] = t_sum[a] / t_cnt[a] if t_cnt[a] else math.nan
-        size[a], w[a], q[a], t_mean[a] = sa, wa, qa, ta
-        version[a] += 1
-        for c in adj_b:
-            adj[c].pop(b, None)
-        adj[b] = {}
-        timed_a = use_time and ta == ta
-        if len(nbrs) > 48:
-            cs = np.array(nbrs, dtype=np.int64)
-            s_arr = (np.array(dl) - w[cs] * qa - wa * q[cs] + wa * w[cs] * mm) / (sa * size[cs])
-            if timed_a:
-                s_arr *= _decay(np.full(len(cs), ta), t_mean[cs], scale)
-            sl = s_arr.tolist()
-        else:
-            sl = []
-            for c, d in zip(nbrs, dl, strict=True):
-                s = (d - w_l[c] * qa - wa * q_l[c] + wa * w_l[c] * mm) / (sa * size_l[c])
-                if timed_a:
-                    tc = tm_l[c]
-                    if tc == tc:
-                        s *= exp(-abs(ta - tc) * inv_scale)
-                sl.append(s)
-        # Forget neighbours now far below the threshold (as the kNN graph does for pairs): a growing
-        # cluster's average to most of them only falls, and re-checking them on every later merge is what
-        # made large stories cost quadratically. A member merged later that links to one brings it back.
-        cut = floor
-        if len(sl) > LINK_MAX_NEIGHBORS:
-            # Keep every candidate merge (>= threshold) and otherwise only the best LINK_MAX_NEIGHBORS.
-            cut = max(floor, min(threshold, sorted(sl, reverse=True)[LINK_MAX_NEIGHBORS - 1]))
-        merged: dict[int, float] = {}
-        va = version[a]
-        for c, d, s in zip(nbrs, dl, sl, strict=True):
-            if s >= cut:
-                merged[c] = d
-                adj[c][a] = d
-                if s >= threshold:
-                    if a < c:
-                        heappush(heap, (-s, a, c, va, version[c]))
-                    else:
-                        heappush(heap, (-s, c, a, version[c], va))
-            else:
-                adj[c].pop(a, None)
-        adj[a] = merged
-    roots = np.array(parent, dtype=np.int64)
-    # parent[] is one level deep only for direct merges; follow to the root.
-    while True:
-        nxt = roots[roots]
-        if np.array_equal(nxt, roots):
-            return roots
-        roots = nxt
+    """Average-linkage merging over the kNN graph (compiled kernel); returns a root index per document."""
+    return average_linkage(
+        X.indptr.astype(np.int64, copy=False),
+        X.indices.astype(np.int32, copy=False),
+        X.data.astype(np.float32, copy=False),
+        X.shape[1],
+        w0.astype(np.float64),
+        q0.astype(np.float64),
+        float(mm),
+        days.astype(np.float64),
+        lo.astype(np.int64),
+        hi.astype(np.int64),
+        dots.astype(np.float64),
+        float(threshold),
+        1.0 / scale if scale is not None else 0.0,
+        float(floor),
+        LINK_MAX_NEIGHBORS,
+    )
 
 
 class StoryClusterer(BaseEstimator):
@@ -679,7 +726,7 @@ class StoryClusterer(BaseEstimator):
 
     After ``fit``: ``labels_`` (int array, 0..k-1 in order of first appearance), ``n_clusters_``,
     ``centrality_`` (cosine of each document to its cluster centroid), ``X_`` (unit TF-IDF rows),
-    ``counts_`` (term counts of title + text), ``terms_`` (the vocabulary, one term per column).
+    ``counts_`` (the feature weights before IDF, used for keywords), ``terms_`` (one term per column).
     """
 
     def __init__(
@@ -701,26 +748,8 @@ class StoryClusterer(BaseEstimator):
         self.max_features = max_features
         self.random_state = random_state
 
-    def _vectorize(self, texts: list[str], titles: list[str]) -> None:
-        body, lead, title, self.terms_ = _count_matrices(texts, titles, self.lead_words, self.max_features)
-        self.counts_ = sp.csr_matrix(title + body)
-        tfidf = TfidfTransformer(sublinear_tf=True).fit(self.counts_)
-        X = normalize(tfidf.transform(body))
-        if self.lead_words > 0 and LEAD_WEIGHT > 0:
-            X = X + LEAD_WEIGHT * normalize(tfidf.transform(lead))
-        if self.title_weight > 0:
-            X = X + self.title_weight * normalize(tfidf.transform(title))
-        self.X_ = sp.csr_matrix(normalize(X), dtype=np.float32)
-        self.X_.sort_indices()
-
-    def fit(
-        self,
-        texts: Sequence[str],
-        titles: Sequence[str | None] | None = None,
-        published_at: Sequence[pd.Timestamp | None] | np.ndarray | None = None,
-    ) -> StoryClusterer:
-        """Cluster ``texts`` (matching text), with optional headlines and UTC times; returns self."""
-        ClusterParams(
+    def _params(self) -> ClusterParams:
+        return ClusterParams(
             threshold=self.threshold,
             time_scale_days=self.time_scale_days,
             title_weight=self.title_weight,
@@ -729,36 +758,49 @@ class StoryClusterer(BaseEstimator):
             max_features=self.max_features,
             random_state=self.random_state,
         )
-        texts_l = ["" if t is None else str(t) for t in texts]
-        n = len(texts_l)
+
+    def fit(
+        self,
+        texts: Sequence[str],
+        titles: Sequence[str | None] | None = None,
+        published_at: Sequence[pd.Timestamp | None] | np.ndarray | None = None,
+    ) -> StoryClusterer:
+        """Cluster ``texts`` (matching text), with optional headlines and UTC times; returns self."""
+        params = self._params()
+        n = len(texts)
         if titles is not None and len(titles) != n:
             raise ValueError(f"titles has {len(titles)} values for {n} texts")
-        titles_l = [""] * n if titles is None else ["" if t is None or t != t else str(t) for t in titles]
+        feats = story_features([None] * n if titles is None else titles, texts, params)
+        return self.fit_features(feats, published_at)
+
+    def fit_features(
+        self, features: StoryFeatures, published_at: Sequence[pd.Timestamp | None] | np.ndarray | None = None
+    ) -> StoryClusterer:
+        """Cluster documents given by their ``story_features`` (one row each), with optional UTC times."""
+        self._params()
+        n = len(features)
         days = _to_days(published_at, n)
         if n == 0:
             self.labels_ = np.empty(0, dtype=np.int64)
             self.n_clusters_ = 0
             self.centrality_ = np.empty(0, dtype=np.float64)
             return self
-        # Millions of short-lived containers (heap entries, adjacency dicts) make the cyclic GC rescan
-        # the heap again and again; none of them form cycles, so pause it for the duration of the fit.
-        gc_was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            self._fit_arrays(texts_l, titles_l, days)
-        finally:
-            if gc_was_enabled:
-                gc.enable()
-        return self
-
-    def _fit_arrays(self, texts_l: list[str], titles_l: list[str], days: np.ndarray) -> None:
-        self._vectorize(texts_l, titles_l)
-        Xs, w, q, mm = _centering(self.X_)
+        self.X_, self.counts_, self.terms_ = _feature_matrix(features, self.max_features)
+        # Graph and merge work in time order (untimed documents last, then by row): a document's
+        # candidates are near it in time, so their rows are near in memory too (cache-friendly), and only
+        # the reordered scaled rows are kept.
+        order = np.lexsort((np.arange(n), np.nan_to_num(days, nan=np.inf)))
+        Xs, w, q, mm = _centering(self.X_, order)
+        days_t = days[order]
         floor = EDGE_FLOOR_RATIO * self.threshold
-        lo, hi, dots = _knn_edges(Xs, w, q, mm, days, self.n_neighbors, self.time_scale_days, floor)
-        roots = _average_linkage(
-            Xs, w, q, mm, days, lo, hi, dots, self.threshold, self.time_scale_days, floor
+        lo, hi, dots = _knn_edges(Xs, w, q, mm, days_t, self.n_neighbors, self.time_scale_days, floor)
+        roots_t = _average_linkage(
+            Xs, w, q, mm, days_t, lo, hi, dots, self.threshold, self.time_scale_days, floor
         )
+        n_edges = len(lo)
+        del Xs, lo, hi, dots
+        roots = np.empty(n, dtype=np.int64)
+        roots[order] = order[roots_t]
         _, first, inv = np.unique(roots, return_index=True, return_inverse=True)
         # Relabel 0..k-1 in order of first appearance.
         rank = np.empty(len(first), dtype=np.int64)
@@ -768,21 +810,38 @@ class StoryClusterer(BaseEstimator):
         self.centrality_ = _centrality(self.X_, self.labels_, self.n_clusters_)
         logger.debug(
             "clustered %d docs into %d stories (%d graph edges, %d terms)",
-            len(texts_l),
+            n,
             self.n_clusters_,
-            len(lo),
+            n_edges,
             self.X_.shape[1],
         )
+        return self
 
 
-def _indicator(labels: np.ndarray, k: int) -> sp.csr_matrix:
+def _indicator(labels: np.ndarray, k: int, dtype: Any = np.float64) -> sp.csr_matrix:
     n = len(labels)
-    return sp.csr_matrix((np.ones(n), (labels, np.arange(n))), shape=(k, n))
+    return sp.csr_matrix((np.ones(n, dtype=dtype), (labels, np.arange(n))), shape=(k, n))
+
+
+def _scale_rows(M: sp.csr_matrix, norm: str) -> None:
+    """Normalise the rows of M in place ("l1" or "l2"); all-zero rows stay zero."""
+    lens = np.diff(M.indptr)
+    tot = np.zeros(M.shape[0], dtype=np.float64)
+    nonempty = lens > 0
+    if M.nnz:
+        vals = np.abs(M.data) if norm == "l1" else np.square(M.data)
+        tot[nonempty] = np.add.reduceat(vals, M.indptr[:-1][nonempty])
+    if norm == "l2":
+        tot = np.sqrt(tot)
+    inv = np.zeros(M.shape[0], dtype=M.dtype)
+    inv[tot > 0] = 1.0 / tot[tot > 0]
+    M.data *= np.repeat(inv, lens)
 
 
 def _centrality(X: sp.csr_matrix, labels: np.ndarray, k: int) -> np.ndarray:
     """Cosine of each row of X to its cluster's centroid."""
-    centroids = sp.csr_matrix(normalize(_indicator(labels, k) @ X))
+    centroids = sp.csr_matrix(_indicator(labels, k, X.dtype) @ X)
+    _scale_rows(centroids, "l2")
     out = np.empty(X.shape[0], dtype=np.float64)
     # In row chunks: gathering every document's (possibly long) centroid row at once costs n x its length.
     for start in range(0, X.shape[0], 4096):
@@ -795,22 +854,29 @@ def _keywords(
     counts: sp.csr_matrix, labels: np.ndarray, k: int, terms: np.ndarray, top_n: int
 ) -> list[list[str]]:
     """c-TF-IDF: tf of term in cluster (L1 per cluster) x log(1 + mean words per cluster / term total)."""
-    tf = sp.csr_matrix(_indicator(labels, k) @ counts)
-    term_total = np.asarray(tf.sum(axis=0)).ravel()
+    weights = sp.csr_matrix(_indicator(labels, k, counts.dtype) @ counts)
+    term_total = np.bincount(weights.indices, weights=weights.data, minlength=weights.shape[1])
     avg_words = float(term_total.sum()) / k
-    idf = np.log1p(avg_words / np.maximum(term_total, 1e-12))
-    weights = sp.csr_matrix(normalize(tf, norm="l1").multiply(idf[None, :]))
-    out: list[list[str]] = []
-    for c in range(k):
-        lo, hi = weights.indptr[c], weights.indptr[c + 1]
-        idx, val = weights.indices[lo:hi], weights.data[lo:hi]
-        # Highest weight first; ties broken alphabetically so output is stable.
-        order = np.lexsort((terms[idx], -val))[:top_n]
-        out.append([str(terms[idx[j]]) for j in order if val[j] > 0])
+    idf = np.log1p(avg_words / np.maximum(term_total, 1e-12)).astype(weights.dtype)
+    # In place (this matrix is as large as the corpus's): L1 per cluster, times the idf.
+    _scale_rows(weights, "l1")
+    weights.data *= idf[weights.indices]
+    weights.eliminate_zeros()
+    # Highest weight first; ties broken alphabetically so output is stable (one sort for all clusters).
+    used = np.unique(weights.indices)
+    alpha = np.empty(len(terms), dtype=np.int64)
+    alpha[used[np.argsort(terms[used].astype(str), kind="stable")]] = np.arange(len(used))
+    rows, tie = _top_k_per_row(weights.indptr.astype(np.int64), weights.data, alpha[weights.indices], top_n)
+    inv_alpha = np.empty(len(used), dtype=np.int64)
+    inv_alpha[alpha[used]] = used
+    words = terms[inv_alpha[tie]].tolist()
+    out: list[list[str]] = [[] for _ in range(k)]
+    for r, word in zip(rows.tolist(), words, strict=True):
+        out[r].append(str(word))
     return out
 
 
-_DOC_COLUMNS = ("article_id", "title", "match_text", "published_at", "source", "group_size")
+_DOC_COLUMNS = ("article_id", "title", "published_at", "source", "group_size")
 
 
 def _empty_topics() -> pd.DataFrame:
@@ -828,15 +894,22 @@ def _empty_topics() -> pd.DataFrame:
     )
 
 
-def cluster_stories(docs: pd.DataFrame, params: ClusterParams) -> tuple[pd.Series, pd.DataFrame]:
+def cluster_stories(
+    docs: pd.DataFrame, params: ClusterParams, features: StoryFeatures | None = None
+) -> tuple[pd.Series, pd.DataFrame]:
     """Cluster canonical articles into stories and describe each story.
 
-    Returns (topic_id per row, aligned to ``docs.index``; one row per topic with TOPIC_COLUMNS, sorted by
-    size descending then topic_id). Sizes count duplicates through ``group_size``.
+    ``docs``: article_id, title, published_at, source, group_size, optional group_sources, and match_text
+    unless ``features`` (``story_features`` of the rows, in ``docs`` order) are given. Returns (topic_id per
+    row, aligned to ``docs.index``; one row per topic with TOPIC_COLUMNS, sorted by size descending then
+    topic_id). Sizes count duplicates through ``group_size``.
     """
-    missing = [c for c in _DOC_COLUMNS if c not in docs.columns]
+    need = _DOC_COLUMNS if features is not None else (*_DOC_COLUMNS, "match_text")
+    missing = [c for c in need if c not in docs.columns]
     if missing:
         raise ValueError(f"docs is missing columns {missing}")
+    if features is not None and len(features) != len(docs):
+        raise ValueError(f"features has {len(features)} rows for {len(docs)} docs")
     if len(docs) == 0:
         return pd.Series([], index=docs.index, dtype=object, name="topic_id"), _empty_topics()
     ids = docs["article_id"].astype(str).to_numpy()
@@ -845,6 +918,10 @@ def cluster_stories(docs: pd.DataFrame, params: ClusterParams) -> tuple[pd.Serie
     ids_sorted = ids[order]
     titles = ["" if t is None or t != t else str(t) for t in d["title"].tolist()]
     published = pd.to_datetime(d["published_at"], utc=True, errors="coerce")
+    if features is None:
+        feats = story_features(titles, d["match_text"].fillna("").astype(str).tolist(), params)
+    else:
+        feats = features.take(order)
     model = StoryClusterer(
         threshold=params.threshold,
         time_scale_days=params.time_scale_days,
@@ -853,7 +930,9 @@ def cluster_stories(docs: pd.DataFrame, params: ClusterParams) -> tuple[pd.Serie
         n_neighbors=params.n_neighbors,
         max_features=params.max_features,
         random_state=params.random_state,
-    ).fit(d["match_text"].fillna("").astype(str).tolist(), titles, published.tolist())
+    ).fit_features(
+        feats, published.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+    )
     labels, k = model.labels_, model.n_clusters_
     # Sorted by id, so the first member of each label is its smallest article_id.
     first_idx = np.zeros(k, dtype=np.int64)
@@ -875,13 +954,14 @@ def cluster_stories(docs: pd.DataFrame, params: ClusterParams) -> tuple[pd.Serie
 
     sizes = pd.to_numeric(d["group_size"], errors="coerce").fillna(1).astype("int64").clip(lower=1).to_numpy()
     size = np.bincount(labels, weights=sizes, minlength=k).astype(np.int64)
-    src_lists: list[set[str]] = [set() for _ in range(k)]
-    gs = d["group_sources"].tolist() if "group_sources" in d.columns else [None] * len(d)
-    for lab, src, extra in zip(labels.tolist(), d["source"].tolist(), gs, strict=True):
-        if isinstance(src, str) and src:
-            src_lists[lab].add(src)
-        if extra is not None and not (isinstance(extra, float) and math.isnan(extra)):
-            src_lists[lab].update(str(s) for s in extra if s is not None)
+    # Distinct sources per topic: each member's source plus the sources of its duplicate group.
+    src = d["source"].to_numpy(dtype=object)
+    has_src = np.array([isinstance(x, str) and bool(x) for x in src.tolist()], dtype=bool)
+    pairs = [pd.DataFrame({"l": labels[has_src], "s": src[has_src]})]
+    if "group_sources" in d.columns:
+        extra = pd.Series(d["group_sources"].to_numpy(dtype=object), index=labels).explode().dropna()
+        pairs.append(pd.DataFrame({"l": extra.index.to_numpy(), "s": extra.astype(str).to_numpy()}))
+    n_sources = pd.concat(pairs).drop_duplicates().groupby("l").size().reindex(range(k), fill_value=0)
     frame = pd.DataFrame({"label_": labels, "t": published.to_numpy()})
     span = frame.groupby("label_")["t"].agg(["min", "max"]).reindex(range(k))
 
@@ -894,7 +974,7 @@ def cluster_stories(docs: pd.DataFrame, params: ClusterParams) -> tuple[pd.Serie
             ],
             "keywords": keywords,
             "size": size,
-            "n_sources": np.array([len(s) for s in src_lists], dtype=np.int64),
+            "n_sources": n_sources.to_numpy(dtype=np.int64),
             "representative_id": ids_sorted[rep_idx].astype(object),
             "first_published": pd.to_datetime(span["min"].to_numpy(), utc=True),
             "last_published": pd.to_datetime(span["max"].to_numpy(), utc=True),
