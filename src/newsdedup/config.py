@@ -107,14 +107,15 @@ class RunConfig:
 
     engine: str = "local"
     n_jobs: int = 2
-    chunk_size: int = 50_000
+    chunk_bytes: int = 4 * 1024 * 1024
     scheduler: str | None = None
 
     def __post_init__(self) -> None:
         _require(self.engine in ("local", "dask"), f"engine must be 'local' or 'dask', got {self.engine!r}")
         _require(1 <= self.n_jobs <= 256, f"n_jobs must be in [1, 256], got {self.n_jobs}")
         _require(
-            100 <= self.chunk_size <= 10_000_000, f"chunk_size must be in [100, 1e7], got {self.chunk_size}"
+            4096 <= self.chunk_bytes <= 1 << 30,
+            f"chunk_bytes must be in [4096, 1073741824], got {self.chunk_bytes}",
         )
 
 

@@ -62,6 +62,7 @@ from newsdedup.minhash import (
     minhash_signatures,
     shingle_hashes_for,
     signature_agreement,
+    word_shingles_and_counts,
 )
 
 logger = logging.getLogger(__name__)
@@ -942,9 +943,13 @@ def sketch_texts(texts: Sequence[str], params: DedupParams) -> Sketches:
 def _sketch(texts: Sequence[str], params: DedupParams, n_jobs: int) -> Sketches:
     """:func:`sketch_texts` with ``n_jobs`` threads for the signatures."""
     digests = [xxhash.xxh3_128_digest(t.encode("utf-8")) for t in texts]
-    # Matching text is whitespace-collapsed, so counting separators counts words without a Python split.
-    tokens = np.array([t.count(" ") + 1 if t.strip() else 0 for t in texts], dtype=np.int64)
-    hashes, offsets = shingle_hashes(texts, params)
+    if params.shingle == "word":
+        # word counts come from the shingling pass (the same values as counting separators)
+        hashes, offsets, tokens = word_shingles_and_counts(texts, size=params.shingle_size)
+    else:
+        # Matching text is whitespace-collapsed, so counting separators counts words without a Python split.
+        tokens = np.array([t.count(" ") + 1 if t.strip() else 0 for t in texts], dtype=np.int64)
+        hashes, offsets = shingle_hashes(texts, params)
     sig = minhash_signatures(
         hashes, offsets, num_perm=params.num_perm, seed=params.seed, scheme=params.scheme, n_jobs=n_jobs
     )

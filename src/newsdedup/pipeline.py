@@ -10,9 +10,11 @@ from __future__ import annotations
 import logging
 import os
 import platform
+import shutil
 import sys
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,21 +24,40 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from newsdedup import __version__
-from newsdedup.articles import parse_records
-from newsdedup.cluster import TOPIC_COLUMNS, cluster_stories
+from newsdedup.cluster import TOPIC_COLUMNS, StoryFeatures, cluster_stories, story_features
 from newsdedup.config import Config, config_to_dict
-from newsdedup.dedup import Sketches, find_duplicates, sketch_texts, take_sketches
+from newsdedup.dedup import Sketches, digests_hex, find_duplicates, sketch_texts
 from newsdedup.failpoints import failpoint
 from newsdedup.incremental import effective_time, reconcile_duplicates, reconcile_topics, related_history
 from newsdedup.progress import Progress
-from newsdedup.read import InputFile, RawRecord, Reject, Skipped, discover, file_digest, read_all
-from newsdedup.schema import SCHEMA_VERSION, to_arrow
-from newsdedup.state import LEDGER_COLUMNS, State, history_table, ledger_table, load_ledger, load_state
+from newsdedup.read import InputFile, Reject, Skipped, discover, file_digest
+from newsdedup.schema import SCHEMA_VERSION, arrow_schema, to_arrow
+from newsdedup.state import (
+    HISTORY_COLUMNS,
+    LEDGER_COLUMNS,
+    State,
+    history_schema,
+    history_table,
+    ledger_table,
+    load_ledger,
+    load_state,
+)
 from newsdedup.steps import StepLog
 from newsdedup.store import OutputStore, Staging
+from newsdedup.stream import (
+    STAGE_SCHEMA,
+    Chunk,
+    ChunkSettings,
+    Collector,
+    append_sketches,
+    plan_tasks,
+    run_tasks,
+    staged_rows,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +65,22 @@ __all__ = ["EXIT_OK", "EXIT_TOO_MANY_REJECTS", "RunResult", "run"]
 
 EXIT_OK = 0
 EXIT_TOO_MANY_REJECTS = 65
+
+WORK_DIR = (
+    "_work"  # inside the staging version: staged article columns, shingle hashes; removed before commit
+)
+# The articles columns filled by dedup, clustering and the run (the others come from parsing).
+_RUN_COLUMNS = (
+    "content_hash",
+    "dup_group_id",
+    "canonical_id",
+    "is_canonical",
+    "dup_similarity",
+    "dup_method",
+    "canonical_reason",
+    "topic_id",
+    "run_id",
+)
 
 
 @dataclass
@@ -219,7 +256,11 @@ class _Job:
         self.incremental = incremental
         self.full_refresh = full_refresh
         self.seen_at = pd.Timestamp(started)
-        self.preparsed: tuple[list[Any], Sketches | None] | None = None
+        self.sketches: Sketches | None = None
+        self.parts: list[tuple[str, np.ndarray]] = []
+        self.features = StoryFeatures.empty()
+        self.rejects: list[Reject] = []
+        self.per_file: dict[str, Counter[str]] = {}
         self.former_canonicals: dict[str, tuple[float, float, str]] = {}
         self.meta = pipeline_metadata(config)
 
@@ -236,87 +277,105 @@ class _Job:
             },
             columns=LEDGER_COLUMNS,
         )
-        records, rejects, per_file = self.read(inputs.files)
-        arts, _ = self.parse(records)
-        n_accepted = len(records)
-        records.clear()  # the raw texts are parsed into arts; holding both doubles the run's memory
-        self.preparsed = None
-        failpoint("after_parse")
-        dups, changes = self.dedup(arts)
-        failpoint("after_dedup")
-        topics, merges = self.cluster(arts, changes)
-        self.write(arts, dups, topics, rejects, changes)
-        failpoint("after_write")
-        return self.finish(inputs, already, n_accepted, rejects, per_file, arts, dups, topics, merges)
+        self.workdir = self.staging.path / WORK_DIR
+        self.workdir.mkdir()
+        try:
+            arts = self.parse(self.read(inputs.files))
+            failpoint("after_parse")
+            dups, changes = self.dedup(arts)
+            failpoint("after_dedup")
+            topics, merges = self.cluster(arts, changes)
+            self.write(arts, dups, topics, self.rejects, changes)
+            failpoint("after_write")
+        finally:
+            # the staged article columns are in the output tables now; nothing of the work folder is kept
+            self.sketches = None
+            shutil.rmtree(self.workdir, ignore_errors=True)
+        return self.finish(
+            inputs, already, len(arts), self.rejects, self.per_file, arts, dups, topics, merges
+        )
 
     # -- read --------------------------------------------------------------------------------------
-    def read(
-        self, files: Sequence[InputFile]
-    ) -> tuple[list[RawRecord], list[Reject], dict[str, Counter[str]]]:
+    def read(self, files: Sequence[InputFile]) -> Collector:
+        """Read, parse and sketch the inputs in chunks (worker processes, or the engine's workers)."""
         with self.steps.step("read", n_in=len(files)) as s:
-            records: list[RawRecord] = []
-            rejects: list[Reject] = []
-            per_file: dict[str, Counter[str]] = {f.rel: Counter() for f in files}
-            known = self.state.known_ids
-            items: Iterable[RawRecord | Reject]
-            if self.engine is not None:
-                # read and parsed on the cluster; parse results stay aligned with the accepted records
-                items, parsed, sketches = self.engine.read_parse(files, self.config)
-            else:
-                items = read_all(files, max_article_bytes=self.config.input.max_article_bytes)
-            kept: list[int] = []
-            n_rec = 0
-            for item in items:
-                self.progress.update("reading records", len(records) + len(rejects))
-                if isinstance(item, RawRecord):
-                    n_rec += 1
-                    if item.article_id in known:
-                        item = Reject(
-                            item.input,
-                            item.record,
-                            "duplicate_id",
-                            f"article_id {item.article_id!r} was processed by an earlier run",
-                        )
-                    else:
-                        kept.append(n_rec - 1)
-                counter = per_file.setdefault(item.input, Counter())
-                if isinstance(item, Reject):
-                    rejects.append(item)
-                    counter["rejected"] += 1
-                else:
-                    records.append(item)
-                    counter["accepted"] += 1
-            if self.engine is not None:
-                rows = np.array(kept, dtype=np.int64)
-                self.preparsed = ([parsed[i] for i in kept], take_sketches(sketches, rows))
+            settings = ChunkSettings(
+                parse=self.config.parse,
+                dedup=self.config.dedup,
+                cluster=self.config.cluster,
+                max_article_bytes=self.config.input.max_article_bytes,
+                workdir=str(self.workdir),
+            )
+            tasks = plan_tasks(files, self.config.run.chunk_bytes)
+            collector = Collector(
+                self.workdir,
+                self.state.known_ids,
+                self.config.parse,
+                self.config.dedup,
+                self.config.cluster,
+                on_progress=lambda n: self.progress.update("reading records", n),
+            )
+            chunks: Iterable[Chunk] = (
+                self.engine.chunks(tasks, settings)
+                if self.engine is not None
+                else run_tasks(tasks, settings, self.config.run.n_jobs)
+            )
+            try:
+                for chunk in chunks:
+                    collector.add(chunk)
+            finally:
+                collector.close()
             self.progress.clear()
-            s.n_out = len(records)
-            s.extra["rejected"] = len(rejects)
-        return records, rejects, per_file
+            s.n_out = collector.seen - len(collector.rejects)
+            s.extra["rejected"] = len(collector.rejects)
+            s.extra["tasks"] = len(tasks)
+        return collector
 
     # -- parse -------------------------------------------------------------------------------------
-    def parse(self, records: Sequence[RawRecord]) -> tuple[pd.DataFrame, dict[str, Any]]:
-        with self.steps.step("parse", n_in=len(records)) as s:
-            arts, stats, sketches = parse_records(
-                records,
-                self.config.parse,
-                n_jobs=self.config.run.n_jobs,
-                dedup=self.config.dedup,
-                preparsed=self.preparsed,
-            )
-            assert sketches is not None
-            self.sketches = sketches
-            arts["content_hash"] = [d.hex() for d in sketches.digests]
+    def parse(self, collector: Collector) -> pd.DataFrame:
+        """Finish parsing over the whole run (learned boilerplate); returns the light article frame."""
+        with self.steps.step("parse", n_in=collector.seen - len(collector.rejects)) as s:
+            col = collector.finish()
+            arts = col.light
+            self.sketches = col.sketches
+            self.parts = col.parts
+            self.features = col.features
+            self.hash_path = col.hash_path
+            self.sig_path = col.sig_path
+            self.rejects = col.rejects
+            self.per_file = col.per_file
+            arts["content_hash"] = digests_hex(col.sketches.digests)
             s.n_out = len(arts)
+            stats = col.stats
             s.extra.update({k: stats[k] for k in ("published_missing", "published_tz_assumed")})
             s.details.update(stats)
-        return arts, stats
+        return arts
+
+    def staged_column(self, column: str, rows: np.ndarray) -> list[Any]:
+        """Values of a staged article column at global ``rows`` (any order), read part by part."""
+        out: list[Any] = [None] * len(rows)
+        if not len(rows):
+            return out
+        order = np.argsort(rows, kind="stable")
+        sorted_rows = rows[order]
+        lo = 0
+        for table in staged_rows(self.parts, [column]):
+            hi = lo + table.num_rows
+            a, b = np.searchsorted(sorted_rows, [lo, hi])
+            if b > a:
+                vals = table.column(0).take(pa.array(sorted_rows[a:b] - lo)).to_pylist()
+                for k, v in zip(order[a:b].tolist(), vals, strict=True):
+                    out[k] = v
+            lo = hi
+        return out
 
     # -- dedup -------------------------------------------------------------------------------------
     def dedup(self, arts: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
         """Fill the duplicate columns of ``arts``; returns the duplicates rows and canonical changes."""
         params = self.config.dedup
         with self.steps.step("dedup", n_in=len(arts)) as s:
+            mine = self.sketches
+            assert mine is not None, "parse runs before dedup"
             new_docs = _dedup_docs(arts)
             hist = self.state.history
             related = np.zeros(0, dtype=np.int64)
@@ -325,48 +384,51 @@ class _Job:
                 related = related_history(
                     hist,
                     self.state.signatures,
-                    self.sketches.signatures,
+                    mine.signatures,
                     arts["content_hash"],
                     new_times,
                     params,
                     self.config.state.dedup_window_days,
                 )
             old = hist.iloc[related]
+            # new articles first, then the related history: the history's shingle hashes are appended to the
+            # run's memory-mapped hash file (find_duplicates does not depend on row order)
             union = pd.concat(
                 [
+                    new_docs,
                     pd.DataFrame(
                         {
                             "article_id": old["article_id"],
-                            "match_text": old["match_text"],
                             "published_at": pd.to_datetime(old["published_at"], utc=True),
                             "body_len": old["body_len"],
                             "source": old["source"],
                         }
                     ),
-                    new_docs,
                 ],
                 ignore_index=True,
             )
-            sketches = Sketches.concat(
-                [sketch_texts(old["match_text"].tolist(), params), self.sketches], params
-            )
+            old_sketches = sketch_texts(self.state.history_values("match_text", related), params)
+            sketches = append_sketches(mine, old_sketches, self.hash_path)
             banding = self.engine.candidates(params) if self.engine is not None else None
             result = find_duplicates(union, params, sketches=sketches, candidates=banding)
-            self.signatures = result.signatures[len(old) :]
+            # the sketches are done with: the signatures are read back from their file for the state
+            self.sketches = None
+            del mine, sketches
             est = pd.Series(
                 result.duplicates["estimated_similarity"].to_numpy() if len(result.duplicates) else [],
                 index=result.duplicates["article_id"].to_numpy() if len(result.duplicates) else [],
                 dtype=float,
             )
             rec = reconcile_duplicates(result.assignments, est, old, arts["article_id"])
-            a = rec.new.set_index("article_id")
-            ids = arts["article_id"]
-            arts["dup_group_id"] = ids.map(a["dup_group_id"])
-            arts["canonical_id"] = ids.map(a["canonical_id"])
-            arts["is_canonical"] = ids.map(a["is_canonical"]).astype(bool)
-            arts["dup_similarity"] = ids.map(a["dup_similarity"]).astype(float)
-            arts["dup_method"] = ids.map(a["method"])
-            arts["canonical_reason"] = ids.map(a["canonical_reason"])
+            new = rec.new.reset_index(drop=True)
+            if not new["article_id"].equals(arts["article_id"]):  # rows in another order: align by id
+                new = new.set_index("article_id").loc[arts["article_id"]].reset_index()
+            arts["dup_group_id"] = new["dup_group_id"].to_numpy()
+            arts["canonical_id"] = new["canonical_id"].to_numpy()
+            arts["is_canonical"] = new["is_canonical"].astype(bool).to_numpy()
+            arts["dup_similarity"] = new["dup_similarity"].astype(float).to_numpy()
+            arts["dup_method"] = new["method"].to_numpy()
+            arts["canonical_reason"] = new["canonical_reason"].to_numpy()
             nc = rec.new[~rec.new["is_canonical"].astype(bool)]
             dups = pd.DataFrame(
                 {
@@ -413,7 +475,7 @@ class _Job:
             hist = _apply_canonical_changes(self.state.history, changes)
             canon_new = arts[arts["is_canonical"]]
             group_size = pd.concat([hist["dup_group_id"], arts["dup_group_id"]]).value_counts()
-            window_old = hist.iloc[0:0]
+            window_rows = np.zeros(0, dtype=np.int64)
             if len(hist) and len(canon_new):
                 t_old = effective_time(hist["published_at"], hist["seen_at"])
                 t_new = effective_time(canon_new["published_at"], self.seen_at)
@@ -424,14 +486,15 @@ class _Job:
                     & (t_old <= t_new.max() + w)
                 )
                 keep &= ~hist["article_id"].isin(set(changes.values()))
-                window_old = hist[keep.to_numpy()]
+                window_rows = np.flatnonzero(keep.to_numpy())
+            window_old = hist.iloc[window_rows]
+            old_titles = self.state.history_values("title", window_rows)
             docs = pd.concat(
                 [
                     pd.DataFrame(
                         {
                             "article_id": window_old["article_id"],
-                            "title": window_old["title"],
-                            "match_text": window_old["match_text"],
+                            "title": old_titles,
                             "published_at": pd.to_datetime(window_old["published_at"], utc=True),
                             "source": window_old["source"],
                         }
@@ -440,7 +503,6 @@ class _Job:
                         {
                             "article_id": canon_new["article_id"],
                             "title": canon_new["title"],
-                            "match_text": canon_new["match_text"],
                             "published_at": canon_new["published_at"],
                             "source": canon_new["source"],
                         }
@@ -448,6 +510,17 @@ class _Job:
                 ],
                 ignore_index=True,
             )
+            # story features: the new canonicals' were made by the read workers; the history window's
+            # (usually few) are made here from the retained matching text
+            features = StoryFeatures.concat(
+                [
+                    story_features(
+                        old_titles, self.state.history_values("match_text", window_rows), self.config.cluster
+                    ),
+                    self.features.take(np.flatnonzero(arts["is_canonical"].to_numpy())),
+                ]
+            )
+            self.features = StoryFeatures.empty()  # only the canonicals' are clustered
             docs["group_size"] = (
                 docs["article_id"]
                 .map(
@@ -462,7 +535,7 @@ class _Job:
                 .fillna(1)
                 .astype("int64")
             )
-            union_topic, desc = cluster_stories(docs, self.config.cluster)
+            union_topic, desc = cluster_stories(docs, self.config.cluster, features=features)
             union_topic.index = docs["article_id"].to_numpy()
             old_topic = hist.set_index("article_id")["topic_id"] if len(hist) else pd.Series(dtype=object)
             final, merges = reconcile_topics(union_topic, old_topic)
@@ -490,11 +563,13 @@ class _Job:
         for u, f in final.items():
             if f not in best or (counts.get(u, 0), u) > (counts.get(best[f], 0), best[f]):
                 best[f] = u
-        members = pd.concat(
-            [self.previous_article_columns(), arts[["article_id", "topic_id", "published_at", "source"]]],
-            ignore_index=True,
-        )
+        members = arts[["article_id", "topic_id", "published_at", "source"]]
+        previous = self.previous_article_columns()
+        if len(previous):
+            members = pd.concat([previous, members], ignore_index=True)
         members = members[members["topic_id"].isin(touched)]
+        # typed before grouping: an object column would make the aggregations fall back to Python loops
+        members = members.assign(published_at=pd.to_datetime(members["published_at"], utc=True))
         grouped = members.groupby("topic_id")
         sources = members.dropna(subset=["source"])
         agg = pd.DataFrame(
@@ -507,10 +582,10 @@ class _Job:
         )
         agg["n_sources"] = agg["n_sources"].fillna(0).astype("int64")
         described = {r["topic_id"]: r for r in desc.to_dict("records")}
-        previous = {r["topic_id"]: r for r in prev_topics.to_dict("records")} if len(prev_topics) else {}
+        prev_by_id = {r["topic_id"]: r for r in prev_topics.to_dict("records")} if len(prev_topics) else {}
         rows = []
         for tid, g in zip(agg.index.tolist(), agg.to_dict("records"), strict=True):
-            src = described.get(best.get(tid, ""), previous.get(tid))
+            src = described.get(best.get(tid, ""), prev_by_id.get(tid))
             if src is None:  # pragma: no cover - every touched topic comes from clustering or history
                 src = {"label": "", "keywords": [], "representative_id": ""}
             rows.append(
@@ -565,7 +640,15 @@ class _Job:
                 rewritten += self._carry_over_with_changes("duplicates", changes, _fix_duplicate_rows)
                 st.carry_over("rejects")
             st.carry_over("runs")
-            st.write_table("articles", f"part-{self.run_id}", to_arrow("articles", arts, self.meta))
+            # The two big writes (articles, and the history in state) read the staged parts and compress in
+            # Arrow's C++ code, which releases the GIL: run side by side they use both cores.
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                writes = [
+                    pool.submit(self._write_articles, arts),
+                    pool.submit(self._write_state, arts, changes),
+                ]
+                for w in writes:
+                    w.result()
             st.write_table("duplicates", f"part-{self.run_id}", to_arrow("duplicates", dups, self.meta))
             st.write_table(
                 "rejects",
@@ -573,7 +656,6 @@ class _Job:
                 to_arrow("rejects", _rejects_frame(rejects, self.run_id), self.meta),
             )
             st.write_table("topics", "topics", to_arrow("topics", topics, self.meta))
-            self._write_state(arts, changes)
             s.n_out = len(arts)
             s.extra["rewritten_parts"] = rewritten
 
@@ -593,41 +675,109 @@ class _Job:
             self.staging.write_table(table, part.stem, to_arrow(table, fixed, self.meta))
         return len(affected)
 
+    def _write_articles(self, arts: pd.DataFrame) -> None:
+        """The run's articles part: staged parse columns joined with the dedup and topic columns, written
+        part by part so only one staged part is in memory."""
+        schema = arrow_schema("articles", self.meta)
+        parse_cols = [c for c in STAGE_SCHEMA.names if c != "match_text"]
+
+        def tables() -> Iterator[pa.Table]:
+            lo = 0
+            for staged in staged_rows(self.parts, parse_cols):
+                hi = lo + staged.num_rows
+                sl = arts.iloc[lo:hi]
+                cols = {name: staged.column(name) for name in parse_cols}
+                for name in _RUN_COLUMNS:
+                    typ = schema.field(name).type
+                    cols[name] = (
+                        pa.repeat(pa.scalar(self.run_id, typ), len(sl))
+                        if name == "run_id"
+                        else pa.array(sl[name], typ, from_pandas=True)
+                    )
+                yield pa.table([cols[f.name] for f in schema], schema=schema)
+                lo = hi
+
+        self.staging.write_table_stream("articles", f"part-{self.run_id}", schema, tables())
+
     def _write_state(self, arts: pd.DataFrame, changes: dict[str, str]) -> None:
+        """History (retained articles with signatures and matching text) and the input ledger; the new rows
+        are written part by part, their matching text read from the staging files."""
         params = self.config.dedup
-        hist = _apply_canonical_changes(self.state.history, changes)
-        new_hist = pd.DataFrame(
-            {
-                "article_id": arts["article_id"],
-                "published_at": arts["published_at"],
-                "seen_at": self.seen_at,
-                "body_len": arts["body_chars"],
-                "source": arts["source"],
-                "title": arts["title"],
-                "match_text": arts["match_text"],
-                "content_hash": arts["content_hash"],
-                "dup_group_id": arts["dup_group_id"],
-                "canonical_id": arts["canonical_id"],
-                "is_canonical": arts["is_canonical"],
-                "topic_id": arts["topic_id"],
-            }
-        )
-        hist_all = pd.concat([hist, new_hist], ignore_index=True) if len(hist) else new_hist
-        sigs = np.vstack([self.state.signatures, self.signatures]) if len(hist) else self.signatures
+        hist = self.state.history
+        t_new = effective_time(arts["published_at"], self.seen_at)
+        t_old = effective_time(hist["published_at"], hist["seen_at"]) if len(hist) else t_new.iloc[0:0]
         # Retention is measured from the newest article time the state has seen, not the wall clock, so
         # re-running old data keeps what it needs.
-        t = effective_time(hist_all["published_at"], hist_all["seen_at"])
-        if len(t):
-            keep = (t >= t.max() - pd.Timedelta(days=self.config.state.retention_days)).to_numpy()
-            hist_all, sigs = hist_all[keep].reset_index(drop=True), sigs[keep]
-        self.retained = len(hist_all)
-        self.staging.write_table("state", "history", history_table(hist_all, sigs, params))
+        newest = pd.concat([t_old, t_new]).max() if len(t_old) + len(t_new) else None
+        retention = pd.Timedelta(days=self.config.state.retention_days)
+        keep_old = (t_old >= newest - retention).to_numpy() if newest is not None else np.zeros(0, bool)
+        keep_new = (t_new >= newest - retention).to_numpy() if newest is not None else np.zeros(0, bool)
+        self.retained = int(keep_old.sum() + keep_new.sum())
+        schema = history_schema(params)
+        sig_dtype = np.dtype(np.uint32 if params.scheme == "affine32" else np.uint64)
+        row_bytes = params.num_perm * sig_dtype.itemsize
+
+        def tables() -> Iterator[pa.Table]:
+            yield from self._kept_history(keep_old, changes)
+            lo = 0
+            for staged in staged_rows(self.parts, ["match_text"]):
+                hi = lo + staged.num_rows
+                k = keep_new[lo:hi]
+                sl = arts.iloc[lo:hi][k]
+                sigs = np.fromfile(
+                    self.sig_path, dtype=sig_dtype, count=(hi - lo) * params.num_perm, offset=lo * row_bytes
+                ).reshape(hi - lo, params.num_perm)[k]
+                # built column by column from the Arrow-backed frame: no per-row Python objects
+                cols: dict[str, Any] = {
+                    "article_id": sl["article_id"],
+                    "published_at": sl["published_at"],
+                    "seen_at": pd.Series(self.seen_at, index=sl.index).astype("datetime64[us, UTC]"),
+                    "body_len": sl["body_chars"].astype("int64"),
+                    "source": sl["source"],
+                    "title": sl["title"],
+                    "match_text": staged.column(0).filter(pa.array(k)),
+                    "content_hash": sl["content_hash"],
+                    "dup_group_id": sl["dup_group_id"],
+                    "canonical_id": sl["canonical_id"],
+                    "is_canonical": sl["is_canonical"],
+                    "topic_id": sl["topic_id"],
+                    "signature": pa.FixedSizeListArray.from_arrays(
+                        pa.array(sigs.reshape(-1), type=schema.field("signature").type.value_type),
+                        params.num_perm,
+                    ),
+                }
+                yield pa.table(
+                    [
+                        c
+                        if isinstance(c, pa.Array | pa.ChunkedArray)
+                        else pa.array(c, type=f.type, from_pandas=True)
+                        for c, f in zip((cols[f.name] for f in schema), schema, strict=True)
+                    ],
+                    schema=schema,
+                )
+                lo = hi
+
+        self.staging.write_table_stream("state", "history", schema, tables())
         ledger = (
             pd.concat([self.state.ledger, self.new_ledger], ignore_index=True)
             if len(self.state.ledger)
             else self.new_ledger
         )
         self.staging.write_table("state", "ledger", ledger_table(ledger))
+
+    def _kept_history(self, keep: np.ndarray, changes: dict[str, str]) -> Iterator[pa.Table]:
+        """The previous history rows at ``keep``, canonical changes applied, batch by batch from its file."""
+        path = self.state.history_path
+        if path is None or not keep.any():
+            return
+        lo = 0
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=65_536, columns=HISTORY_COLUMNS):
+            hi = lo + batch.num_rows
+            k = keep[lo:hi]
+            if k.any():
+                frame = _apply_canonical_changes(batch.to_pandas()[k].reset_index(drop=True), changes)
+                yield history_table(frame, self.state.signatures[lo:hi][k], self.config.dedup)
+            lo = hi
 
     # -- manifest ----------------------------------------------------------------------------------
     def finish(
@@ -725,7 +875,6 @@ def _dedup_docs(arts: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "article_id": arts["article_id"],
-            "match_text": arts["match_text"],
             "published_at": arts["published_at"],
             "body_len": arts["body_chars"],
             "source": arts["source"],

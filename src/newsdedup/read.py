@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+import orjson
 import xxhash
 
 from newsdedup.encoding import FALLBACK_ERRORS, DecodeFailure, decode_bytes
@@ -43,6 +44,7 @@ __all__ = [
     "Skipped",
     "discover",
     "file_digest",
+    "jsonl_spans",
     "read_all",
     "read_file",
     "reject_duplicate_ids",
@@ -340,12 +342,21 @@ def reject_duplicate_ids(items: Iterable[RawRecord | Reject]) -> Iterator[RawRec
 
 
 def read_file(
-    f: InputFile, *, max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES
+    f: InputFile,
+    *,
+    max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES,
+    span: tuple[int, int, int] | None = None,
 ) -> Iterator[RawRecord | Reject]:
     """Stream one file's records; every record seen becomes exactly one RawRecord or Reject.
 
-    Never raises for bad content or I/O errors (those become Rejects).
+    ``span`` = (start byte, end byte, number of lines before start) reads only the lines that start in
+    [start, end) of an uncompressed JSONL file (see :func:`jsonl_spans`), so one file can be read in parallel
+    parts; line numbers stay those of the whole file. Never raises for bad content or I/O errors (those
+    become Rejects).
     """
+    if span is not None:
+        yield from _read_jsonl(f, max_article_bytes, span)
+        return
     readers: dict[str, Callable[[InputFile, int], Iterator[RawRecord | Reject]]] = {
         "txt": _read_txt,
         "jsonl": _read_jsonl,
@@ -421,11 +432,47 @@ def _read_line(fh: IO[bytes], max_bytes: int) -> tuple[bytes, bool]:
             return b"", True
 
 
-def _read_jsonl(f: InputFile, max_bytes: int) -> Iterator[RawRecord | Reject]:
-    lineno = 0
+def jsonl_spans(f: InputFile, target_bytes: int) -> list[tuple[int, int, int]] | None:
+    """Split an uncompressed JSONL file into consecutive spans of about ``target_bytes`` that start at line
+    starts: (start byte, end byte, lines before start) for :func:`read_file`. None when the file is small,
+    compressed or unreadable (then it is read whole)."""
+    if f.format != "jsonl" or f.path.name.lower().endswith(".gz") or f.size <= target_bytes:
+        return None
+    spans: list[tuple[int, int, int]] = []
+    start = lines = 0
+    try:
+        with open(f.path, "rb") as fh:
+            while start < f.size:
+                fh.seek(start + target_bytes)
+                fh.readline()  # to the next line start
+                end = min(fh.tell(), f.size) if start + target_bytes < f.size else f.size
+                spans.append((start, end, lines))
+                fh.seek(start)
+                remaining = end - start
+                while remaining > 0:
+                    block = fh.read(min(remaining, _DIGEST_BLOCK * 16))
+                    if not block:
+                        break
+                    lines += block.count(b"\n")
+                    remaining -= len(block)
+                start = end
+    except OSError:
+        return None
+    return spans
+
+
+def _read_jsonl(
+    f: InputFile, max_bytes: int, span: tuple[int, int, int] | None = None
+) -> Iterator[RawRecord | Reject]:
+    lineno = 0 if span is None else span[2]
+    end = None if span is None else span[1]
     try:
         with _open_binary(f) as fh:
+            if span is not None:
+                fh.seek(span[0])
             while True:
+                if end is not None and fh.tell() >= end:
+                    return
                 line, too_long = _read_line(fh, max_bytes)
                 if not line and not too_long:
                     return
@@ -494,16 +541,27 @@ def _decode_json(data: bytes, rel: str, recno: int | None) -> tuple[Any, str] | 
     except DecodeFailure as exc:
         return Reject(rel, recno, exc.reason, exc.detail)
     try:
+        # orjson is several times faster; anything it refuses (NaN, huge integers, lone surrogates, deep
+        # nesting) is left to the standard library, so what is accepted does not change.
+        return orjson.loads(text), encoding
+    except (ValueError, RecursionError):
+        pass
+    try:
         return json.loads(text), encoding
     except (ValueError, RecursionError) as exc:
         return Reject(rel, recno, "malformed_json", f"{type(exc).__name__}: {exc}"[:200])
 
 
 def _jsonl_record(f: InputFile, lineno: int, line: bytes, max_bytes: int) -> RawRecord | Reject:
-    parsed = _decode_json(line, f.rel, lineno)
-    if isinstance(parsed, Reject):
-        return parsed
-    obj, encoding = parsed
+    # Fast path: orjson validates UTF-8 itself, and JSON allows no raw control bytes, so a line it parses
+    # is exactly one that decode_bytes would call UTF-8. Anything else takes the careful path.
+    try:
+        obj, encoding = orjson.loads(line), "utf-8"
+    except (ValueError, RecursionError):
+        parsed = _decode_json(line, f.rel, lineno)
+        if isinstance(parsed, Reject):
+            return parsed
+        obj, encoding = parsed
     if not isinstance(obj, dict):
         return Reject(f.rel, lineno, "not_an_object", f"JSON {type(obj).__name__}, expected an object")
     return _structured(obj, f.rel, lineno, encoding, max_bytes)

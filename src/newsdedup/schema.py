@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-__all__ = ["SCHEMAS", "SCHEMA_VERSION", "to_arrow"]
+__all__ = ["SCHEMAS", "SCHEMA_VERSION", "arrow_schema", "to_arrow"]
 
 SCHEMA_VERSION = "1"
 
@@ -111,3 +111,10 @@ def to_arrow(name: str, df: pd.DataFrame, metadata: Mapping[str, Any] | None = N
     for key, value in (metadata or {}).items():
         meta[f"newsdedup.{key}".encode()] = json.dumps(value, default=str, sort_keys=True).encode()
     return table.replace_schema_metadata(meta)
+
+
+def arrow_schema(name: str, metadata: Mapping[str, Any] | None = None) -> pa.Schema:
+    """The schema :func:`to_arrow` gives table ``name`` (pandas dtypes and newsdedup metadata included), for
+    writers that build the table part by part."""
+    empty = pd.DataFrame({f.name: pd.Series([], dtype=object) for f in SCHEMAS[name]})
+    return to_arrow(name, empty, metadata).schema

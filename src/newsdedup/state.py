@@ -23,13 +23,16 @@ from newsdedup.errors import StateError
 
 __all__ = [
     "HISTORY_COLUMNS",
+    "LAZY_COLUMNS",
     "LEDGER_COLUMNS",
     "State",
     "check_compatible",
+    "history_schema",
     "history_table",
     "ledger_table",
     "load_ledger",
     "load_state",
+    "read_rows",
     "signature_params",
 ]
 
@@ -51,6 +54,9 @@ HISTORY_COLUMNS = [
     "is_canonical",
     "topic_id",
 ]
+
+# Read on demand, for the few history rows a run relates to: they are most of the state's bytes.
+LAZY_COLUMNS = ("title", "match_text")
 
 _LEDGER_SCHEMA = pa.schema(
     [
@@ -94,9 +100,15 @@ class State:
     """The previous run's ledger and retained history (empty on a first run)."""
 
     ledger: pd.DataFrame
-    history: pd.DataFrame
+    history: pd.DataFrame  # HISTORY_COLUMNS without the LAZY_COLUMNS (read on demand by history_values)
     signatures: np.ndarray  # (len(history), num_perm), rows aligned with history
     known_ids: set[str] = field(default_factory=set)  # every article_id in the committed articles table
+    history_path: Path | None = None
+
+    def history_values(self, column: str, rows: np.ndarray) -> list[Any]:
+        """Values of a history column (e.g. the matching text) at row positions ``rows``, in that order,
+        read row group by row group so only the rows asked for are held."""
+        return read_rows(self.history_path, column, rows) if self.history_path is not None else []
 
     @classmethod
     def empty(cls, params: DedupParams) -> State:
@@ -131,14 +143,15 @@ def load_state(version: Path | None, params: DedupParams) -> State:
         return State.empty(params)
     ledger = load_ledger(version)
     try:
-        table = pq.read_table(history_path)
+        schema = pq.read_schema(history_path)
+        table = pq.read_table(history_path, columns=[c for c in schema.names if c not in LAZY_COLUMNS])
         ids_table = pq.read_table(version / "articles", columns=["article_id"])
     except (OSError, pa.ArrowException) as exc:
         raise StateError(
             f"state in {state_dir} is unreadable ({exc}); recover with `newsdedup run --full-refresh` into a "
             "new output folder, or restore the output folder from a backup"
         ) from exc
-    meta = table.schema.metadata or {}
+    meta = schema.metadata or {}
     try:
         stored = json.loads(meta[b"newsdedup.signature_params"])
     except (KeyError, ValueError) as exc:
@@ -154,7 +167,31 @@ def load_state(version: Path | None, params: DedupParams) -> State:
         flat.reshape(len(history), params.num_perm) if len(history) else flat.reshape(0, params.num_perm)
     )
     known = set(ids_table.column("article_id").to_pylist())
-    return State(ledger=ledger, history=history, signatures=signatures, known_ids=known)
+    return State(
+        ledger=ledger, history=history, signatures=signatures, known_ids=known, history_path=history_path
+    )
+
+
+def read_rows(path: Path, column: str, rows: np.ndarray) -> list[Any]:
+    """Values of ``column`` at row positions ``rows`` (any order) of a Parquet file, reading only the row
+    groups that hold them."""
+    out: list[Any] = [None] * len(rows)
+    if not len(rows):
+        return out
+    pf = pq.ParquetFile(path)
+    order = np.argsort(rows, kind="stable")
+    sorted_rows = np.asarray(rows)[order]
+    lo = 0
+    for g in range(pf.metadata.num_row_groups):
+        hi = lo + pf.metadata.row_group(g).num_rows
+        a, b = np.searchsorted(sorted_rows, [lo, hi])
+        if b > a:
+            col = pf.read_row_group(g, columns=[column]).column(0)
+            vals = col.take(pa.array(sorted_rows[a:b] - lo)).to_pylist()
+            for k, v in zip(order[a:b].tolist(), vals, strict=True):
+                out[k] = v
+        lo = hi
+    return out
 
 
 def ledger_table(ledger: pd.DataFrame) -> pa.Table:
@@ -192,3 +229,10 @@ def history_table(history: pd.DataFrame, signatures: np.ndarray, params: DedupPa
     table = pa.table(cols)
     meta = {b"newsdedup.signature_params": json.dumps(signature_params(params), sort_keys=True).encode()}
     return table.replace_schema_metadata(meta)
+
+
+def history_schema(params: DedupParams) -> pa.Schema:
+    """The schema (with metadata) :func:`history_table` gives, for writing the history part by part."""
+    dtype = np.uint64 if params.scheme in ("affine64", "legacy") else np.uint32
+    empty = pd.DataFrame({c: pd.Series([], dtype=object) for c in HISTORY_COLUMNS})
+    return history_table(empty, np.zeros((0, params.num_perm), dtype=dtype), params).schema

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import resource
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -50,6 +51,10 @@ class StepLog:
             yield record
         finally:
             record.seconds = time.perf_counter() - start
+            # the process's peak resident memory so far: the step where it jumps is the one that set it
+            record.details["peak_rss_mb"] = round(
+                resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
+            )
             self.steps.append(record)
             counts = (
                 f"in={record.n_in} out={record.n_out}" if record.n_in is not None else f"out={record.n_out}"

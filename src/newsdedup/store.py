@@ -22,7 +22,7 @@ import json
 import logging
 import os
 import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -61,6 +61,22 @@ def write_parquet_atomic(table: pa.Table, path: Path) -> None:
     with open(tmp, "rb") as fh:
         os.fsync(fh.fileno())
     os.replace(tmp, path)
+
+
+def write_parquet_stream_atomic(schema: pa.Schema, tables: Iterable[pa.Table], path: Path) -> int:
+    """Write tables (same schema) one after another into one Parquet file under a temporary name, fsync it,
+    then rename it into place; memory holds one table at a time. Returns the number of rows written."""
+    tmp = path.with_name(path.name + ".tmp")
+    failpoint("write_parquet")
+    rows = 0
+    with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+        for table in tables:
+            writer.write_table(table)
+            rows += table.num_rows
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    return rows
 
 
 def write_json_atomic(data: Mapping[str, Any], path: Path) -> None:
@@ -110,6 +126,10 @@ class Staging:
         path = self.path / table / f"{part}.parquet"
         write_parquet_atomic(data, path)
         return path
+
+    def write_table_stream(self, table: str, part: str, schema: pa.Schema, tables: Iterable[pa.Table]) -> int:
+        """Write a table part from a stream of Arrow tables; returns the rows written."""
+        return write_parquet_stream_atomic(schema, tables, self.path / table / f"{part}.parquet")
 
     def remove(self, table: str, name: str) -> None:
         (self.path / table / name).unlink(missing_ok=True)

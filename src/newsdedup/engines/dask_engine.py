@@ -2,16 +2,15 @@
 
 What runs where:
 
-- **Per partition, on the workers**: reading a group of input files (:func:`newsdedup.read.read_file`),
-  parsing and matching text (:func:`newsdedup.articles.parse_chunk`), and the dedup sketches (content
-  digests, shingles, MinHash signatures).
+- **Per task, on the workers**: the local engine's task function :func:`newsdedup.stream.process_task`:
+  reading a group of input files or a span of a big JSONL file, parsing, matching text, and the dedup
+  sketches (content digests, shingles, MinHash signatures).
 - **Shuffled by Dask**: LSH banding. Every (document, band) bucket key becomes a row of a Dask DataFrame,
   shuffled on the key so each bucket lands in one partition, where :func:`newsdedup.dedup.bucket_pair_codes`
   (the local engine's own function) emits the bucket's candidate pairs.
 - **On the client**: the steps whose result depends on the whole run and must equal the local engine's:
-  duplicate-id rejection in file order, boilerplate learning, verification, connected components, canonical
-  choice, clustering and the write. Their inputs are small (ids, sketches, candidate pairs, matching text of
-  canonical articles), so they do not need the cluster.
+  duplicate-id rejection in task order, boilerplate learning, verification, connected components, canonical
+  choice, clustering and the write (:class:`newsdedup.stream.Collector` and the pipeline, as locally).
 
 Because every partition runs the same pure functions and the client puts results back in input order, the
 output is identical to the local engine's (tested on a LocalCluster with two workers).
@@ -21,60 +20,26 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from types import TracebackType
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from newsdedup.articles import parse_chunk
-from newsdedup.config import Config
 from newsdedup.dedup import (
     CandidateFn,
     DedupParams,
-    Sketches,
     band_keys,
     bucket_pair_codes,
     codes_to_pairs,
-    take_sketches,
 )
 from newsdedup.errors import ConfigError
-from newsdedup.read import InputFile, RawRecord, Reject, read_file, reject_duplicate_ids
+from newsdedup.stream import Chunk, ChunkSettings, ReadTask, process_task
 
 logger = logging.getLogger(__name__)
 
 __all__ = ["DaskEngine"]
-
-_PARTITION_BYTES = 64 * 1024 * 1024
-
-
-def _strip(rec: RawRecord) -> RawRecord:
-    # the client needs the record's identity and metadata, not its text a second time
-    return dataclasses.replace(rec, text=None, body=None)
-
-
-def _read_parse_partition(
-    files: Sequence[InputFile], max_article_bytes: int, parse_args: tuple[Any, ...]
-) -> tuple[list[RawRecord | Reject], list[Any], Sketches | None]:
-    """Read and parse one partition of input files; records come back without their text."""
-    items = [item for f in files for item in read_file(f, max_article_bytes=max_article_bytes)]
-    records = [i for i in items if isinstance(i, RawRecord)]
-    parsed, sketches = parse_chunk(records, *parse_args)
-    return [_strip(i) if isinstance(i, RawRecord) else i for i in items], parsed, sketches
-
-
-def _partitions(files: Sequence[InputFile]) -> list[list[InputFile]]:
-    """Consecutive groups of input files of about _PARTITION_BYTES each (file order is kept)."""
-    groups: list[list[InputFile]] = [[]]
-    size = 0
-    for f in files:
-        if groups[-1] and size + f.size > _PARTITION_BYTES:
-            groups.append([])
-            size = 0
-        groups[-1].append(f)
-        size += f.size
-    return [g for g in groups if g]
 
 
 def _bucket_rows(sig: np.ndarray, start: int, bands: int, rows: int) -> pd.DataFrame:
@@ -140,40 +105,16 @@ class DaskEngine:
             self._cluster.close()
 
     # -- read and parse ----------------------------------------------------------------------------
-    def read_parse(
-        self, files: Sequence[InputFile], config: Config
-    ) -> tuple[list[RawRecord | Reject], list[Any], Sketches]:
-        """Read, parse and sketch every input on the workers; returns the items in file order (duplicate
-        ids already rejected, first wins), the parse results of the accepted records and their sketches."""
-        p = config.parse
-        parse_args = (p.default_tz, p.include_title_in_match, p.learned_boilerplate, config.dedup)
-        futures = self.client.map(
-            _read_parse_partition,
-            _partitions(files),
-            max_article_bytes=config.input.max_article_bytes,
-            parse_args=parse_args,
-            pure=False,
-        )
-        items: list[RawRecord | Reject] = []
-        parsed: list[Any] = []
-        sketches: list[Sketches] = []
-        for part_items, part_parsed, part_sketches in self.client.gather(futures):
-            items.extend(part_items)
-            parsed.extend(part_parsed)
-            if part_sketches is not None:
-                sketches.append(part_sketches)
-        all_sketches = Sketches.concat(sketches, config.dedup)
-        # the same first-wins rule as the local reader, applied in the same (file) order
-        kept: list[int] = []
-        out = list(reject_duplicate_ids(items))
-        rec_index = 0
-        for orig, final in zip(items, out, strict=True):
-            if isinstance(orig, RawRecord):
-                if isinstance(final, RawRecord):
-                    kept.append(rec_index)
-                rec_index += 1
-        rows = np.array(kept, dtype=np.int64)
-        return out, [parsed[i] for i in kept], take_sketches(all_sketches, rows)
+    def chunks(self, tasks: Sequence[ReadTask], settings: ChunkSettings) -> Iterator[Chunk]:
+        """Run the local engine's read/parse/sketch task function on the workers; chunks come back in task
+        order, so the client applies the first-wins id rule exactly as the local engine does. The workers
+        may not see the client's disk, so each chunk brings its article table and the client stages it."""
+        remote = dataclasses.replace(settings, stage_in_worker=False)
+        futures = self.client.map(process_task, tasks, settings=remote, pure=False)
+        for future in futures:
+            chunk = future.result()
+            future.release()
+            yield chunk
 
     # -- LSH banding -------------------------------------------------------------------------------
     def candidates(self, params: DedupParams) -> CandidateFn:
