@@ -115,12 +115,16 @@ def reconcile_duplicates(
     """
     if len(old) == 0:
         # no history involved: find_duplicates' assignments are final (same order as the new articles)
-        new = union.reset_index(drop=True).copy()
-        if not new["article_id"].astype(str).equals(new_ids.astype(str).reset_index(drop=True)):
+        # (no copies: at a million articles each copy of this frame is hundreds of megabytes)
+        if len(union) != len(new_ids) or not np.array_equal(
+            union["article_id"].to_numpy(dtype=object), new_ids.to_numpy(dtype=object)
+        ):
             raise ValueError("union assignments are not in the order of the new articles")
-        estimated = new["article_id"].map(union_est).astype(float)
-        new["estimated_similarity"] = np.where(new["is_canonical"].astype(bool), 1.0, estimated)
-        return DedupReconciled(new=new[["article_id", *_NEW_COLUMNS]], canonical_changes={})
+        estimated = np.ones(len(union))
+        dup = ~union["is_canonical"].to_numpy(dtype=bool)
+        estimated[dup] = union_est.reindex(union["article_id"][dup]).to_numpy(dtype=float)
+        new = union.reset_index(drop=True).assign(estimated_similarity=estimated)
+        return DedupReconciled(new=new, canonical_changes={})
     u = union.set_index("article_id")
     old_group: dict[str, str] = dict(
         zip(old["article_id"].astype(str), old["dup_group_id"].astype(str), strict=True)

@@ -56,6 +56,7 @@ from newsdedup.stream import (
     append_sketches,
     plan_tasks,
     run_tasks,
+    staged_features,
     staged_rows,
 )
 
@@ -66,9 +67,8 @@ __all__ = ["EXIT_OK", "EXIT_TOO_MANY_REJECTS", "RunResult", "run"]
 EXIT_OK = 0
 EXIT_TOO_MANY_REJECTS = 65
 
-WORK_DIR = (
-    "_work"  # inside the staging version: staged article columns, shingle hashes; removed before commit
-)
+# Inside the staging version: staged article columns, features, shingle hashes; removed before the commit.
+WORK_DIR = "_work"
 # The articles columns filled by dedup, clustering and the run (the others come from parsing).
 _RUN_COLUMNS = (
     "content_hash",
@@ -258,7 +258,6 @@ class _Job:
         self.seen_at = pd.Timestamp(started)
         self.sketches: Sketches | None = None
         self.parts: list[tuple[str, np.ndarray]] = []
-        self.features = StoryFeatures.empty()
         self.rejects: list[Reject] = []
         self.per_file: dict[str, Counter[str]] = {}
         self.former_canonicals: dict[str, tuple[float, float, str]] = {}
@@ -339,7 +338,6 @@ class _Job:
             arts = col.light
             self.sketches = col.sketches
             self.parts = col.parts
-            self.features = col.features
             self.hash_path = col.hash_path
             self.sig_path = col.sig_path
             self.rejects = col.rejects
@@ -393,19 +391,23 @@ class _Job:
             old = hist.iloc[related]
             # new articles first, then the related history: the history's shingle hashes are appended to the
             # run's memory-mapped hash file (find_duplicates does not depend on row order)
-            union = pd.concat(
-                [
-                    new_docs,
-                    pd.DataFrame(
-                        {
-                            "article_id": old["article_id"],
-                            "published_at": pd.to_datetime(old["published_at"], utc=True),
-                            "body_len": old["body_len"],
-                            "source": old["source"],
-                        }
-                    ),
-                ],
-                ignore_index=True,
+            union = (
+                pd.concat(
+                    [
+                        new_docs,
+                        pd.DataFrame(
+                            {
+                                "article_id": old["article_id"],
+                                "published_at": pd.to_datetime(old["published_at"], utc=True),
+                                "body_len": old["body_len"],
+                                "source": old["source"],
+                            }
+                        ),
+                    ],
+                    ignore_index=True,
+                )
+                if len(old)
+                else new_docs
             )
             old_sketches = sketch_texts(self.state.history_values("match_text", related), params)
             sketches = append_sketches(mine, old_sketches, self.hash_path)
@@ -473,8 +475,15 @@ class _Job:
         """Fill ``arts['topic_id']``; returns the full topics table of the new version and merge candidates."""
         with self.steps.step("cluster", n_in=int(arts["is_canonical"].sum()) if len(arts) else 0) as s:
             hist = _apply_canonical_changes(self.state.history, changes)
-            canon_new = arts[arts["is_canonical"]]
-            group_size = pd.concat([hist["dup_group_id"], arts["dup_group_id"]]).value_counts()
+            canon_mask = arts["is_canonical"].to_numpy()
+            canon_new = arts.loc[
+                canon_mask, ["article_id", "title", "published_at", "source", "dup_group_id"]
+            ]
+            # articles per duplicate group (history included), counted on integer codes
+            groups_all = pd.concat([hist["dup_group_id"], arts["dup_group_id"]], ignore_index=True)
+            codes, _ = pd.factorize(groups_all)
+            per_group = np.bincount(codes)
+            del groups_all
             window_rows = np.zeros(0, dtype=np.int64)
             if len(hist) and len(canon_new):
                 t_old = effective_time(hist["published_at"], hist["seen_at"])
@@ -517,24 +526,14 @@ class _Job:
                     story_features(
                         old_titles, self.state.history_values("match_text", window_rows), self.config.cluster
                     ),
-                    self.features.take(np.flatnonzero(arts["is_canonical"].to_numpy())),
+                    staged_features(self.parts, np.flatnonzero(canon_mask)),
                 ]
             )
-            self.features = StoryFeatures.empty()  # only the canonicals' are clustered
-            docs["group_size"] = (
-                docs["article_id"]
-                .map(
-                    pd.concat(
-                        [
-                            hist.set_index("article_id")["dup_group_id"],
-                            arts.set_index("article_id")["dup_group_id"],
-                        ]
-                    )
-                )
-                .map(group_size)
-                .fillna(1)
-                .astype("int64")
-            )
+            n_hist = len(hist)
+            docs["group_size"] = np.concatenate(
+                [per_group[codes[window_rows]], per_group[codes[n_hist + np.flatnonzero(canon_mask)]]]
+            ).astype(np.int64)
+            del codes
             union_topic, desc = cluster_stories(docs, self.config.cluster, features=features)
             union_topic.index = docs["article_id"].to_numpy()
             old_topic = hist.set_index("article_id")["topic_id"] if len(hist) else pd.Series(dtype=object)

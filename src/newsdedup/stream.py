@@ -53,10 +53,13 @@ __all__ = [
     "ReadTask",
     "append_sketches",
     "article_table",
+    "load_features",
     "plan_tasks",
     "process_task",
     "read_stage",
     "run_tasks",
+    "save_features",
+    "staged_features",
     "staged_rows",
     "write_stage",
 ]
@@ -242,8 +245,10 @@ def process_task(task: ReadTask, settings: ChunkSettings) -> Chunk:
     match = [matching_text(a, include_title=cfg.include_title_in_match) for a in parsed]
     table = article_table(records, parsed, match)
     path = os.path.join(settings.workdir, f"chunk-{task.index:06d}.arrow")
+    features = story_features([a.title for a in parsed], match, settings.cluster)
     if settings.stage_in_worker:
         write_stage(table, path)
+        save_features(features, features_path(path))
     offsets = [0]
     hashes: list[int] = []
     if cfg.learned_boilerplate:
@@ -275,7 +280,7 @@ def process_task(task: ReadTask, settings: ChunkSettings) -> Chunk:
         ).reshape(4, len(parsed)),
         removed=removed,
         table=None if settings.stage_in_worker else table,
-        features=story_features([a.title for a in parsed], match, settings.cluster),
+        features=None if settings.stage_in_worker else features,
     )
 
 
@@ -314,7 +319,6 @@ class Collected:
     rejects: list[Reject]
     per_file: dict[str, Counter[str]]
     stats: dict[str, Any]
-    features: StoryFeatures  # aligned with ``light``
     hash_path: Path  # the flat shingle-hash file behind ``sketches.hashes``
     sig_path: Path  # the signatures, row after row (read back part by part once dedup is done)
 
@@ -351,7 +355,6 @@ class Collector:
         self._hash_fh = open(self.hash_path, "wb")  # noqa: SIM115 - closed in finish()
         self._sig_fh = open(self.sig_path, "wb")  # noqa: SIM115
         self.known_seen: dict[str, tuple[str, int | None]] = {}
-        self.features: list[StoryFeatures] = []  # per part, kept rows only
         self.group_index: dict[str, int] = {}  # boilerplate-learning group -> code
         self.group_codes: list[np.ndarray] = []
         self.key_offsets: list[np.ndarray] = [np.zeros(1, dtype=np.int64)]
@@ -373,6 +376,9 @@ class Collector:
         if chunk.table is not None:
             write_stage(chunk.table, chunk.path)
             chunk.table = None
+        if chunk.features is not None:
+            save_features(chunk.features, features_path(chunk.path))
+            chunk.features = None
         for r in chunk.rejects:
             self._reject(r)
         ids = chunk.light.column("article_id").to_pylist()
@@ -403,8 +409,6 @@ class Collector:
 
             sk = take_sketches(sk, rows)
         self.parts.append((chunk.path, keep))
-        if chunk.features is not None:
-            self.features.append(chunk.features if keep.all() else chunk.features.take(rows))
         self.light.append(chunk.light.filter(pa.array(keep)) if not keep.all() else chunk.light)
         self.digests.append(compact_digests(sk.digests))
         self.tokens.append(sk.tokens)
@@ -489,9 +493,6 @@ class Collector:
             "boilerplate_removed": dict(sorted(self.removed.items())),
         }
         self.key_hashes, self.key_offsets, self.group_codes, self.flags = [], [], [], []
-        feature_parts, self.features = self.features, []
-        features = StoryFeatures.concat(feature_parts) if feature_parts else StoryFeatures.empty()
-        del feature_parts
         return Collected(
             light,
             sketches,
@@ -499,7 +500,6 @@ class Collector:
             self.rejects,
             self.per_file,
             stats,
-            features,
             self.hash_path,
             self.sig_path,
         )
@@ -556,11 +556,10 @@ class Collector:
                 frame.at[row, "match_text"] = text
                 new_match[g] = text
             write_stage(pa.Table.from_pandas(frame, schema=STAGE_SCHEMA, preserve_index=False), path)
-            if self.features:
-                kept = frame.iloc[kept_rows]
-                self.features[p] = story_features(
-                    kept["title"].tolist(), kept["match_text"].tolist(), self.cluster
-                )
+            save_features(
+                story_features(frame["title"].tolist(), frame["match_text"].tolist(), self.cluster),
+                features_path(path),
+            )
         rows = np.array(sorted(new_match), dtype=np.int64)
         fresh = sketch_texts([new_match[int(g)] for g in rows], self.dedup)
         return _replace_mapped(sketches, rows, fresh, self.hash_path, self.sig_path)
@@ -667,6 +666,59 @@ def append_sketches(base: Sketches, extra: Sketches, path: Path) -> Sketches:
         offsets=np.concatenate([base.offsets, extra.offsets[1:] + base.offsets[-1]]),
         signatures=np.concatenate([base.signatures, extra.signatures]),
     )
+
+
+def features_path(stage_path: str | Path) -> Path:
+    """Where the story features of a staged part are kept (beside it, one row per staged row)."""
+    return Path(str(stage_path)).with_suffix(".features.npz")
+
+
+def save_features(features: StoryFeatures, path: Path) -> None:
+    """Write story features (arrays, vocabulary as UTF-8 bytes with offsets: no pickled objects)."""
+    words = [str(t).encode("utf-8", "surrogatepass") for t in features.vocab_term.tolist()]
+    ends = np.cumsum([len(w) for w in words], dtype=np.int64)
+    tmp = path.with_name(path.name + ".tmp.npz")
+    np.savez(
+        tmp,
+        indptr=features.indptr,
+        term=features.term,
+        weight=features.weight,
+        vocab_hash=features.vocab_hash,
+        vocab_ends=ends,
+        vocab_bytes=np.frombuffer(b"".join(words), dtype=np.uint8),
+    )
+    os.replace(tmp, path)
+
+
+def load_features(path: Path) -> StoryFeatures:
+    """Read story features written by :func:`save_features`."""
+    with np.load(path) as z:
+        raw = z["vocab_bytes"].tobytes()
+        ends = z["vocab_ends"]
+        starts = np.r_[0, ends[:-1]] if len(ends) else ends
+        terms = np.array(
+            [
+                raw[a:b].decode("utf-8", "surrogatepass")
+                for a, b in zip(starts.tolist(), ends.tolist(), strict=True)
+            ],
+            dtype=object,
+        )
+        return StoryFeatures(z["indptr"], z["term"], z["weight"], z["vocab_hash"], terms)
+
+
+def staged_features(parts: Sequence[tuple[str, np.ndarray]], rows: np.ndarray) -> StoryFeatures:
+    """The story features of the accepted articles at global positions ``rows`` (sorted), read part by
+    part so only those rows are held."""
+    pieces: list[StoryFeatures] = []
+    lo = 0
+    for path, keep in parts:
+        kept = np.flatnonzero(keep)
+        hi = lo + len(kept)
+        a, b = np.searchsorted(rows, [lo, hi])
+        if b > a:
+            pieces.append(load_features(features_path(path)).take(kept[rows[a:b] - lo]))
+        lo = hi
+    return StoryFeatures.concat(pieces) if pieces else StoryFeatures.empty()
 
 
 def staged_rows(parts: Iterable[tuple[str, np.ndarray]], columns: Sequence[str]) -> Iterator[pa.Table]:
