@@ -6,6 +6,7 @@ parse workers do: no matching text is kept), then clustered from the features; b
 and CPU) and the story B-cubed F1 against labels.csv is printed. ``--canonical`` keeps one article per
 ``dup_group`` (the smallest id), i.e. the canonical articles clustering sees after dedup.
 Usage: python benchmarks/bench_cluster.py [--sizes 10000,100000] [--workdir DIR] [--corpora A,B] [--canonical]
+    [--impl OTHER_CLUSTER_MODULE.py]
 Prints one line per size plus the first -> last growth ratio of time and RSS.
 """
 
@@ -23,16 +24,47 @@ from pathlib import Path
 CHUNK = 8192
 
 
-def _child(corpus: Path, canonical: bool) -> None:
+def _status_mb(field: str) -> float:
+    """A memory figure of this process from /proc/self/status (VmRSS, VmHWM), in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _reset_peak() -> bool:
+    """Reset this process's peak RSS (VmHWM) to its current RSS; False where the kernel does not allow it."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
+
+
+def _child(corpus: Path, canonical: bool, impl: Path | None) -> None:
     """Load and featurise the corpus, cluster it, print a JSON line with timings and peak RSS."""
+    import importlib.util
+
     import numpy as np
     import pandas as pd
 
-    from newsdedup.cluster import ClusterParams, StoryFeatures, cluster_stories, story_features
+    from newsdedup.cluster import ClusterParams, StoryFeatures
+
+    if impl is not None:  # another version of the module (e.g. the previous commit's), for before/after
+        spec = importlib.util.spec_from_file_location("cluster_impl", impl)
+        assert spec is not None and spec.loader is not None
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules["cluster_impl"] = mod  # dataclasses look their module up
+        spec.loader.exec_module(mod)
+        cluster_stories, story_features = mod.cluster_stories, mod.story_features
+        params, concat = mod.ClusterParams(), mod.StoryFeatures.concat
+    else:
+        from newsdedup.cluster import cluster_stories, story_features
+
+        params, concat = ClusterParams(), StoryFeatures.concat
     from newsdedup.metrics import bcubed_prf
     from newsdedup.normalize import normalize_for_matching
 
-    params = ClusterParams()
     labels = pd.read_csv(corpus / "labels.csv", dtype=str)
     keep: set[str] | None = None
     if canonical:
@@ -69,19 +101,20 @@ def _child(corpus: Path, canonical: bool) -> None:
                     flush()
     if texts:
         flush()
-    features = StoryFeatures.concat(parts)
+    features = concat(parts)
     parts.clear()
     docs = pd.DataFrame(cols)
     del cols
     docs["published_at"] = pd.to_datetime(docs["published_at"], utc=True, errors="coerce", format="mixed")
     docs["group_size"] = 1
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     # Compile (or load) the kernels outside the timing.
     cluster_stories(docs.iloc[:50], params, features.take(np.arange(min(50, len(docs)))))
+    rss_before = _status_mb("VmRSS")
+    reset = _reset_peak()
     w0, c0 = time.perf_counter(), time.process_time()
     topic, topics = cluster_stories(docs, params, features)
     seconds, cpu = time.perf_counter() - w0, time.process_time() - c0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = _status_mb("VmHWM") if reset else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     story = labels.set_index("id")["story"]
     _p, _r, f1 = bcubed_prf(topic.tolist(), story.loc[docs["article_id"]].tolist())
     out = {
@@ -96,6 +129,8 @@ def _child(corpus: Path, canonical: bool) -> None:
         "bcubed_f1": round(f1, 4),
         "peak_rss_mb": round(peak),
         "rss_before_cluster_mb": round(rss_before),
+        "cluster_rss_increase_mb": round(peak - rss_before),
+        "feature_mb": round(features.nbytes / 2**20),
     }
     print(json.dumps(out))
 
@@ -106,10 +141,13 @@ def main() -> None:
     ap.add_argument("--workdir", type=Path, default=None)
     ap.add_argument("--corpora", default=None, help="comma-separated existing corpus folders (skip --sizes)")
     ap.add_argument("--canonical", action="store_true", help="cluster one article per dup_group")
+    ap.add_argument(
+        "--impl", type=Path, default=None, help="cluster module file to use instead (before/after)"
+    )
     ap.add_argument("--child", type=Path, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child is not None:
-        _child(args.child, args.canonical)
+        _child(args.child, args.canonical, args.impl)
         return
     work = args.workdir or Path(tempfile.mkdtemp(prefix="benchcluster"))
     corpora: list[Path] = []
@@ -125,6 +163,8 @@ def main() -> None:
     results = []
     for corpus in corpora:
         cmd = [sys.executable, __file__, "--child", str(corpus)] + (["--canonical"] if args.canonical else [])
+        if args.impl is not None:
+            cmd += ["--impl", str(args.impl)]
         proc = subprocess.run(cmd, check=True, capture_output=True, text=True)
         res = json.loads(proc.stdout.strip().splitlines()[-1])
         results.append(res)
@@ -133,7 +173,8 @@ def main() -> None:
             f"(cpu {res['cpu_seconds']:.2f})  features {res['features_seconds']:.2f} s "
             f"(cpu {res['features_cpu_seconds']:.2f}, {res['feature_bytes_per_doc']} B/doc, "
             f"{res['vocab_terms']} terms)  B3 F1 {res['bcubed_f1']:.4f}  peak RSS {res['peak_rss_mb']} MB "
-            f"(before clustering {res['rss_before_cluster_mb']} MB)",
+            f"(before clustering {res['rss_before_cluster_mb']} MB, increase {res['cluster_rss_increase_mb']} MB; "
+            f"features {res['feature_mb']} MB)",
             flush=True,
         )
     if len(results) >= 2:

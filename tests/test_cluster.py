@@ -358,18 +358,40 @@ def test_features_concat_and_take_keep_rows() -> None:
 
 def test_features_are_compact_and_weights_decode() -> None:
     words = [f"w{i:03d}" for i in range(300)]
-    feats = story_features(["a headline here"], [" ".join(words)], ClusterParams(lead_words=100))
+    lead = FEATURE_TERMS // 2
+    feats = story_features(["a headline here"], [" ".join(words)], ClusterParams(lead_words=lead))
     assert feats.indptr[-1] == FEATURE_TERMS
     assert feats.nbytes <= 5 * FEATURE_TERMS + 16
-    w = feats.weights()
-    # The title part is one word ("here" is a stop word); 300 distinct body words, the first 100 of them in
-    # the lead: each part has unit norm, and lead words outweigh the rest of the body.
-    np.testing.assert_allclose(np.sort(w)[-1], 1.0, rtol=0.025)
-    np.testing.assert_allclose(np.sort(w)[:-1], 1 / np.sqrt(300) + 1 / np.sqrt(100), rtol=0.025)
+    w = np.sort(feats.weights())[::-1]
+    # The title part is one word ("here" is a stop word); 300 distinct body words, the first `lead` of them
+    # in the lead: each part has unit norm, and lead words outweigh the rest of the body.
+    np.testing.assert_allclose(w[0], 1.0, rtol=0.025)
+    np.testing.assert_allclose(w[1 : lead + 1], 1 / np.sqrt(300) + 1 / np.sqrt(lead), rtol=0.025)
+    np.testing.assert_allclose(w[lead + 1 :], 1 / np.sqrt(300), rtol=0.025)
     terms = dict(zip(feats.vocab_hash.tolist(), feats.vocab_term.tolist(), strict=True))
     kept = {terms[h] for h in feats.term.tolist()} - {"headline"}
-    # Equal weights tie: which of the 100 lead words stay is decided by the term hash.
-    assert len(kept) == FEATURE_TERMS - 1 and kept <= set(words[:100])
+    # Every lead word stays; which of the other (equal-weight) words stay is decided by the term hash.
+    assert len(kept) == FEATURE_TERMS - 1 and kept >= set(words[:lead])
+
+
+def test_features_of_a_document_do_not_depend_on_its_neighbours() -> None:
+    # Per-document featurisation: the same text gives the same row whatever else is featurised with it.
+    docs = make_docs([QUAKE, CUP])
+    titles, texts = docs["title"].tolist(), docs["match_text"].tolist()
+    alone = [story_features([titles[i]], [texts[i]], ClusterParams()) for i in range(len(texts))]
+    together = story_features(titles[::-1], texts[::-1], ClusterParams())
+    for i, f in enumerate(alone):
+        j = len(texts) - 1 - i
+        lo, hi = together.indptr[j], together.indptr[j + 1]
+        np.testing.assert_array_equal(f.term, together.term[lo:hi])
+        np.testing.assert_array_equal(f.weight, together.weight[lo:hi])
+
+
+def test_title_and_body_words_are_the_same_terms() -> None:
+    # Titles are normalised like matching text, so "Korea's" in a headline is the body's "koreas".
+    feats = story_features(["Korea's QUAKE"], ["koreas quake"], ClusterParams())
+    assert sorted(feats.vocab_term.tolist()) == ["koreas", "quake"]
+    assert len(feats.term) == 2
 
 
 def test_features_of_empty_texts_and_wrong_lengths() -> None:

@@ -9,7 +9,14 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdedup.cluster_kernels import average_linkage, knn_graph
+from newsdedup.cluster_kernels import (
+    average_linkage,
+    centroid_cosines,
+    doc_terms,
+    knn_graph,
+    select_terms,
+    token_hashes,
+)
 
 
 def _unit_rows(rng: np.random.Generator, n: int, d: int, density: float) -> sp.csr_matrix:
@@ -126,3 +133,115 @@ def test_knn_graph_finds_the_exact_best_neighbours() -> None:
         expected = touching[np.lexsort((touching, -S[i, touching]))][:k]
         assert sorted(got.tolist()) == sorted(expected.tolist())
         np.testing.assert_allclose(dd[ii == i], S[i, got], rtol=1e-5)
+
+
+def _terms_ref(body: str, title: str, lead: int, max_terms: int, stop: set[str]) -> dict[str, float]:
+    """Plain-Python reference of ``doc_terms``: sublinear tf per part, unit norm per part, summed."""
+    import math
+    import re
+
+    def unit(words: list[str]) -> dict[str, float]:
+        kept = [w for w in words if w not in stop]
+        tf = {w: 1.0 + math.log(kept.count(w)) for w in set(kept)}
+        norm = math.sqrt(sum(v * v for v in tf.values()))
+        return {w: v / norm for w, v in tf.items()}
+
+    tokens = re.findall(r"(?u)\b\w\w+\b", body.lower())
+    out: dict[str, float] = {}
+    for part in (unit(tokens), unit(tokens[:lead]), unit(re.findall(r"(?u)\b\w\w+\b", title.lower()))):
+        for w, v in part.items():
+            out[w] = out.get(w, 0.0) + v
+    best = sorted(out.items(), key=lambda kv: -kv[1])[:max_terms]
+    return dict(best)
+
+
+def _doc_terms(bodies: list[str], titles: list[str], stop: list[str], lead: int, max_terms: int) -> list:
+    enc = [t.encode() for t in bodies + titles]
+    starts = np.zeros(len(enc) + 1, dtype=np.int64)
+    np.cumsum([len(e) for e in enc], out=starts[1:])
+    raw = b"".join(enc)
+    s_enc = [w.encode() for w in stop]
+    s_starts = np.zeros(len(stop) + 1, dtype=np.int64)
+    np.cumsum([len(e) for e in s_enc], out=s_starts[1:])
+    stop_h = np.sort(token_hashes(np.frombuffer(b"".join(s_enc), dtype=np.uint8), s_starts))
+    n = len(bodies)
+    indptr, term, val, vh, words, _ = doc_terms(
+        np.frombuffer(bytearray(raw), dtype=np.uint8),
+        starts[: n + 1],
+        starts[n:],
+        stop_h,
+        lead,
+        1.0,
+        1.0,
+        max_terms,
+    )
+    vocab = dict(zip(vh.tolist(), words.tobytes().decode().split("\n"), strict=True)) if len(vh) else {}
+    rows = []
+    for i in range(n):
+        lo, hi = indptr[i], indptr[i + 1]
+        rows.append(
+            {vocab[t]: float(v) for t, v in zip(term[lo:hi].tolist(), val[lo:hi].tolist(), strict=True)}
+        )
+    return rows
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    words=st.lists(
+        st.sampled_from(["ab", "cd", "the", "x", "éé", "é", "ol", "q9", "zz", "and"]), max_size=30
+    ),
+    title=st.lists(st.sampled_from(["AB", "Cd", "new", "y"]), max_size=4),
+    lead=st.integers(0, 6),
+)
+def test_doc_terms_match_a_python_reference(words: list[str], title: list[str], lead: int) -> None:
+    body, head = " ".join(words), " ".join(title)
+    got = _doc_terms([body, ""], [head, ""], ["the", "and"], lead, 1000)
+    expected = _terms_ref(body, head, lead, 1000, {"the", "and"})
+    assert got[1] == {}
+    assert got[0].keys() == expected.keys()
+    for w, v in expected.items():
+        assert abs(got[0][w] - v) < 1e-5
+
+
+def test_doc_terms_keep_the_heaviest_with_ties_on_the_hash() -> None:
+    # "alpha" twice outweighs every single word; of the singletons, the kept ones are the same whichever
+    # document they are in (the smaller hash wins a tie).
+    singles = [f"w{i}" for i in range(20)]
+    rows = _doc_terms(
+        ["alpha alpha " + " ".join(singles), " ".join(reversed(singles)) + " beta"], ["", ""], [], 0, 5
+    )
+    assert "alpha" in rows[0] and len(rows[0]) == 5
+    kept0 = set(rows[0]) - {"alpha"}
+    assert len(rows[1]) == 5 and kept0 <= set(rows[1])
+
+
+def test_select_terms_keeps_the_best_by_idf_and_counts_df_over_all_rows() -> None:
+    # Three documents with equal weights; "common" (hash 1) is in all, "rare" terms (hashes 2, 3, 4) in one.
+    indptr = np.array([0, 2, 4, 6], dtype=np.int64)
+    term = np.array([1, 2, 1, 3, 4, 1], dtype=np.uint32)
+    code = np.zeros(6, dtype=np.uint8)
+    table = np.array([0.5] + [1.0] * 255, dtype=np.float32)
+    ptr, col, val, hashes = select_terms(indptr, term, code, table, np.array([2, 0, 1], dtype=np.int64), 1)
+    assert hashes.tolist() == [1, 2, 3, 4]
+    # Row order follows ``rows``; each keeps its rare term (column = rank of the hash).
+    assert ptr.tolist() == [0, 1, 2, 3]
+    assert col.tolist() == [3, 1, 2]
+    np.testing.assert_allclose(val, 0.5)
+    ptr, col, _, _ = select_terms(indptr, term, code, table, np.arange(3, dtype=np.int64), 5)
+    assert ptr.tolist() == [0, 2, 4, 6] and col.tolist() == [0, 1, 0, 2, 0, 3]
+
+
+def test_centroid_cosines_match_dense_centroids() -> None:
+    X = _unit_rows(np.random.default_rng(3), 9, 7, 0.5)
+    labels = np.array([0, 1, 0, 2, 1, 0, 2, 2, 3])
+    members = np.argsort(labels, kind="stable")
+    bounds = np.concatenate(([0], np.cumsum(np.bincount(labels))))
+    got = centroid_cosines(
+        X.indptr.astype(np.int64), X.indices.astype(np.int32), X.data.astype(np.float32), 7, members, bounds
+    )
+    dense = np.asarray(X.todense())
+    for i, c in enumerate(labels.tolist()):
+        centroid = dense[labels == c].sum(axis=0)
+        expected = dense[i] @ centroid / np.linalg.norm(centroid)
+        assert abs(got[i] - expected) < 1e-5
+    assert abs(got[8] - 1.0) < 1e-5  # a singleton is its own centroid

@@ -5,16 +5,22 @@ What it is for: after dedup, group the canonical articles that report the same e
 
 How (and why this way):
 
-1. Representation (``story_features``, per chunk, e.g. in the parse workers). Stop words removed; each
-   document is ``body + LEAD_WEIGHT * lead + title_weight * title`` in sublinear term frequency, each part
-   L2-normalised before the weighted sum, so a headline word can match another article's body. Only the
-   document's ``FEATURE_TERMS`` best terms are kept (by weight x the chunk's IDF: a chunk of a few thousand
-   documents stands in for the corpus), as xxh32 term hashes with one-byte log-scale weights: ~310 bytes
-   per document whatever its length. At cluster time the IDF of the whole run is applied and rows are
-   L2-normalised. Similarity is the cosine after subtracting the corpus mean row (shrunk for tiny
+1. Representation (``story_features``, per chunk, e.g. in the parse workers; compiled kernel
+   ``doc_terms`` over the UTF-8 bytes). Stop words removed; each document is
+   ``body + LEAD_WEIGHT * lead + title_weight * title`` in sublinear term frequency, each part
+   L2-normalised before the weighted sum, so a headline word can match another article's body (titles are
+   normalised like matching text first). A document keeps its ``FEATURE_TERMS`` heaviest terms, chosen from
+   the document alone (ties: the smaller term hash, the same choice in every document), so its features
+   never depend on which documents shared its chunk, i.e. on input order or read-task size. They are
+   64-bit token hashes folded to 32 bits with one-byte log-scale weights (~5 bytes per term). At cluster
+   time (compiled kernel ``select_terms``) each document is cut to its ``CLUSTER_TERMS`` best terms by
+   weight x the IDF of the whole run (on the synthetic 20k set this cut is what separates stories: keeping
+   every term, or a per-document top 60 without IDF, loses 0.05-0.07 B-cubed F1), the IDF is applied and
+   rows are L2-normalised. Similarity is the cosine after subtracting the corpus mean row (shrunk for tiny
    corpora), computed without densifying: this removes the background similarity every pair of a corpus
    shares (house style, common vocabulary), so one threshold means the same on corpora with very different
    vocabularies (it lifted synthetic-set F1 from 0.80 to 0.99 at one threshold while BASIL stayed ~1.0).
+   One doc-term matrix is held and rescaled in place between the steps.
 2. Candidates (compiled kernel ``knn_graph``). An inverted index over each row's ``CANDIDATE_TERMS``
    heaviest terms, every posting list in time order; through each term a document meets only the
    ``CANDIDATE_WINDOW`` documents on either side of it (the nearest in time), so the work is linear in n
@@ -58,7 +64,15 @@ import xxhash
 from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from newsdedup.cluster_kernels import average_linkage, knn_graph
+from newsdedup.cluster_kernels import (
+    average_linkage,
+    centroid_cosines,
+    doc_terms,
+    knn_graph,
+    select_terms,
+    token_hashes,
+)
+from newsdedup.normalize import normalize_many
 
 __all__ = [
     "TOPIC_COLUMNS",
@@ -75,10 +89,15 @@ logger = logging.getLogger(__name__)
 #: Weight of the lead (first ``lead_words`` words) relative to the whole body.
 LEAD_WEIGHT = 1.0
 #: Terms kept per document in its features (the heaviest, chosen from the document alone): bounds the
-#: features to ~5 bytes x FEATURE_TERMS + 8 per document.
-FEATURE_TERMS = 60
+#: features to ~5 bytes x FEATURE_TERMS + 8 per document. Measured on the 20k synthetic set (canonical
+#: articles, B-cubed F1): 60 -> 0.843 (no run IDF: cut 60 of 60), 100 -> 0.905, 150 -> 0.909,
+#: 250 -> 0.914, every term -> 0.915; the previous chunk-IDF top 60 gave 0.914. 100 keeps the canonical
+#: articles' features of a million-article run near 250 MB, for 0.004 of B-cubed.
+FEATURE_TERMS = 100
 #: Documents featurised at once (bounds the temporary token arrays).
 FEATURE_CHUNK = 4096
+#: Terms per document used for clustering: its best by weight x the run's IDF (see ``select_terms``).
+CLUSTER_TERMS = 60
 #: Terms per document used to propose kNN candidates (exact cosines are computed afterwards).
 CANDIDATE_TERMS = 16
 #: Terms in more than this share of documents never propose candidates (they carry little signal).
@@ -243,33 +262,37 @@ def _to_days(published_at: Sequence[Any] | np.ndarray | None, n: int) -> np.ndar
 
 
 def _top_k_per_row(
-    indptr: np.ndarray, values: np.ndarray, tie: np.ndarray, k: int
+    indptr: np.ndarray, values: np.ndarray, tie: np.ndarray, k: int, tie_map: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """(row, tie) of each CSR row's ``k`` largest ``values``, ties to the smaller ``tie``; both >= 0.
 
-    One sort of packed int64 keys (row, value's float32 bits descending, tie) per chunk of rows instead of an
+    With ``tie_map`` the tie of an entry is ``tie_map[tie]`` (mapped block by block, not for all entries).
+    One sort of packed int64 keys (row, value's float32 bits descending, tie) per block of rows instead of an
     argsort per row: a float32 >= 0 orders like its bit pattern, and distinct keys need no stable sort.
+    Blocks of rows keep the int64 temporaries small whatever the number of entries.
     """
     counts = np.diff(indptr).astype(np.int64)
-    tie = tie.astype(np.int64, copy=False)
     if len(values) == 0:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    tie_bits = max(int(tie.max()).bit_length(), 1)
+    top_tie = int(tie_map.max()) if tie_map is not None and len(tie_map) else int(tie.max())
+    tie_bits = max(top_tie.bit_length(), 1)
     row_bits = 63 - 31 - tie_bits
     if row_bits < 1:  # ties too wide to pack (never at realistic sizes): one lexsort per row
+        full = (tie_map[tie] if tie_map is not None else tie).astype(np.int64)
         keep = np.ones(len(values), dtype=bool)
         for i in np.flatnonzero(counts > k):
             lo, hi = indptr[i], indptr[i + 1]
-            keep[lo + np.lexsort((tie[lo:hi], -values[lo:hi]))[k:]] = False
-        return np.repeat(np.arange(len(counts)), counts)[keep], tie[keep]
-    vbits = np.clip(values, 0.0, None).astype(np.float32).view(np.int32).astype(np.int64)
-    step = 1 << min(row_bits, 30)
+            keep[lo + np.lexsort((full[lo:hi], -values[lo:hi]))[k:]] = False
+        return np.repeat(np.arange(len(counts)), counts)[keep], full[keep]
+    step = 1 << min(row_bits, 16)
     out_rows, out_ties = [], []
     for r0 in range(0, len(counts), step):
         r1 = min(r0 + step, len(counts))
         lo, hi = int(indptr[r0]), int(indptr[r1])
+        t = tie[lo:hi] if tie_map is None else tie_map[tie[lo:hi]]
+        vbits = np.clip(values[lo:hi], 0.0, None).astype(np.float32).view(np.int32).astype(np.int64)
         rows = np.repeat(np.arange(r1 - r0, dtype=np.int64), counts[r0:r1])
-        key = (rows << (31 + tie_bits)) | ((0x7FFFFFFF - vbits[lo:hi]) << tie_bits) | tie[lo:hi]
+        key = (rows << (31 + tie_bits)) | ((0x7FFFFFFF - vbits) << tie_bits) | t.astype(np.int64)
         key.sort()
         rows = key >> (31 + tie_bits)
         first = np.cumsum(counts[r0:r1]) - counts[r0:r1]
@@ -313,12 +336,12 @@ def _top_terms(X: sp.csr_matrix, n_terms: int, keep: np.ndarray) -> sp.csr_matri
 class StoryFeatures:
     """Compact per-document term data for story clustering, computable chunk by chunk (see story_features).
 
-    CSR rows, one per document: ``indptr`` (int64, n + 1), ``term`` (uint32 xxh32 of the term) and
-    ``weight`` (uint8 log-scale code, see ``weights()``: sublinear term frequency of body, lead and title, each part L2-normalised and
-    weighted, summed; no IDF, which needs the whole corpus and is applied at cluster time). Only each
-    document's ``FEATURE_TERMS`` best terms are kept (by weight x IDF within its featurisation chunk).
-    ``vocab_hash`` (sorted uint32) and ``vocab_term`` (str) map the
-    stored hashes back to words for keywords and labels.
+    CSR rows, one per document: ``indptr`` (int64, n + 1), ``term`` (uint32: the 64-bit token hash of
+    ``doc_terms`` folded) and ``weight`` (uint8 log-scale code, see ``weights()``: sublinear term frequency of
+    body, lead and title, each part L2-normalised and weighted, summed; no IDF, which needs the whole corpus
+    and is applied at cluster time). Only each document's ``FEATURE_TERMS`` heaviest terms are kept, chosen
+    from the document alone. ``vocab_hash`` (sorted uint32) and ``vocab_term`` (str) map the stored hashes
+    back to words for keywords and labels.
     """
 
     indptr: np.ndarray
@@ -418,13 +441,6 @@ def _encode_weights(val: np.ndarray) -> np.ndarray:
     return np.clip(code, 0, 255).astype(np.uint8)
 
 
-def _hash_terms(tokens: list[str]) -> np.ndarray:
-    h32 = xxhash.xxh32_intdigest
-    return np.fromiter(
-        (h32(t.encode("utf-8", "surrogatepass")) for t in tokens), dtype=np.uint32, count=len(tokens)
-    )
-
-
 def _tokenize(docs: list[str], vocab: dict[str, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(row, local term id, position in the doc) of every kept token; ids index ``vocab`` (grown here).
 
@@ -459,63 +475,52 @@ def _tokenize(docs: list[str], vocab: dict[str, int]) -> tuple[np.ndarray, np.nd
     return rows[ok], ids[ok], pos[ok]
 
 
-def _sublinear_unit(rows: np.ndarray, ids: np.ndarray, n_ids: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per (row, id) key: 1 + log(count), L2-normalised per row; returns (keys, values)."""
-    key, cnt = np.unique(rows * n_ids + ids, return_counts=True)
-    val = 1.0 + np.log(cnt.astype(np.float64))
-    r = key // n_ids
-    norm = np.sqrt(np.bincount(r, weights=val * val))
-    return key, val / norm[r]
+def _stop_hashes() -> np.ndarray:
+    """Sorted 64-bit token hashes of the English stop words (as ``doc_terms`` hashes tokens)."""
+    global _STOP
+    if _STOP is None:
+        enc = [w.encode("utf-8") for w in sorted(ENGLISH_STOP_WORDS)]
+        starts = np.zeros(len(enc) + 1, dtype=np.int64)
+        np.cumsum([len(e) for e in enc], out=starts[1:])
+        _STOP = np.sort(token_hashes(np.frombuffer(b"".join(enc), dtype=np.uint8), starts))
+    return _STOP
+
+
+_STOP: np.ndarray | None = None
+
+
+def _fold32(h: np.ndarray) -> np.ndarray:
+    """The stored 32-bit term hash of 64-bit token hashes (both halves folded)."""
+    return ((h ^ (h >> np.uint64(32))) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
 
 
 def _features_chunk(titles: list[str], texts: list[str], params: ClusterParams) -> StoryFeatures:
+    """``story_features`` of one block of documents: one compiled pass over their UTF-8 bytes."""
     n = len(texts)
-    vocab: dict[str, int] = {}
-    rows_b, ids_b, pos_b = _tokenize(texts, vocab)
-    rows_t, ids_t, _ = _tokenize(titles, vocab)
-    n_ids = max(len(vocab), 1)
-    keys, vals = [], []
-    parts = [(rows_b, ids_b, 1.0)]
-    if params.lead_words > 0 and LEAD_WEIGHT > 0:
-        lead = pos_b < params.lead_words
-        parts.append((rows_b[lead], ids_b[lead], LEAD_WEIGHT))
-    if params.title_weight > 0:
-        parts.append((rows_t, ids_t, params.title_weight))
-    for rows, ids, weight in parts:
-        if len(rows):
-            k, v = _sublinear_unit(rows, ids, n_ids)
-            keys.append(k)
-            vals.append(v * weight)
-    if not keys:
-        return StoryFeatures(
-            np.zeros(n + 1, dtype=np.int64),
-            np.empty(0, dtype=np.uint32),
-            np.empty(0, dtype=np.uint8),
-            np.empty(0, dtype=np.uint32),
-            np.empty(0, dtype=object),
-        )
-    key, inv = np.unique(np.concatenate(keys), return_inverse=True)
-    val = np.bincount(inv, weights=np.concatenate(vals))
-    rows, lid = key // n_ids, key % n_ids
-    words = list(vocab)
-    hashes = _hash_terms(words)
-    h = hashes[lid]
-    # Each document's FEATURE_TERMS best terms by weight x the chunk's IDF (the chunk stands in for the
-    # corpus: a term common in it is common everywhere); ties go to the smaller hash.
-    df = np.bincount(lid, minlength=n_ids)
-    score = val * (np.log((1.0 + n) / (1.0 + df)) + 1.0)[lid]
-    order = np.lexsort((h, -score, rows))
-    rows, lid, h, val = rows[order], lid[order], h[order], val[order]
-    counts = np.bincount(rows, minlength=n)
-    first = np.cumsum(counts) - counts
-    keep = np.arange(len(rows)) - first[rows] < FEATURE_TERMS
-    rows, lid, h, val = rows[keep], lid[keep], h[keep], val[keep]
-    counts = np.bincount(rows, minlength=n)
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(counts, out=indptr[1:])
-    used = np.unique(lid)
-    vh, vt = _merge_vocab([hashes[used]], [np.array([words[i] for i in used.tolist()], dtype=object)])
-    return StoryFeatures(indptr, h.astype(np.uint32), _encode_weights(val), vh, vt)
+    pieces = texts + normalize_many(titles)
+    raw = "".join(pieces).encode("utf-8", "surrogatepass")
+    starts = np.zeros(2 * n + 1, dtype=np.int64)
+    if len(raw) == sum(map(len, pieces)):  # all ASCII: one byte per character, no per-text encode
+        np.cumsum(np.fromiter(map(len, pieces), dtype=np.int64, count=2 * n), out=starts[1:])
+    else:
+        lens = (len(t.encode("utf-8", "surrogatepass")) for t in pieces)
+        np.cumsum(np.fromiter(lens, dtype=np.int64, count=2 * n), out=starts[1:])
+    del pieces
+    buf = np.frombuffer(bytearray(raw), dtype=np.uint8)  # writable: the kernel lower-cases it in place
+    indptr, term, val, voc_hash, words, _ = doc_terms(
+        buf,
+        starts[: n + 1],
+        starts[n:],
+        _stop_hashes(),
+        params.lead_words if LEAD_WEIGHT > 0 else 0,
+        LEAD_WEIGHT,
+        params.title_weight,
+        FEATURE_TERMS,
+    )
+    # Two words with one 32-bit hash (rare) are both listed and _merge_vocab keeps the smaller.
+    listed = words.tobytes().decode("utf-8", "surrogatepass").split("\n") if len(voc_hash) else []
+    vh, vt = _merge_vocab([voc_hash], [np.array(listed, dtype=object)])
+    return StoryFeatures(indptr, term, _encode_weights(val), vh, vt)
 
 
 def story_features(
@@ -523,11 +528,11 @@ def story_features(
 ) -> StoryFeatures:
     """Featurise documents for ``cluster_stories`` (pure; safe to run per chunk in worker processes).
 
-    ``texts`` are matching texts (``normalize_for_matching`` of the body), ``titles`` the headlines (None or
-    NaN for none). Returns one row per document, in input order. Chunks may be featurised independently
-    and joined with ``StoryFeatures.concat``: the only thing a document's features take from its chunk is
-    which of its terms are kept (its heaviest by the chunk's IDF, documents taken ``FEATURE_CHUNK`` at a
-    time), so chunks of a few thousand documents give the same quality as one pass over everything.
+    ``texts`` are matching texts (``normalize_for_matching`` of the body: tokens are runs of letters and
+    digits, ASCII upper case is folded here but nothing else is normalised), ``titles`` the raw headlines
+    (None or NaN for none; normalised here). Returns one row per document, in input order. A document's row
+    depends on its own title and text only, so chunks may be featurised independently, in any order and
+    size, and joined with ``StoryFeatures.concat``.
     """
     n = len(texts)
     if len(titles) != n:
@@ -544,44 +549,70 @@ def story_features(
 
 
 def _feature_matrix(
-    feats: StoryFeatures, max_features: int | None
-) -> tuple[sp.csr_matrix, sp.csr_matrix, np.ndarray]:
-    """(unit TF-IDF rows X, the raw feature weights W, terms) with one column per distinct stored term.
+    feats: StoryFeatures, max_features: int | None, order: np.ndarray | None = None
+) -> tuple[sp.csr_matrix, np.ndarray]:
+    """(W, terms): the feature weights of the documents at positions ``order`` (default: all, as stored), each row
+    cut to its ``CLUSTER_TERMS`` best terms by weight x the IDF of all documents given, one column per
+    distinct kept term (in hash order; ``terms`` the words).
 
-    IDF is sklearn's smoothed ``log((1 + n) / (1 + df)) + 1`` over the documents given. Columns follow the
-    term hash; with ``max_features`` only the heaviest terms (by total weight, ties alphabetical) are kept,
-    in alphabetical order.
+    The cut uses the whole run's document frequencies, so a document's terms do not depend on which other
+    documents shared its featurisation chunk. With ``max_features`` only the heaviest terms (by total
+    weight, ties alphabetical) are kept, in alphabetical order.
     """
-    n = len(feats)
-    uniq = np.unique(feats.term)
-    pos = np.searchsorted(feats.vocab_hash, uniq)
-    pos = np.minimum(pos, max(len(feats.vocab_hash) - 1, 0))
-    if len(uniq) == 0:  # every text empty or stop words only: one all-zero column keeps shapes valid
-        W = sp.csr_matrix((n, 1), dtype=np.float32)
-        terms = np.array(["_"], dtype=object)
-    else:
-        terms = feats.vocab_term[pos]
-        col = np.searchsorted(uniq, feats.term).astype(np.int32)
-        W = sp.csr_matrix((feats.weights(), col, feats.indptr.copy()), shape=(n, len(uniq)))
-        del col
-        W.sum_duplicates()
-        if max_features is not None and max_features < len(uniq):
-            total = np.asarray(W.sum(axis=0)).ravel()
-            alpha = np.argsort(terms.astype(str), kind="stable")
-            rank = np.empty(len(alpha), dtype=np.int64)
-            rank[alpha] = np.arange(len(alpha))
-            top = np.lexsort((rank, -total))[:max_features]
-            keep = top[np.argsort(rank[top])]
-            W = sp.csr_matrix(W[:, keep])
-            terms = terms[keep]
-    W.sort_indices()
-    df = np.bincount(W.indices, minlength=W.shape[1])
-    idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
-    # Scaled and row-normalised in place (one copy of W, not one per step: this matrix is the largest).
-    X = W.copy()
-    X.data *= idf[X.indices]
-    _scale_rows(X, "l2")
-    return X, W, terms
+    rows = np.arange(len(feats), dtype=np.int64) if order is None else np.asarray(order, dtype=np.int64)
+    n = len(rows)
+    ptr, col, val, hashes = select_terms(
+        feats.indptr.astype(np.int64, copy=False),
+        feats.term.astype(np.uint32, copy=False),
+        feats.weight.astype(np.uint8, copy=False),
+        _WEIGHT_TABLE,
+        rows,
+        CLUSTER_TERMS,
+    )
+    kept = np.flatnonzero(np.bincount(col, minlength=len(hashes)))
+    if len(kept) == 0:  # every text empty or stop words only: one all-zero column keeps shapes valid
+        return sp.csr_matrix((n, 1), dtype=np.float32), np.array(["_"], dtype=object)
+    remap = np.zeros(len(hashes), dtype=np.int32)
+    remap[kept] = np.arange(len(kept), dtype=np.int32)
+    col = remap[col]
+    pos = np.minimum(np.searchsorted(feats.vocab_hash, hashes[kept]), max(len(feats.vocab_hash) - 1, 0))
+    terms = feats.vocab_term[pos]
+    W = sp.csr_matrix((val, col, ptr), shape=(n, len(kept)))
+    del col, val, ptr
+    if max_features is not None and max_features < len(kept):
+        total = np.asarray(W.sum(axis=0)).ravel()
+        alpha = np.argsort(terms.astype(str), kind="stable")
+        rank = np.empty(len(alpha), dtype=np.int64)
+        rank[alpha] = np.arange(len(alpha))
+        top = np.lexsort((rank, -total))[:max_features]
+        keep = top[np.argsort(rank[top])]
+        W = sp.csr_matrix(W[:, keep])
+        terms = terms[keep]
+        W.sort_indices()
+    return W, terms
+
+
+def _row_scale(M: sp.csr_matrix, f: np.ndarray, col_f: np.ndarray | None = None) -> None:
+    """M.data *= f[row] (and / col_f[column] when given), in place, in blocks (no n-entry temporaries)."""
+    ptr = M.indptr
+    for r0 in range(0, M.shape[0], 65536):
+        r1 = min(r0 + 65536, M.shape[0])
+        lo, hi = int(ptr[r0]), int(ptr[r1])
+        blk = M.data[lo:hi]
+        blk *= np.repeat(f[r0:r1].astype(M.dtype), np.diff(ptr[r0 : r1 + 1]))
+        if col_f is not None:
+            blk /= col_f[M.indices[lo:hi]]
+
+
+def _row_norms(M: sp.csr_matrix) -> np.ndarray:
+    """L2 norm of each row (float64)."""
+    out = np.zeros(M.shape[0], dtype=np.float64)
+    lens = np.diff(M.indptr)
+    nonempty = lens > 0
+    if M.nnz:
+        sq = np.square(M.data, dtype=np.float64)
+        out[nonempty] = np.sqrt(np.add.reduceat(sq, M.indptr[:-1][nonempty]))
+    return out
 
 
 def _decay(days_a: np.ndarray, days_b: np.ndarray, scale: float | None) -> np.ndarray:
@@ -652,40 +683,42 @@ def _knn_edges(
         floor,
     )
     del P, p_cols, p_pos, t_doc, t_val
-    lo = np.minimum(ii, jj).astype(np.int64)
-    hi = np.maximum(ii, jj).astype(np.int64)
+    # Each pair once (it may be found from both ends): one sort of packed keys; the first of equal keys.
+    key = np.minimum(ii, jj).astype(np.int64) * n
+    key += np.maximum(ii, jj)
     del ii, jj
-    pairs, first = np.unique(lo * n + hi, return_index=True)
-    return pairs // n, pairs % n, dd[first]
+    srt = np.argsort(key, kind="stable")
+    key = key[srt]
+    first = np.ones(len(key), dtype=bool)
+    first[1:] = key[1:] != key[:-1]
+    key = key[first]
+    dots = dd[srt[first]]
+    del srt, first, dd
+    # int32 ends (n < 2**31): the edge arrays live through the whole merge
+    lo = (key // n).astype(np.int32)
+    key %= n
+    return lo, key.astype(np.int32), dots
 
 
-def _centering(
-    X: sp.csr_matrix, order: np.ndarray | None = None
-) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray, float]:
-    """Terms for cosine after subtracting the corpus mean row m, without densifying.
+def _centering(X: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, float]:
+    """Terms for cosine after subtracting the corpus mean row m, without densifying; scales X in place.
 
-    Returns (Xs = rows scaled by u_i = 1 / |x_i - m|, w = u, q = u * (x_i . m), m . m), with rows (and w,
-    q) taken in ``order`` when given. For sums S over a
-    cluster (S = sum of Xs rows, W = sum of w, Q = sum of q), the centred dot of two clusters is
-    ``S_A . S_C - W_C Q_A - W_A Q_C + W_A W_C m.m``: every term adds up when clusters merge.
+    X (unit rows) becomes Xs: row i scaled by u_i = 1 / |x_i - m|. Returns (w = u, q = u * (x_i . m), m . m).
+    For sums S over a cluster (S = sum of Xs rows, W = sum of w, Q = sum of q), the centred dot of two
+    clusters is ``S_A . S_C - W_C Q_A - W_A Q_C + W_A W_C m.m``: every term adds up when clusters merge.
     """
     n = X.shape[0]
-    if order is None:
-        order = np.arange(n)
     if not CENTER:
-        return sp.csr_matrix(X[order]), np.zeros(n), np.zeros(n), 0.0
+        return np.ones(n), np.zeros(n), 0.0
     # Shrink the mean towards zero in small corpora, where it is mostly made of the documents themselves
     # (with two documents, full centring would make them exact opposites).
     m = np.asarray(X.mean(axis=0), dtype=np.float64).ravel() * (n / (n + CENTER_PRIOR_DOCS))
     mm = float(m @ m)
     xm = np.asarray(X @ m, dtype=np.float64).ravel()
     norm2 = np.maximum(1.0 - 2.0 * xm + mm, 1e-12)
-    u = (1.0 / np.sqrt(norm2))[order]
-    xm = xm[order]
-    Xs = sp.csr_matrix(X[order])
-    Xs.data *= np.repeat(u.astype(np.float32), np.diff(Xs.indptr))
-    Xs.sort_indices()
-    return Xs, u, u * xm, mm
+    u = 1.0 / np.sqrt(norm2)
+    _row_scale(X, u)
+    return u, u * xm, mm
 
 
 def _average_linkage(
@@ -707,13 +740,14 @@ def _average_linkage(
         X.indices.astype(np.int32, copy=False),
         X.data.astype(np.float32, copy=False),
         X.shape[1],
-        w0.astype(np.float64),
-        q0.astype(np.float64),
+        w0.astype(np.float64, copy=False),
+        q0.astype(np.float64, copy=False),
         float(mm),
-        days.astype(np.float64),
-        lo.astype(np.int64),
-        hi.astype(np.int64),
-        dots.astype(np.float64),
+        days.astype(np.float64, copy=False),
+        # copy=False: the edge arrays are the largest besides X (a copy cost ~240 MB at 500k documents)
+        lo.astype(np.int32, copy=False),
+        hi.astype(np.int32, copy=False),
+        dots.astype(np.float64, copy=False),
         float(threshold),
         1.0 / scale if scale is not None else 0.0,
         float(floor),
@@ -725,8 +759,9 @@ class StoryClusterer(BaseEstimator):
     """Cluster news texts into stories (same event / developing story); sklearn-style estimator.
 
     After ``fit``: ``labels_`` (int array, 0..k-1 in order of first appearance), ``n_clusters_``,
-    ``centrality_`` (cosine of each document to its cluster centroid), ``X_`` (unit TF-IDF rows),
-    ``counts_`` (the feature weights before IDF, used for keywords), ``terms_`` (one term per column).
+    ``centrality_`` (cosine of each document to its cluster centroid), ``terms_`` (one term per column),
+    and, built on request from the one matrix kept (in time order), ``X_`` (unit TF-IDF rows) and
+    ``counts_`` (each document's ``CLUSTER_TERMS`` kept feature weights before IDF, used for keywords).
     """
 
     def __init__(
@@ -747,6 +782,22 @@ class StoryClusterer(BaseEstimator):
         self.n_neighbors = n_neighbors
         self.max_features = max_features
         self.random_state = random_state
+
+    @property
+    def counts_(self) -> sp.csr_matrix:
+        """The feature weights of each document's kept terms (before IDF), one row per document."""
+        inv = np.empty(len(self._order), dtype=np.int64)
+        inv[self._order] = np.arange(len(self._order))
+        return sp.csr_matrix(self._weights_t[inv])
+
+    @property
+    def X_(self) -> sp.csr_matrix:
+        """Unit TF-IDF rows, one per document."""
+        X = self.counts_
+        _row_scale(X, np.ones(X.shape[0]), 1.0 / self._idf)
+        norms = _row_norms(X)
+        _row_scale(X, np.divide(1.0, norms, out=np.zeros(len(norms)), where=norms > 0))
+        return X
 
     def _params(self) -> ClusterParams:
         return ClusterParams(
@@ -774,31 +825,47 @@ class StoryClusterer(BaseEstimator):
         return self.fit_features(feats, published_at)
 
     def fit_features(
-        self, features: StoryFeatures, published_at: Sequence[pd.Timestamp | None] | np.ndarray | None = None
+        self,
+        features: StoryFeatures,
+        published_at: Sequence[pd.Timestamp | None] | np.ndarray | None = None,
+        *,
+        rows: np.ndarray | None = None,
     ) -> StoryClusterer:
-        """Cluster documents given by their ``story_features`` (one row each), with optional UTC times."""
+        """Cluster documents given by their ``story_features`` (one row each), with optional UTC times.
+
+        ``rows``: cluster the documents at these positions of ``features``, in this order (as
+        ``features.take(rows)`` would, without copying the features); ``published_at`` then follows ``rows``.
+        """
         self._params()
-        n = len(features)
+        src = np.arange(len(features), dtype=np.int64) if rows is None else np.asarray(rows, dtype=np.int64)
+        n = len(src)
         days = _to_days(published_at, n)
         if n == 0:
             self.labels_ = np.empty(0, dtype=np.int64)
             self.n_clusters_ = 0
             self.centrality_ = np.empty(0, dtype=np.float64)
             return self
-        self.X_, self.counts_, self.terms_ = _feature_matrix(features, self.max_features)
         # Graph and merge work in time order (untimed documents last, then by row): a document's
-        # candidates are near it in time, so their rows are near in memory too (cache-friendly), and only
-        # the reordered scaled rows are kept.
+        # candidates are near it in time, so their rows are near in memory too (cache-friendly). One
+        # doc-term matrix is kept and rescaled in place: weights W -> unit TF-IDF rows X -> centred
+        # scaled rows Xs for the graph and merge -> X for centrality -> W for keywords.
         order = np.lexsort((np.arange(n), np.nan_to_num(days, nan=np.inf)))
-        Xs, w, q, mm = _centering(self.X_, order)
+        M, self.terms_ = _feature_matrix(features, self.max_features, src[order])
+        df = np.bincount(M.indices, minlength=M.shape[1])
+        idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
+        _row_scale(M, np.ones(n), 1.0 / idf)
+        norms = _row_norms(M)
+        inv_norm = np.divide(1.0, norms, out=np.zeros(n), where=norms > 0)
+        _row_scale(M, inv_norm)
+        w, q, mm = _centering(M)
         days_t = days[order]
         floor = EDGE_FLOOR_RATIO * self.threshold
-        lo, hi, dots = _knn_edges(Xs, w, q, mm, days_t, self.n_neighbors, self.time_scale_days, floor)
-        roots_t = _average_linkage(
-            Xs, w, q, mm, days_t, lo, hi, dots, self.threshold, self.time_scale_days, floor
-        )
+        lo, hi, dots = _knn_edges(M, w, q, mm, days_t, self.n_neighbors, self.time_scale_days, floor)
         n_edges = len(lo)
-        del Xs, lo, hi, dots
+        roots_t = _average_linkage(
+            M, w, q, mm, days_t, lo, hi, dots, self.threshold, self.time_scale_days, floor
+        )
+        del lo, hi, dots
         roots = np.empty(n, dtype=np.int64)
         roots[order] = order[roots_t]
         _, first, inv = np.unique(roots, return_index=True, return_inverse=True)
@@ -807,13 +874,19 @@ class StoryClusterer(BaseEstimator):
         rank[np.argsort(first, kind="stable")] = np.arange(len(first))
         self.labels_ = rank[inv]
         self.n_clusters_ = len(first)
-        self.centrality_ = _centrality(self.X_, self.labels_, self.n_clusters_)
+        _row_scale(M, 1.0 / w)  # back to unit rows
+        self.centrality_ = np.empty(n, dtype=np.float64)
+        self.centrality_[order] = _centrality(M, self.labels_[order], self.n_clusters_)
+        _row_scale(M, norms, idf)  # back to the weights
+        self._order = order
+        self._weights_t = M
+        self._idf = idf
         logger.debug(
             "clustered %d docs into %d stories (%d graph edges, %d terms)",
             n,
             self.n_clusters_,
             n_edges,
-            self.X_.shape[1],
+            M.shape[1],
         )
         return self
 
@@ -839,15 +912,18 @@ def _scale_rows(M: sp.csr_matrix, norm: str) -> None:
 
 
 def _centrality(X: sp.csr_matrix, labels: np.ndarray, k: int) -> np.ndarray:
-    """Cosine of each row of X to its cluster's centroid."""
-    centroids = sp.csr_matrix(_indicator(labels, k, X.dtype) @ X)
-    _scale_rows(centroids, "l2")
-    out = np.empty(X.shape[0], dtype=np.float64)
-    # In row chunks: gathering every document's (possibly long) centroid row at once costs n x its length.
-    for start in range(0, X.shape[0], 4096):
-        rows = slice(start, start + 4096)
-        out[rows] = np.asarray(X[rows].multiply(centroids[labels[rows]]).sum(axis=1)).ravel()
-    return out
+    """Cosine of each row of X to its cluster's centroid (compiled: no centroid matrix is built)."""
+    members = np.argsort(labels, kind="stable")
+    bounds = np.zeros(k + 1, dtype=np.int64)
+    np.cumsum(np.bincount(labels, minlength=k), out=bounds[1:])
+    return centroid_cosines(
+        X.indptr.astype(np.int64, copy=False),
+        X.indices.astype(np.int32, copy=False),
+        X.data.astype(np.float32, copy=False),
+        X.shape[1],
+        members,
+        bounds,
+    )
 
 
 def _keywords(
@@ -863,10 +939,10 @@ def _keywords(
     weights.data *= idf[weights.indices]
     weights.eliminate_zeros()
     # Highest weight first; ties broken alphabetically so output is stable (one sort for all clusters).
-    used = np.unique(weights.indices)
-    alpha = np.empty(len(terms), dtype=np.int64)
+    used = np.flatnonzero(np.bincount(weights.indices, minlength=weights.shape[1]))
+    alpha = np.zeros(len(terms), dtype=np.int64)  # unused terms: 0 (never looked up)
     alpha[used[np.argsort(terms[used].astype(str), kind="stable")]] = np.arange(len(used))
-    rows, tie = _top_k_per_row(weights.indptr.astype(np.int64), weights.data, alpha[weights.indices], top_n)
+    rows, tie = _top_k_per_row(weights.indptr.astype(np.int64), weights.data, weights.indices, top_n, alpha)
     inv_alpha = np.empty(len(used), dtype=np.int64)
     inv_alpha[alpha[used]] = used
     words = terms[inv_alpha[tie]].tolist()
@@ -919,9 +995,9 @@ def cluster_stories(
     titles = ["" if t is None or t != t else str(t) for t in d["title"].tolist()]
     published = pd.to_datetime(d["published_at"], utc=True, errors="coerce")
     if features is None:
-        feats = story_features(titles, d["match_text"].fillna("").astype(str).tolist(), params)
+        feats, rows = story_features(titles, d["match_text"].fillna("").astype(str).tolist(), params), None
     else:
-        feats = features.take(order)
+        feats, rows = features, order  # read in place: a take() would copy all the features
     model = StoryClusterer(
         threshold=params.threshold,
         time_scale_days=params.time_scale_days,
@@ -931,7 +1007,9 @@ def cluster_stories(
         max_features=params.max_features,
         random_state=params.random_state,
     ).fit_features(
-        feats, published.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+        feats,
+        published.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]"),
+        rows=rows,
     )
     labels, k = model.labels_, model.n_clusters_
     # Sorted by id, so the first member of each label is its smallest article_id.
@@ -950,7 +1028,7 @@ def cluster_stories(
     for i in titled.tolist():
         titled_first.setdefault(int(labels[i]), i)
     terms = model.terms_
-    keywords = _keywords(model.counts_, labels, k, terms, params.keywords_top_n)
+    keywords = _keywords(model._weights_t, labels[model._order], k, terms, params.keywords_top_n)
 
     sizes = pd.to_numeric(d["group_size"], errors="coerce").fillna(1).astype("int64").clip(lower=1).to_numpy()
     size = np.bincount(labels, weights=sizes, minlength=k).astype(np.int64)

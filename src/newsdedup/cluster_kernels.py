@@ -11,6 +11,7 @@ import math
 import numpy as np
 
 from newsdedup.jit import njit
+from newsdedup.text_kernels import _fmix32, _fmix64, _token_hash
 
 __all__ = ["average_linkage", "knn_graph"]
 
@@ -449,14 +450,14 @@ def average_linkage(
         nlen[c] += 1
 
     # Merge heap of candidate pairs (stale entries are skipped by version).
-    s0 = np.empty(m, dtype=np.float64)
+    # Edge scores are computed twice (to size the heap, then to fill it) rather than stored: an array of
+    # m scores would be one more edge-sized array at the peak.
     hcap = 1024
     for e in range(m):
         a = lo[e]
         c = hi[e]
         s = dots[e] - wc[c] * qc[a] - wc[a] * qc[c] + wc[a] * wc[c] * mm
-        s0[e] = s * _decay(days[a], days[c], inv_scale)
-        if s0[e] >= threshold:
+        if s * _decay(days[a], days[c], inv_scale) >= threshold:
             hcap += 1
     hs = np.empty(hcap, dtype=np.float64)
     ha = np.empty(hcap, dtype=np.int32)
@@ -465,15 +466,18 @@ def average_linkage(
     hvc = np.empty(hcap, dtype=np.int32)
     hn = 0
     for e in range(m):
-        if s0[e] >= threshold:
-            hs[hn] = s0[e]
+        a = lo[e]
+        c = hi[e]
+        s = dots[e] - wc[c] * qc[a] - wc[a] * qc[c] + wc[a] * wc[c] * mm
+        s *= _decay(days[a], days[c], inv_scale)
+        if s >= threshold:
+            hs[hn] = s
             ha[hn] = lo[e]
             hc[hn] = hi[e]
             hva[hn] = 0
             hvc[hn] = 0
             _heap_up(hs, ha, hc, hva, hvc, hn)
             hn += 1
-    s0 = np.empty(0, dtype=np.float64)  # release the scores: only the heap is needed from here
 
     mark = np.full(n, -1, dtype=np.int64)
     tc = np.empty(n, dtype=np.int64)
@@ -677,3 +681,420 @@ def average_linkage(
             r = parent[r]
         roots[i] = r
     return roots
+
+
+@njit
+def _fold32(h: np.uint64) -> np.uint32:
+    """The 32-bit term hash stored in the features: both halves of the 64-bit token hash."""
+    return np.uint32((h ^ (h >> np.uint64(32))) & np.uint64(0xFFFFFFFF))
+
+
+@njit
+def _is_word_byte(c: int) -> bool:
+    """A byte of a word: ASCII letter, digit or underscore, or any byte of a non-ASCII character."""
+    return c >= 0x80 or (0x30 <= c <= 0x39) or (0x61 <= c <= 0x7A) or (0x41 <= c <= 0x5A) or c == 0x5F
+
+
+@njit
+def token_hashes(buf: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """The 64-bit hash ``doc_terms`` gives each token ``buf[starts[i]:starts[i + 1]]`` (lower-case bytes)."""
+    n = len(starts) - 1
+    out = np.empty(n, dtype=np.uint64)
+    for i in range(n):
+        out[i] = _fmix64(_token_hash(buf, starts[i], starts[i + 1]))
+    return out
+
+
+@njit
+def _find(keys: np.ndarray, x: np.uint64) -> bool:
+    """Whether x is in the sorted array ``keys``."""
+    lo = 0
+    hi = len(keys)
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if keys[mid] < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo < len(keys) and keys[lo] == x
+
+
+@njit
+def _sub(table: np.ndarray, c: int) -> float:
+    """Sublinear term frequency ``1 + log(c)`` (0 for c = 0), from ``table`` when c is small."""
+    if c < len(table):
+        return table[c]
+    return 1.0 + math.log(c)
+
+
+@njit
+def doc_terms(
+    buf: np.ndarray,
+    body: np.ndarray,
+    title: np.ndarray,
+    stop: np.ndarray,
+    lead_words: int,
+    lead_weight: float,
+    title_weight: float,
+    max_terms: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each document's weighted terms, from its own text alone (the featurisation of ``cluster.story_features``).
+
+    ``buf``: UTF-8 of all texts, lower-cased here in place (ASCII letters); document i's body is
+    ``buf[body[i]:body[i + 1]]`` and its title ``buf[title[i]:title[i + 1]]``. Tokens are runs of word bytes
+    (ASCII letters, digits, ``_``, any non-ASCII byte) of at least two characters, which is what the regex
+    ``\\b\\w\\w+\\b`` finds in matching text; tokens whose 64-bit hash is in ``stop`` (sorted) are dropped after
+    they count towards the lead position. Weight of a term: ``1 + log(count)`` per part (body, lead = the
+    first ``lead_words`` tokens, title), each part L2-normalised, summed with weights 1, ``lead_weight``,
+    ``title_weight``. The ``max_terms`` heaviest terms are kept (ties: the smaller 64-bit hash), in hash order.
+
+    Returns (indptr, term (uint32: the 64-bit hash folded), weight (float32), the distinct kept terms'
+    folded hashes, their words (lower-case UTF-8, newline-separated, in that order), tokens per body).
+    """
+    n = len(body) - 1
+    longest = 16
+    for i in range(n):
+        longest = max(longest, body[i + 1] - body[i] + title[i + 1] - title[i])
+    for p in range(len(buf)):  # ASCII lower case (matching text is case-folded already; titles need it)
+        c = buf[p]
+        if 0x41 <= c <= 0x5A:
+            buf[p] = c + 32
+    # The stop words as an open-addressing set (one probe mostly; a binary search cost a fifth of the time).
+    scap = 64
+    while scap < 4 * len(stop):
+        scap *= 2
+    smask = scap - 1
+    s_key = np.zeros(scap, dtype=np.uint64)
+    s_used = np.zeros(scap, dtype=np.bool_)
+    for u in range(len(stop)):
+        slot = np.int64(stop[u] & np.uint64(smask))
+        while s_used[slot] and s_key[slot] != stop[u]:
+            slot = (slot + 1) & smask
+        s_used[slot] = True
+        s_key[slot] = stop[u]
+    word = np.zeros(256, dtype=np.bool_)
+    for c in range(256):
+        word[c] = _is_word_byte(c)
+    # 1 + log(count), looked up: the logs were a third of the time.
+    sub = np.empty(4096, dtype=np.float64)
+    sub[0] = 0.0
+    for c in range(1, 4096):
+        sub[c] = 1.0 + math.log(c)
+    cap = 16
+    while cap < longest:
+        cap *= 2
+    mask = cap - 1
+    slot_stamp = np.full(cap, -1, dtype=np.int64)
+    slot_ent = np.empty(cap, dtype=np.int64)
+    m_max = longest // 2 + 2
+    keys = np.empty(m_max, dtype=np.uint64)
+    stopped = np.empty(m_max, dtype=np.bool_)
+    cb = np.empty(m_max, dtype=np.int64)
+    cl = np.empty(m_max, dtype=np.int64)
+    ct = np.empty(m_max, dtype=np.int64)
+    e_off = np.empty(m_max, dtype=np.int64)
+    e_len = np.empty(m_max, dtype=np.int64)
+    e_val = np.empty(m_max, dtype=np.float64)
+    hs = np.empty(max(max_terms, 1), dtype=np.float64)
+    hj = np.empty(max(max_terms, 1), dtype=np.int64)
+    sel = np.empty(max(max_terms, 1), dtype=np.int64)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    out_h = np.empty(n * max_terms, dtype=np.uint64)
+    out_v = np.empty(n * max_terms, dtype=np.float32)
+    out_off = np.empty(n * max_terms, dtype=np.int64)
+    out_len = np.empty(n * max_terms, dtype=np.int32)
+    n_tok = np.zeros(n, dtype=np.int64)
+    o = 0
+    for i in range(n):
+        nd = 0
+        for part in range(2):
+            lo = body[i] if part == 0 else title[i]
+            hi = body[i + 1] if part == 0 else title[i + 1]
+            pos = 0
+            p = lo
+            while p < hi:
+                while p < hi and not word[buf[p]]:
+                    p += 1
+                s = p
+                while p < hi and word[buf[p]]:
+                    p += 1
+                if p - s < 5:  # fewer than two characters only if short: count UTF-8 lead bytes
+                    chars = 0
+                    for q in range(s, p):
+                        if buf[q] < 0x80 or buf[q] >= 0xC0:
+                            chars += 1
+                    if chars < 2:
+                        continue
+                # finalised: the token hash alone mixes its last word weakly (its 32-bit fold collided)
+                h = _fmix64(_token_hash(buf, s, p))
+                slot = np.int64(h & np.uint64(mask))
+                while slot_stamp[slot] == i and keys[slot_ent[slot]] != h:
+                    slot = (slot + 1) & mask
+                if slot_stamp[slot] != i:
+                    slot_stamp[slot] = i
+                    slot_ent[slot] = nd
+                    keys[nd] = h
+                    sq = np.int64(h & np.uint64(smask))
+                    while s_used[sq] and s_key[sq] != h:
+                        sq = (sq + 1) & smask
+                    stopped[nd] = s_used[sq]
+                    cb[nd] = 0
+                    cl[nd] = 0
+                    ct[nd] = 0
+                    e_off[nd] = s
+                    e_len[nd] = p - s
+                    nd += 1
+                e = slot_ent[slot]
+                if part == 0:
+                    cb[e] += 1
+                    if pos < lead_words:
+                        cl[e] += 1
+                    pos += 1
+                else:
+                    ct[e] += 1
+            if part == 0:
+                n_tok[i] = pos
+        nb = 0.0
+        nl = 0.0
+        nt = 0.0
+        for e in range(nd):
+            if stopped[e]:
+                continue
+            vb = _sub(sub, cb[e])
+            vl = _sub(sub, cl[e])
+            vt = _sub(sub, ct[e])
+            nb += vb * vb
+            nl += vl * vl
+            nt += vt * vt
+        fb = 1.0 / math.sqrt(nb) if nb > 0 else 0.0
+        fl = lead_weight / math.sqrt(nl) if nl > 0 else 0.0
+        ft = title_weight / math.sqrt(nt) if nt > 0 else 0.0
+        size = 0
+        for e in range(nd):
+            if stopped[e]:
+                continue
+            v = _sub(sub, cb[e]) * fb + _sub(sub, cl[e]) * fl + _sub(sub, ct[e]) * ft
+            if v <= 0.0:
+                continue
+            e_val[e] = v
+            # Ties go to the smaller hash (its high 31 bits, then the entry), the same choice in every
+            # document: documents sharing many equal-weight terms keep the same ones.
+            tie = int(np.int64(keys[e] >> np.uint64(33)) << np.int64(31) | np.int64(e))
+            size = _offer(hs, hj, size, max_terms, v, tie)
+        for u in range(size):
+            sel[u] = hj[u] & np.int64(0x7FFFFFFF)
+        chosen = sel[:size]
+        hsort = np.empty(size, dtype=np.uint64)
+        for u in range(size):
+            hsort[u] = keys[chosen[u]]
+        order = np.argsort(hsort)
+        for u in range(size):
+            e = chosen[order[u]]
+            out_h[o] = keys[e]
+            out_v[o] = e_val[e]
+            out_off[o] = e_off[e]
+            out_len[o] = e_len[e]
+            o += 1
+        indptr[i + 1] = o
+    # The vocabulary of the kept terms: each distinct hash once, with its first occurrence's bytes, all
+    # in one buffer separated by newlines (one decode in Python instead of one per word).
+    vcap = 16
+    while vcap < 2 * o:
+        vcap *= 2
+    vmask = vcap - 1
+    v_used = np.zeros(vcap, dtype=np.bool_)
+    v_key = np.empty(vcap, dtype=np.uint64)
+    voc_h = np.empty(o, dtype=np.uint64)
+    n_voc = 0
+    n_bytes = 0
+    voc_e = np.empty(o, dtype=np.int64)
+    for u in range(o):
+        h = out_h[u]
+        slot = np.int64(h & np.uint64(vmask))
+        while v_used[slot] and v_key[slot] != h:
+            slot = (slot + 1) & vmask
+        if not v_used[slot]:
+            v_used[slot] = True
+            v_key[slot] = h
+            voc_h[n_voc] = h
+            voc_e[n_voc] = u
+            n_voc += 1
+            n_bytes += out_len[u] + 1
+    words = np.empty(max(n_bytes - 1, 0), dtype=np.uint8)
+    w = 0
+    for u in range(n_voc):
+        if u > 0:
+            words[w] = 10
+            w += 1
+        e = voc_e[u]
+        for q in range(out_off[e], out_off[e] + out_len[e]):
+            words[w] = buf[q]
+            w += 1
+    term = np.empty(o, dtype=np.uint32)
+    for u in range(o):
+        term[u] = _fold32(out_h[u])
+    vterm = np.empty(n_voc, dtype=np.uint32)
+    for u in range(n_voc):
+        vterm[u] = _fold32(voc_h[u])
+    return indptr, term, out_v[:o], vterm, words, n_tok
+
+
+@njit
+def _table_insert(keys: np.ndarray, used: np.ndarray, vals: np.ndarray, h: np.uint32, add: int) -> bool:
+    """Add ``add`` to the value of key h in an open-addressing table; returns whether h was new."""
+    mask = len(keys) - 1
+    slot = np.int64(_fmix32(h)) & mask
+    while used[slot] and keys[slot] != h:
+        slot = (slot + 1) & mask
+    if used[slot]:
+        vals[slot] += add
+        return False
+    used[slot] = True
+    keys[slot] = h
+    vals[slot] = add
+    return True
+
+
+@njit
+def _table_get(keys: np.ndarray, used: np.ndarray, vals: np.ndarray, h: np.uint32) -> int:
+    mask = len(keys) - 1
+    slot = np.int64(_fmix32(h)) & mask
+    while keys[slot] != h:
+        slot = (slot + 1) & mask
+    return vals[slot]
+
+
+@njit
+def select_terms(
+    indptr: np.ndarray,
+    term: np.ndarray,
+    code: np.ndarray,
+    table: np.ndarray,
+    rows: np.ndarray,
+    max_terms: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each document's ``max_terms`` best stored terms by weight x the IDF of the documents given.
+
+    ``indptr``/``term``/``code``: features (CSR, uint32 term hashes, uint8 weight codes decoded by
+    ``table``, so the weights are never expanded for all entries at once); ``rows``: the
+    documents, in the output's row order. IDF is ``log((1 + n) / (1 + df)) + 1`` with df counted over the
+    stored terms; ties go to the smaller hash. Returns (indptr, column, weight, column hashes): a CSR matrix
+    whose columns are the distinct stored hashes in increasing order (entries sorted by column, a hash
+    repeated in a row summed), built without any copy of all entries besides the output.
+    """
+    n = len(rows)
+    cap = 1 << 16
+    keys = np.empty(cap, dtype=np.uint32)
+    used = np.zeros(cap, dtype=np.bool_)
+    vals = np.empty(cap, dtype=np.int64)
+    n_keys = 0
+    for r in range(n):
+        i = rows[r]
+        for e in range(indptr[i], indptr[i + 1]):
+            if 2 * (n_keys + 1) > cap:  # grow: rehash into twice the room
+                old_k, old_u, old_v = keys, used, vals
+                cap *= 2
+                keys = np.empty(cap, dtype=np.uint32)
+                used = np.zeros(cap, dtype=np.bool_)
+                vals = np.empty(cap, dtype=np.int64)
+                for s in range(len(old_k)):
+                    if old_u[s]:
+                        _table_insert(keys, used, vals, old_k[s], old_v[s])
+            if _table_insert(keys, used, vals, term[e], 1):
+                n_keys += 1
+    hashes = np.empty(n_keys, dtype=np.uint32)
+    k = 0
+    for s in range(cap):
+        if used[s]:
+            hashes[k] = keys[s]
+            k += 1
+    hashes.sort()
+    idf = np.empty(n_keys, dtype=np.float64)
+    for c in range(n_keys):
+        df = _table_get(keys, used, vals, hashes[c])
+        idf[c] = math.log((1.0 + n) / (1.0 + df)) + 1.0
+    for c in range(n_keys):  # the table now maps a hash to its column
+        mask = cap - 1
+        slot = np.int64(_fmix32(hashes[c])) & mask
+        while keys[slot] != hashes[c]:
+            slot = (slot + 1) & mask
+        vals[slot] = c
+    total = 0
+    for r in range(n):
+        i = rows[r]
+        total += min(indptr[i + 1] - indptr[i], max_terms)
+    out_ptr = np.zeros(n + 1, dtype=np.int64)
+    out_col = np.empty(total, dtype=np.int32)
+    out_val = np.empty(total, dtype=np.float32)
+    hs = np.empty(max(max_terms, 1), dtype=np.float64)
+    hj = np.empty(max(max_terms, 1), dtype=np.int64)
+    cols = np.empty(max(max_terms, 1), dtype=np.int64)
+    o = 0
+    for r in range(n):
+        i = rows[r]
+        size = 0
+        for e in range(indptr[i], indptr[i + 1]):
+            c = _table_get(keys, used, vals, term[e])
+            # (column, entry) packed as the tie key: the smaller column (hash) wins ties
+            size = _offer(hs, hj, size, max_terms, table[code[e]] * idf[c], (c << 32) | (e - indptr[i]))
+        for u in range(size):
+            cols[u] = hj[u]
+        srt = np.sort(cols[:size])
+        last = -1
+        for u in range(size):
+            c = srt[u] >> 32
+            e = indptr[i] + (srt[u] & 0xFFFFFFFF)
+            if c == last:
+                out_val[o - 1] += table[code[e]]
+            else:
+                out_col[o] = c
+                out_val[o] = table[code[e]]
+                o += 1
+                last = c
+        out_ptr[r + 1] = o
+    return out_ptr, out_col[:o], out_val[:o], hashes
+
+
+@njit
+def centroid_cosines(
+    x_ptr: np.ndarray,
+    x_idx: np.ndarray,
+    x_val: np.ndarray,
+    n_terms: int,
+    members: np.ndarray,
+    bounds: np.ndarray,
+) -> np.ndarray:
+    """Cosine of each row of X to its cluster's summed row (the centroid's direction).
+
+    ``members``: row indices grouped by cluster, cluster c being ``members[bounds[c]:bounds[c + 1]]``.
+    One dense accumulator is reused for every cluster, so no centroid matrix is built.
+    """
+    n = len(x_ptr) - 1
+    out = np.zeros(n, dtype=np.float64)
+    dense = np.zeros(max(n_terms, 1), dtype=np.float64)
+    stamp = np.full(max(n_terms, 1), -1, dtype=np.int64)
+    for c in range(len(bounds) - 1):
+        for u in range(bounds[c], bounds[c + 1]):
+            i = members[u]
+            for f in range(x_ptr[i], x_ptr[i + 1]):
+                dense[x_idx[f]] += x_val[f]
+        norm2 = 0.0
+        for u in range(bounds[c], bounds[c + 1]):
+            i = members[u]
+            for f in range(x_ptr[i], x_ptr[i + 1]):
+                t = x_idx[f]
+                if stamp[t] != c:  # each term of the centroid once
+                    stamp[t] = c
+                    norm2 += dense[t] * dense[t]
+        norm = math.sqrt(norm2)
+        for u in range(bounds[c], bounds[c + 1]):
+            i = members[u]
+            d = 0.0
+            for f in range(x_ptr[i], x_ptr[i + 1]):
+                d += dense[x_idx[f]] * x_val[f]
+            out[i] = d / norm if norm > 0.0 else 0.0
+        for u in range(bounds[c], bounds[c + 1]):
+            i = members[u]
+            for f in range(x_ptr[i], x_ptr[i + 1]):
+                dense[x_idx[f]] = 0.0
+    return out
