@@ -558,10 +558,11 @@ class _Job:
         touched = set(arts["topic_id"])
         # description of a final topic: the clustering topic with most members mapped to it
         counts = union_topic.astype(str).value_counts()
-        best: dict[str, str] = {}
-        for u, f in final.items():
-            if f not in best or (counts.get(u, 0), u) > (counts.get(best[f], 0), best[f]):
-                best[f] = u
+        fm = pd.DataFrame({"u": list(final.keys()), "f": list(final.values())}, dtype=object)
+        fm["c"] = fm["u"].map(counts).fillna(0).to_numpy(dtype=np.int64)
+        # per final topic, the clustering topic with the most members (ties: the larger id)
+        fm = fm.sort_values(["f", "c", "u"], ascending=[True, False, False], kind="stable")
+        best = fm.drop_duplicates("f").set_index("f")["u"]
         members = arts[["article_id", "topic_id", "published_at", "source"]]
         previous = self.previous_article_columns()
         if len(previous):
@@ -580,27 +581,35 @@ class _Job:
             }
         )
         agg["n_sources"] = agg["n_sources"].fillna(0).astype("int64")
-        described = {r["topic_id"]: r for r in desc.to_dict("records")}
-        prev_by_id = {r["topic_id"]: r for r in prev_topics.to_dict("records")} if len(prev_topics) else {}
-        rows = []
-        for tid, g in zip(agg.index.tolist(), agg.to_dict("records"), strict=True):
-            src = described.get(best.get(tid, ""), prev_by_id.get(tid))
-            if src is None:  # pragma: no cover - every touched topic comes from clustering or history
-                src = {"label": "", "keywords": [], "representative_id": ""}
-            rows.append(
-                {
-                    "topic_id": tid,
-                    "label": src["label"],
-                    "keywords": list(src["keywords"]),
-                    "size": int(g["size"]),
-                    "n_sources": int(g["n_sources"]),
-                    "representative_id": src["representative_id"],
-                    "first_published": g["first_published"],
-                    "last_published": g["last_published"],
-                    "run_id": self.run_id,
-                }
-            )
-        fresh = pd.DataFrame(rows, columns=[*TOPIC_COLUMNS, "run_id"])
+        # the description (label, keywords, representative) from clustering, else from the previous version
+        text_cols = ["label", "keywords", "representative_id"]
+        source_desc = desc.set_index("topic_id")[text_cols]
+        tids = agg.index.to_numpy(dtype=object)
+        chosen = best.reindex(tids).to_numpy(dtype=object)
+        picked = source_desc.reindex(chosen)
+        cols = {c: picked[c].to_numpy(dtype=object).copy() for c in text_cols}
+        if len(prev_topics):
+            missing = picked["label"].isna().to_numpy()
+            prev_desc = prev_topics.set_index("topic_id")[text_cols].reindex(tids)
+            for c in text_cols:
+                cols[c][missing] = prev_desc[c].to_numpy(dtype=object)[missing]
+        fresh_desc = pd.DataFrame(cols, index=tids)
+        fresh = pd.DataFrame(
+            {
+                "topic_id": tids,
+                "label": fresh_desc["label"].fillna("").to_numpy(dtype=object),
+                "keywords": [
+                    list(k) if isinstance(k, list | np.ndarray) else [] for k in fresh_desc["keywords"]
+                ],
+                "size": agg["size"].to_numpy(dtype=np.int64),
+                "n_sources": agg["n_sources"].to_numpy(dtype=np.int64),
+                "representative_id": fresh_desc["representative_id"].fillna("").to_numpy(dtype=object),
+                "first_published": agg["first_published"].to_numpy(),
+                "last_published": agg["last_published"].to_numpy(),
+                "run_id": self.run_id,
+            },
+            columns=[*TOPIC_COLUMNS, "run_id"],
+        )
         kept = prev_topics[~prev_topics["topic_id"].isin(touched)] if len(prev_topics) else prev_topics
         out = pd.concat([kept, fresh], ignore_index=True) if len(kept) else fresh
         return out.sort_values(["size", "topic_id"], ascending=[False, True]).reset_index(drop=True)
