@@ -41,6 +41,7 @@ from newsdedup.dedup import DedupParams, Sketches, compact_digests, sketch_texts
 from newsdedup.normalize import matching_text
 from newsdedup.parse import ParsedArticle
 from newsdedup.read import InputFile, RawRecord, Reject, jsonl_spans, read_file
+from newsdedup.schema import SCHEMAS
 from newsdedup.text_kernels import warm_up
 
 __all__ = [
@@ -70,27 +71,13 @@ TASK_MAX_FILES = 2_000
 _TS = pa.timestamp("us", tz="UTC")
 _STRS = pa.list_(pa.string())
 
-# The staged article columns: the output's parse columns plus the matching text.
+# The staged article columns: the output's columns that parsing fills (all before content_hash), plus the
+# matching text.
+_ARTICLE_FIELDS = list(SCHEMAS["articles"].remove_metadata())
 STAGE_SCHEMA = pa.schema(
     [
-        ("article_id", pa.string()),
-        ("input", pa.string()),
-        ("record", pa.int64()),
-        ("source", pa.string()),
-        ("url", pa.string()),
-        ("title", pa.string()),
-        ("author", pa.string()),
-        ("published_at", _TS),
-        ("published_raw", pa.string()),
-        ("published_tz_assumed", pa.bool_()),
-        ("location", pa.string()),
-        ("summary", _STRS),
-        ("body", pa.string()),
-        ("body_chars", pa.int64()),
-        ("encoding", pa.string()),
-        ("removed_kinds", _STRS),
-        ("removed_lines", _STRS),
-        ("match_text", pa.string()),
+        *_ARTICLE_FIELDS[: [f.name for f in _ARTICLE_FIELDS].index("content_hash")],
+        pa.field("match_text", pa.string()),
     ]
 )
 # What stays in memory for the whole run (the rest is read back from the staging files when writing).
