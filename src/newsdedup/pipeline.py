@@ -349,24 +349,6 @@ class _Job:
             s.details.update(stats)
         return arts
 
-    def staged_column(self, column: str, rows: np.ndarray) -> list[Any]:
-        """Values of a staged article column at global ``rows`` (any order), read part by part."""
-        out: list[Any] = [None] * len(rows)
-        if not len(rows):
-            return out
-        order = np.argsort(rows, kind="stable")
-        sorted_rows = rows[order]
-        lo = 0
-        for table in staged_rows(self.parts, [column]):
-            hi = lo + table.num_rows
-            a, b = np.searchsorted(sorted_rows, [lo, hi])
-            if b > a:
-                vals = table.column(0).take(pa.array(sorted_rows[a:b] - lo)).to_pylist()
-                for k, v in zip(order[a:b].tolist(), vals, strict=True):
-                    out[k] = v
-            lo = hi
-        return out
-
     # -- dedup -------------------------------------------------------------------------------------
     def dedup(self, arts: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
         """Fill the duplicate columns of ``arts``; returns the duplicates rows and canonical changes."""
