@@ -799,6 +799,11 @@ class StoryClusterer(BaseEstimator):
         _row_scale(X, np.divide(1.0, norms, out=np.zeros(len(norms)), where=norms > 0))
         return X
 
+    @classmethod
+    def from_params(cls, params: ClusterParams) -> StoryClusterer:
+        """An unfitted clusterer with the settings of ``params`` (the inverse of ``_params``)."""
+        return cls(**{name: getattr(params, name) for name in cls._get_param_names()})
+
     def _params(self) -> ClusterParams:
         return ClusterParams(
             threshold=self.threshold,
@@ -998,15 +1003,7 @@ def cluster_stories(
         feats, rows = story_features(titles, d["match_text"].fillna("").astype(str).tolist(), params), None
     else:
         feats, rows = features, order  # read in place: a take() would copy all the features
-    model = StoryClusterer(
-        threshold=params.threshold,
-        time_scale_days=params.time_scale_days,
-        title_weight=params.title_weight,
-        lead_words=params.lead_words,
-        n_neighbors=params.n_neighbors,
-        max_features=params.max_features,
-        random_state=params.random_state,
-    ).fit_features(
+    model = StoryClusterer.from_params(params).fit_features(
         feats,
         published.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]"),
         rows=rows,

@@ -191,9 +191,7 @@ def article_table(
             "body": pa.array([a.body for a in parsed], pa.string()),
             "body_chars": pa.array([len(a.body) for a in parsed], pa.int64()),
             "encoding": pa.array([r.encoding for r in records], pa.string()),
-            "removed_kinds": pa.array(
-                [sorted(f"{k}={v}" for k, v in a.removed.items()) for a in parsed], _STRS
-            ),
+            "removed_kinds": pa.array([_kinds_list(a.removed) for a in parsed], _STRS),
             "removed_lines": pa.array([list(a.removed_lines) for a in parsed], _STRS),
             "match_text": pa.array(list(match), pa.string()),
         },
@@ -553,7 +551,7 @@ class Collector:
                 text = matching_text(stripped, include_title=cfg.include_title_in_match)
                 frame.at[row, "body"] = stripped.body
                 frame.at[row, "body_chars"] = len(stripped.body)
-                frame.at[row, "removed_kinds"] = sorted(f"{k}={v}" for k, v in stripped.removed.items())
+                frame.at[row, "removed_kinds"] = _kinds_list(stripped.removed)
                 frame.at[row, "removed_lines"] = list(stripped.removed_lines)
                 frame.at[row, "match_text"] = text
                 new_match[g] = text
@@ -567,20 +565,29 @@ class Collector:
         return _replace_mapped(sketches, rows, fresh, self.hash_path, self.sig_path)
 
 
+def _kinds_list(removed: dict[str, int]) -> list[str]:
+    """The ``removed_kinds`` column value: "kind=lines" entries, sorted."""
+    return sorted(f"{k}={v}" for k, v in removed.items())
+
+
+def _parse_kinds(kinds: Sequence[str] | None) -> dict[str, int]:
+    """The inverse of :func:`_kinds_list`."""
+    out: dict[str, int] = {}
+    for kv in kinds if kinds is not None else []:
+        k, _, v = str(kv).partition("=")
+        out[k] = int(v)
+    return out
+
+
 def _removed_counts(table: pa.Table) -> Counter[str]:
     counts: Counter[str] = Counter()
     for kinds in table.column("removed_kinds").to_pylist():
-        for kv in kinds or []:
-            k, _, v = kv.partition("=")
-            counts[k] += int(v)
+        counts.update(_parse_kinds(kinds))
     return counts
 
 
 def _article_from_row(row: pd.Series) -> ParsedArticle:
-    removed: dict[str, int] = {}
-    for kv in row["removed_kinds"] if row["removed_kinds"] is not None else []:
-        k, _, v = str(kv).partition("=")
-        removed[k] = int(v)
+    removed = _parse_kinds(row["removed_kinds"])
     ts = row["published_at"]
     return ParsedArticle(
         title=row["title"],
