@@ -807,6 +807,13 @@ def doc_terms(
     o = 0
     for i in range(n):
         nd = 0
+        # A table sized for this document (at most one distinct token per three bytes, kept under half
+        # full): a small document's probes stay in cache. Slots of earlier documents have older stamps.
+        dmax = (body[i + 1] - body[i] + title[i + 1] - title[i] + 1) // 3 + 2
+        dcap = 16
+        while dcap < 2 * dmax and dcap < cap:
+            dcap *= 2
+        mask = dcap - 1
         for part in range(2):
             lo = body[i] if part == 0 else title[i]
             hi = body[i + 1] if part == 0 else title[i + 1]
