@@ -6,6 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from newsdedup.config import Config
@@ -119,3 +120,52 @@ def test_incompatible_minhash_state_is_refused(
     other = replace(config, dedup=replace(config.dedup, seed=2))
     with pytest.raises(StateError, match="seed"):
         run([day2], out, other)
+
+
+def _ids_groups_topics(out: Path) -> pd.DataFrame:
+    cols = ["article_id", "dup_group_id", "canonical_id", "is_canonical", "topic_id"]
+    return pd.read_parquet(out / "articles", columns=cols).sort_values("article_id").reset_index(drop=True)
+
+
+def test_history_text_file_is_aligned_and_older_single_file_state_is_read(
+    tmp_path: Path, two_days: tuple[Path, Path, pd.DataFrame]
+) -> None:
+    day1, day2, _ = two_days
+    split, legacy = tmp_path / "split", tmp_path / "legacy"
+    run([day1], split, Config())
+    shutil.copytree(split, legacy, symlinks=True)
+    # the text file holds the history's rows in its order
+    state = split / "state"
+    hist = pq.read_table(state / "history.parquet")
+    text = pq.read_table(state / "history_text.parquet")
+    assert "match_text" not in hist.column_names and len(hist) > 0
+    assert text.column("article_id").to_pylist() == hist.column("article_id").to_pylist()
+    # rewrite the copy's state the way runs before the split stored it: text columns inside history.parquet
+    lstate = legacy / "state"
+    merged = hist.append_column("title", text.column("title")).append_column(
+        "match_text", text.column("match_text")
+    )
+    (lstate / "history.parquet").unlink()  # hard-linked into the version: replace, don't write through
+    pq.write_table(merged.replace_schema_metadata(hist.schema.metadata), lstate / "history.parquet")
+    (lstate / "history_text.parquet").unlink()
+    run([day2], split, Config())
+    run([day2], legacy, Config())
+    pd.testing.assert_frame_equal(_ids_groups_topics(split), _ids_groups_topics(legacy))
+    # the older state was carried into the new layout
+    assert (lstate / "history_text.parquet").exists()
+    again = pq.read_table(lstate / "history_text.parquet", columns=["article_id"]).column(0).to_pylist()
+    assert again == pq.read_table(lstate / "history.parquet", columns=["article_id"]).column(0).to_pylist()
+
+
+def test_history_text_file_with_other_rows_is_a_state_error(
+    tmp_path: Path, two_days: tuple[Path, Path, pd.DataFrame]
+) -> None:
+    day1, day2, _ = two_days
+    out = tmp_path / "out"
+    run([day1], out, Config())
+    path = out / "state" / "history_text.parquet"
+    text = pq.read_table(path)
+    path.unlink()
+    pq.write_table(text.slice(0, len(text) - 1), path)
+    with pytest.raises(StateError, match=r"history_text\.parquet has"):
+        run([day2], out, Config())

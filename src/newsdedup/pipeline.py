@@ -12,9 +12,10 @@ import os
 import platform
 import shutil
 import sys
+import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -37,11 +38,14 @@ from newsdedup.progress import Progress
 from newsdedup.read import InputFile, Reject, Skipped, discover, file_digest
 from newsdedup.schema import SCHEMA_VERSION, arrow_schema, to_arrow
 from newsdedup.state import (
-    HISTORY_COLUMNS,
     LEDGER_COLUMNS,
+    META_COLUMNS,
+    TEXT_COLUMNS,
+    TEXT_SCHEMA,
     State,
     history_schema,
     history_table,
+    history_write_options,
     ledger_table,
     load_ledger,
     load_state,
@@ -67,8 +71,9 @@ __all__ = ["EXIT_OK", "EXIT_TOO_MANY_REJECTS", "RunResult", "run"]
 EXIT_OK = 0
 EXIT_TOO_MANY_REJECTS = 65
 
-# Inside the staging version: staged article columns, features, shingle hashes; removed before the commit.
+# Inside the staging version: staged article columns, shingle hashes; removed before the commit.
 WORK_DIR = "_work"
+_HISTORY_BATCH = 65_536  # history rows per written batch
 # The articles columns filled by dedup, clustering and the run (the others come from parsing).
 _RUN_COLUMNS = (
     "content_hash",
@@ -283,8 +288,18 @@ class _Job:
             failpoint("after_parse")
             dups, changes = self.dedup(arts)
             failpoint("after_dedup")
-            topics, merges = self.cluster(arts, changes)
-            self.write(arts, dups, topics, self.rejects, changes)
+            self.retention(arts)
+            # The history's text file depends on nothing that clustering decides: it is written meanwhile,
+            # on the core clustering leaves idle. Leaving the block waits for it, also after an error.
+            stop = threading.Event()
+            with ThreadPoolExecutor(max_workers=1) as background:
+                text = background.submit(self._write_history_text, stop)
+                try:
+                    topics, merges = self.cluster(arts, changes)
+                    self.write(arts, dups, topics, self.rejects, changes, text)
+                except BaseException:
+                    stop.set()
+                    raise
             failpoint("after_write")
         finally:
             # the staged article columns are in the output tables now; nothing of the work folder is kept
@@ -301,7 +316,6 @@ class _Job:
             settings = ChunkSettings(
                 parse=self.config.parse,
                 dedup=self.config.dedup,
-                cluster=self.config.cluster,
                 max_article_bytes=self.config.input.max_article_bytes,
                 workdir=str(self.workdir),
             )
@@ -311,7 +325,6 @@ class _Job:
                 self.state.known_ids,
                 self.config.parse,
                 self.config.dedup,
-                self.config.cluster,
                 on_progress=lambda n: self.progress.update("reading records", n),
             )
             chunks: Iterable[Chunk] = (
@@ -501,14 +514,14 @@ class _Job:
                 ],
                 ignore_index=True,
             )
-            # story features: the new canonicals' were made by the read workers; the history window's
+            # story features of the new canonicals (from their staged text) and of the history window
             # (usually few) are made here from the retained matching text
             features = StoryFeatures.concat(
                 [
                     story_features(
                         old_titles, self.state.history_values("match_text", window_rows), self.config.cluster
                     ),
-                    staged_features(self.parts, np.flatnonzero(canon_mask)),
+                    staged_features(self.parts, np.flatnonzero(canon_mask), self.config.cluster),
                 ]
             )
             n_hist = len(hist)
@@ -610,6 +623,20 @@ class _Job:
         return pd.read_parquet(parts[0].parent, columns=cols)
 
     # -- write -------------------------------------------------------------------------------------
+    def retention(self, arts: pd.DataFrame) -> None:
+        """Which history rows and new articles the next state retains (``keep_old``, ``keep_new``).
+
+        Retention is measured from the newest article time the state has seen, not the wall clock, so
+        re-running old data keeps what it needs."""
+        hist = self.state.history
+        t_new = effective_time(arts["published_at"], self.seen_at)
+        t_old = effective_time(hist["published_at"], hist["seen_at"]) if len(hist) else t_new.iloc[0:0]
+        newest = pd.concat([t_old, t_new]).max() if len(t_old) + len(t_new) else None
+        retention = pd.Timedelta(days=self.config.state.retention_days)
+        self.keep_old = (t_old >= newest - retention).to_numpy() if newest is not None else np.zeros(0, bool)
+        self.keep_new = (t_new >= newest - retention).to_numpy() if newest is not None else np.zeros(0, bool)
+        self.retained = int(self.keep_old.sum() + self.keep_new.sum())
+
     def write(
         self,
         arts: pd.DataFrame,
@@ -617,6 +644,7 @@ class _Job:
         topics: pd.DataFrame,
         rejects: list[Reject],
         changes: dict[str, str],
+        history_text: Future[None],
     ) -> None:
         with self.steps.step("write", n_in=len(arts)) as s:
             arts["run_id"] = self.run_id
@@ -639,6 +667,7 @@ class _Job:
                 ]
                 for w in writes:
                     w.result()
+            history_text.result()
             st.write_table("duplicates", f"part-{self.run_id}", to_arrow("duplicates", dups, self.meta))
             st.write_table(
                 "rejects",
@@ -690,64 +719,32 @@ class _Job:
         self.staging.write_table_stream("articles", f"part-{self.run_id}", schema, tables())
 
     def _write_state(self, arts: pd.DataFrame, changes: dict[str, str]) -> None:
-        """History (retained articles with signatures and matching text) and the input ledger; the new rows
-        are written part by part, their matching text read from the staging files."""
+        """History rows (retained articles with signatures, groups and topics; their text is written by
+        ``_write_history_text``) and the input ledger."""
         params = self.config.dedup
-        hist = self.state.history
-        t_new = effective_time(arts["published_at"], self.seen_at)
-        t_old = effective_time(hist["published_at"], hist["seen_at"]) if len(hist) else t_new.iloc[0:0]
-        # Retention is measured from the newest article time the state has seen, not the wall clock, so
-        # re-running old data keeps what it needs.
-        newest = pd.concat([t_old, t_new]).max() if len(t_old) + len(t_new) else None
-        retention = pd.Timedelta(days=self.config.state.retention_days)
-        keep_old = (t_old >= newest - retention).to_numpy() if newest is not None else np.zeros(0, bool)
-        keep_new = (t_new >= newest - retention).to_numpy() if newest is not None else np.zeros(0, bool)
-        self.retained = int(keep_old.sum() + keep_new.sum())
         schema = history_schema(params)
         sig_dtype = np.dtype(np.uint32 if params.scheme == "affine32" else np.uint64)
         row_bytes = params.num_perm * sig_dtype.itemsize
 
         def tables() -> Iterator[pa.Table]:
-            yield from self._kept_history(keep_old, changes)
-            lo = 0
-            for staged in staged_rows(self.parts, ["match_text"]):
-                hi = lo + staged.num_rows
-                k = keep_new[lo:hi]
+            yield from self._kept_history(self.keep_old, changes)
+            for lo in range(0, len(arts), _HISTORY_BATCH):
+                hi = min(lo + _HISTORY_BATCH, len(arts))
+                k = self.keep_new[lo:hi]
                 sl = arts.iloc[lo:hi][k]
                 sigs = np.fromfile(
                     self.sig_path, dtype=sig_dtype, count=(hi - lo) * params.num_perm, offset=lo * row_bytes
                 ).reshape(hi - lo, params.num_perm)[k]
-                # built column by column from the Arrow-backed frame: no per-row Python objects
-                cols: dict[str, Any] = {
-                    "article_id": sl["article_id"],
-                    "published_at": sl["published_at"],
-                    "seen_at": pd.Series(self.seen_at, index=sl.index).astype("datetime64[us, UTC]"),
-                    "body_len": sl["body_chars"].astype("int64"),
-                    "source": sl["source"],
-                    "title": sl["title"],
-                    "match_text": staged.column(0).filter(pa.array(k)),
-                    "content_hash": sl["content_hash"],
-                    "dup_group_id": sl["dup_group_id"],
-                    "canonical_id": sl["canonical_id"],
-                    "is_canonical": sl["is_canonical"],
-                    "topic_id": sl["topic_id"],
-                    "signature": pa.FixedSizeListArray.from_arrays(
-                        pa.array(sigs.reshape(-1), type=schema.field("signature").type.value_type),
-                        params.num_perm,
-                    ),
-                }
-                yield pa.table(
-                    [
-                        c
-                        if isinstance(c, pa.Array | pa.ChunkedArray)
-                        else pa.array(c, type=f.type, from_pandas=True)
-                        for c, f in zip((cols[f.name] for f in schema), schema, strict=True)
-                    ],
-                    schema=schema,
+                frame = sl[["article_id", "published_at", "source", "content_hash", "dup_group_id"]].assign(
+                    seen_at=self.seen_at,
+                    body_len=sl["body_chars"],
+                    canonical_id=sl["canonical_id"],
+                    is_canonical=sl["is_canonical"],
+                    topic_id=sl["topic_id"],
                 )
-                lo = hi
+                yield history_table(frame, sigs, params)
 
-        self.staging.write_table_stream("state", "history", schema, tables())
+        self.staging.write_table_stream("state", "history", schema, tables(), **history_write_options(schema))
         ledger = (
             pd.concat([self.state.ledger, self.new_ledger], ignore_index=True)
             if len(self.state.ledger)
@@ -761,13 +758,41 @@ class _Job:
         if path is None or not keep.any():
             return
         lo = 0
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=65_536, columns=HISTORY_COLUMNS):
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=_HISTORY_BATCH, columns=META_COLUMNS):
             hi = lo + batch.num_rows
             k = keep[lo:hi]
             if k.any():
                 frame = _apply_canonical_changes(batch.to_pandas()[k].reset_index(drop=True), changes)
                 yield history_table(frame, self.state.signatures[lo:hi][k], self.config.dedup)
             lo = hi
+
+    def _write_history_text(self, stop: threading.Event) -> None:
+        """The history's text file: the retained earlier rows, then the retained new articles (the order of
+        the history file), read from the previous file and the staging files. Runs in a thread beside the
+        cluster step; ``stop`` set by the main thread ends it early."""
+
+        def tables() -> Iterator[pa.Table]:
+            path = self.state.text_path
+            if path is not None and self.keep_old.any():
+                lo = 0
+                for batch in pq.ParquetFile(path).iter_batches(
+                    batch_size=_HISTORY_BATCH, columns=TEXT_COLUMNS
+                ):
+                    _check(stop)
+                    hi = lo + batch.num_rows
+                    k = self.keep_old[lo:hi]
+                    if k.any():
+                        yield pa.Table.from_batches([batch]).filter(pa.array(k))
+                    lo = hi
+            lo = 0
+            for staged in staged_rows(self.parts, TEXT_COLUMNS):
+                _check(stop)
+                hi = lo + staged.num_rows
+                k = self.keep_new[lo:hi]
+                yield staged if k.all() else staged.filter(pa.array(k))
+                lo = hi
+
+        self.staging.write_table_stream("state", "history_text", TEXT_SCHEMA, tables())
 
     # -- manifest ----------------------------------------------------------------------------------
     def finish(
@@ -870,6 +895,15 @@ def _dedup_docs(arts: pd.DataFrame) -> pd.DataFrame:
             "source": arts["source"],
         }
     )
+
+
+class _Stopped(Exception):
+    """A background writer was told to stop (the main thread failed)."""
+
+
+def _check(stop: threading.Event) -> None:
+    if stop.is_set():
+        raise _Stopped
 
 
 def _apply_canonical_changes(frame: pd.DataFrame, changes: dict[str, str]) -> pd.DataFrame:

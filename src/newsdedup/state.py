@@ -3,7 +3,10 @@
 Both live in the ``state`` table of the committed version, so they are committed atomically with the output
 tables. ``history.parquet`` keeps, for articles within the retention period, what later runs need to relate
 new articles to old ones: the MinHash signature (with scheme, seed and num_perm in the file metadata), the
-matching text for exact verification of candidate pairs, the duplicate group, canonical and topic.
+duplicate group, canonical and topic. ``history_text.parquet`` holds their titles and matching texts (for
+exact verification of candidate pairs and for clustering), row for row: most of the state's bytes, read
+only for the rows a run relates to, and written while the run clusters, since nothing in it depends on that.
+States written before the split keep the text columns in ``history.parquet``; they are read from there.
 """
 
 from __future__ import annotations
@@ -23,12 +26,18 @@ from newsdedup.errors import StateError
 
 __all__ = [
     "HISTORY_COLUMNS",
+    "HISTORY_TEXT_FILE",
     "LAZY_COLUMNS",
     "LEDGER_COLUMNS",
+    "META_COLUMNS",
+    "TEXT_COLUMNS",
+    "TEXT_SCHEMA",
     "State",
     "check_compatible",
     "history_schema",
     "history_table",
+    "history_text_table",
+    "history_write_options",
     "ledger_table",
     "load_ledger",
     "load_state",
@@ -38,6 +47,7 @@ __all__ = [
 
 LEDGER_FILE = "ledger.parquet"
 HISTORY_FILE = "history.parquet"
+HISTORY_TEXT_FILE = "history_text.parquet"
 
 LEDGER_COLUMNS = ["xxh3_128", "path", "rel", "root", "format", "size", "run_id"]
 HISTORY_COLUMNS = [
@@ -55,8 +65,13 @@ HISTORY_COLUMNS = [
     "topic_id",
 ]
 
-# Read on demand, for the few history rows a run relates to: they are most of the state's bytes.
+# Read on demand, for the few history rows a run relates to: they are most of the state's bytes. They are
+# kept in their own file (HISTORY_TEXT_FILE), with the article id.
 LAZY_COLUMNS = ("title", "match_text")
+TEXT_COLUMNS = ["article_id", *LAZY_COLUMNS]
+# The columns of HISTORY_FILE, besides the signature.
+META_COLUMNS = [c for c in HISTORY_COLUMNS if c not in LAZY_COLUMNS]
+TEXT_SCHEMA = pa.schema([(c, pa.string()) for c in TEXT_COLUMNS])
 
 _LEDGER_SCHEMA = pa.schema(
     [
@@ -100,22 +115,28 @@ class State:
     """The previous run's ledger and retained history (empty on a first run)."""
 
     ledger: pd.DataFrame
-    history: pd.DataFrame  # HISTORY_COLUMNS without the LAZY_COLUMNS (read on demand by history_values)
+    history: pd.DataFrame  # META_COLUMNS (the LAZY_COLUMNS are read on demand by history_values)
     signatures: np.ndarray  # (len(history), num_perm), rows aligned with history
     known_ids: set[str] = field(default_factory=set)  # every article_id in the committed articles table
     history_path: Path | None = None
+    text_path: Path | None = None  # the file with TEXT_COLUMNS (history_path itself in older states)
 
     def history_values(self, column: str, rows: np.ndarray) -> list[Any]:
-        """Values of a history column (e.g. the matching text) at row positions ``rows``, in that order,
-        read row group by row group so only the rows asked for are held."""
-        return read_rows(self.history_path, column, rows) if self.history_path is not None else []
+        """Values of a text column of the history (title, match_text) at row positions ``rows``, in that
+        order, read row group by row group so only the rows asked for are held."""
+        if self.text_path is None:
+            return [None] * len(rows)
+        try:
+            return read_rows(self.text_path, column, rows)
+        except (OSError, pa.ArrowException) as exc:
+            raise StateError(_unreadable(self.text_path.parent, exc)) from exc
 
     @classmethod
     def empty(cls, params: DedupParams) -> State:
         dtype = np.uint64 if params.scheme in ("affine64", "legacy") else np.uint32
         return cls(
             ledger=pd.DataFrame({c: pd.Series(dtype=object) for c in LEDGER_COLUMNS}),
-            history=pd.DataFrame({c: pd.Series(dtype=object) for c in HISTORY_COLUMNS}),
+            history=pd.DataFrame({c: pd.Series(dtype=object) for c in META_COLUMNS}),
             signatures=np.zeros((0, params.num_perm), dtype=dtype),
         )
 
@@ -142,15 +163,20 @@ def load_state(version: Path | None, params: DedupParams) -> State:
     if not ledger_path.exists() and not history_path.exists():
         return State.empty(params)
     ledger = load_ledger(version)
+    text_path = state_dir / HISTORY_TEXT_FILE
+    if not text_path.exists():  # written before the text columns had a file of their own
+        text_path = history_path
     try:
         schema = pq.read_schema(history_path)
         table = pq.read_table(history_path, columns=[c for c in schema.names if c not in LAZY_COLUMNS])
+        text_rows = pq.ParquetFile(text_path).metadata.num_rows
+        missing = [c for c in TEXT_COLUMNS if c not in pq.read_schema(text_path).names]
         ids_table = pq.read_table(version / "articles", columns=["article_id"])
     except (OSError, pa.ArrowException) as exc:
-        raise StateError(
-            f"state in {state_dir} is unreadable ({exc}); recover with `newsdedup run --full-refresh` into a "
-            "new output folder, or restore the output folder from a backup"
-        ) from exc
+        raise StateError(_unreadable(state_dir, exc)) from exc
+    if missing or text_rows != table.num_rows:
+        problem = f"no column {missing[0]!r}" if missing else f"{text_rows} rows for {table.num_rows}"
+        raise StateError(_unreadable(state_dir, f"{text_path.name} has {problem}"))
     meta = schema.metadata or {}
     try:
         stored = json.loads(meta[b"newsdedup.signature_params"])
@@ -168,7 +194,19 @@ def load_state(version: Path | None, params: DedupParams) -> State:
     )
     known = set(ids_table.column("article_id").to_pylist())
     return State(
-        ledger=ledger, history=history, signatures=signatures, known_ids=known, history_path=history_path
+        ledger=ledger,
+        history=history,
+        signatures=signatures,
+        known_ids=known,
+        history_path=history_path,
+        text_path=text_path,
+    )
+
+
+def _unreadable(state_dir: Path, why: object) -> str:
+    return (
+        f"state in {state_dir} is unreadable ({why}); recover with `newsdedup run --full-refresh` into a "
+        "new output folder, or restore the output folder from a backup"
     )
 
 
@@ -202,37 +240,64 @@ def ledger_table(ledger: pd.DataFrame) -> pa.Table:
 
 
 def history_table(history: pd.DataFrame, signatures: np.ndarray, params: DedupParams) -> pa.Table:
-    """The retained history with signatures as a typed Arrow table; signature parameters in its metadata."""
+    """History rows (META_COLUMNS of ``history``) with their signatures as a typed Arrow table; the signature
+    parameters in its metadata. Built column by column, without per-row Python objects: the carried-over
+    rows of every run and the new ones both come through here."""
     value_type = pa.uint64() if signatures.dtype == np.uint64 else pa.uint32()
     n = len(history)
-    sig = pa.FixedSizeListArray.from_arrays(
-        pa.array(signatures.reshape(-1), type=value_type), params.num_perm
-    )
     ts = pa.timestamp("us", tz="UTC")
+
+    def strings(name: str) -> pa.Array:
+        return pa.array(history[name], pa.string(), from_pandas=True)
+
+    def times(name: str) -> pa.Array:
+        return pa.array(pd.to_datetime(history[name], utc=True).astype("datetime64[us, UTC]"), ts)
+
     cols = {
-        "article_id": pa.array(history["article_id"].astype(str).tolist(), pa.string()),
-        "published_at": pa.array(
-            pd.to_datetime(history["published_at"], utc=True).astype("datetime64[us, UTC]"), ts
-        ),
-        "seen_at": pa.array(pd.to_datetime(history["seen_at"], utc=True).astype("datetime64[us, UTC]"), ts),
-        "body_len": pa.array(history["body_len"].astype("int64").tolist(), pa.int64()),
-        "source": pa.array(history["source"].tolist(), pa.string(), from_pandas=True),
-        "title": pa.array(history["title"].tolist(), pa.string(), from_pandas=True),
-        "match_text": pa.array(history["match_text"].astype(str).tolist(), pa.string()),
-        "content_hash": pa.array(history["content_hash"].astype(str).tolist(), pa.string()),
-        "dup_group_id": pa.array(history["dup_group_id"].astype(str).tolist(), pa.string()),
-        "canonical_id": pa.array(history["canonical_id"].astype(str).tolist(), pa.string()),
-        "is_canonical": pa.array(history["is_canonical"].astype(bool).tolist(), pa.bool_()),
-        "topic_id": pa.array(history["topic_id"].astype(str).tolist(), pa.string()),
-        "signature": sig if n else pa.array([], type=pa.list_(value_type, params.num_perm)),
+        "article_id": strings("article_id"),
+        "published_at": times("published_at"),
+        "seen_at": times("seen_at"),
+        "body_len": pa.array(history["body_len"].astype("int64"), pa.int64()),
+        "source": strings("source"),
+        "content_hash": strings("content_hash"),
+        "dup_group_id": strings("dup_group_id"),
+        "canonical_id": strings("canonical_id"),
+        "is_canonical": pa.array(history["is_canonical"].astype(bool), pa.bool_()),
+        "topic_id": strings("topic_id"),
+        "signature": pa.FixedSizeListArray.from_arrays(
+            pa.array(np.ascontiguousarray(signatures).reshape(-1), type=value_type), params.num_perm
+        )
+        if n
+        else pa.array([], type=pa.list_(value_type, params.num_perm)),
     }
     table = pa.table(cols)
     meta = {b"newsdedup.signature_params": json.dumps(signature_params(params), sort_keys=True).encode()}
     return table.replace_schema_metadata(meta)
 
 
+def history_text_table(article_id: Any, title: Any, match_text: Any) -> pa.Table:
+    """The text rows of the history (``HISTORY_TEXT_FILE``), from Arrow arrays or sequences."""
+    return pa.table(
+        [
+            pa.array(v, pa.string(), from_pandas=True) if not isinstance(v, pa.Array | pa.ChunkedArray) else v
+            for v in (article_id, title, match_text)
+        ],
+        schema=TEXT_SCHEMA,
+    )
+
+
+def history_write_options(schema: pa.Schema) -> dict[str, Any]:
+    """Parquet writer options for the history: the signature column is random numbers, so it is written
+    plainly (no dictionary, no compression: both cost time and gain nothing on it)."""
+    names = [f.name for f in schema]
+    return {
+        "compression": {n: ("none" if n == "signature" else "zstd") for n in names},
+        "use_dictionary": [n for n in names if n != "signature"],
+    }
+
+
 def history_schema(params: DedupParams) -> pa.Schema:
     """The schema (with metadata) :func:`history_table` gives, for writing the history part by part."""
     dtype = np.uint64 if params.scheme in ("affine64", "legacy") else np.uint32
-    empty = pd.DataFrame({c: pd.Series([], dtype=object) for c in HISTORY_COLUMNS})
+    empty = pd.DataFrame({c: pd.Series([], dtype=object) for c in META_COLUMNS})
     return history_table(empty, np.zeros((0, params.num_perm), dtype=dtype), params).schema

@@ -63,13 +63,16 @@ def write_parquet_atomic(table: pa.Table, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def write_parquet_stream_atomic(schema: pa.Schema, tables: Iterable[pa.Table], path: Path) -> int:
+def write_parquet_stream_atomic(
+    schema: pa.Schema, tables: Iterable[pa.Table], path: Path, **options: Any
+) -> int:
     """Write tables (same schema) one after another into one Parquet file under a temporary name, fsync it,
-    then rename it into place; memory holds one table at a time. Returns the number of rows written."""
+    then rename it into place; memory holds one table at a time. Returns the number of rows written.
+    ``options`` go to ``pq.ParquetWriter`` (default: zstd compression)."""
     tmp = path.with_name(path.name + ".tmp")
     failpoint("write_parquet")
     rows = 0
-    with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+    with pq.ParquetWriter(tmp, schema, **{"compression": "zstd", **options}) as writer:
         for table in tables:
             writer.write_table(table)
             rows += table.num_rows
@@ -127,9 +130,11 @@ class Staging:
         write_parquet_atomic(data, path)
         return path
 
-    def write_table_stream(self, table: str, part: str, schema: pa.Schema, tables: Iterable[pa.Table]) -> int:
+    def write_table_stream(
+        self, table: str, part: str, schema: pa.Schema, tables: Iterable[pa.Table], **options: Any
+    ) -> int:
         """Write a table part from a stream of Arrow tables; returns the rows written."""
-        return write_parquet_stream_atomic(schema, tables, self.path / table / f"{part}.parquet")
+        return write_parquet_stream_atomic(schema, tables, self.path / table / f"{part}.parquet", **options)
 
     def remove(self, table: str, name: str) -> None:
         (self.path / table / name).unlink(missing_ok=True)

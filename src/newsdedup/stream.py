@@ -2,7 +2,7 @@
 
 The run's inputs are cut into :class:`ReadTask` s of about ``TASK_BYTES`` (a big JSONL file into line-aligned
 byte spans, small files grouped). A worker reads its task (:func:`newsdedup.read.read_file`), parses each
-record, builds the matching text, the dedup sketches and the story features, writes the article columns to a
+record, builds the matching text and the dedup sketches, writes the article columns to a
 staging file of its own, and returns only what the rest of the run needs in memory: the light columns (ids,
 times, sources, titles), the sketches, the short-line keys for boilerplate learning, the rejects.
 :class:`Collector` takes the chunks in task order (so the first-wins rule for repeated ids is the same as
@@ -23,7 +23,7 @@ import os
 import posixpath
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,12 +55,10 @@ __all__ = [
     "ReadTask",
     "append_sketches",
     "article_table",
-    "load_features",
     "plan_tasks",
     "process_task",
     "read_stage",
     "run_tasks",
-    "save_features",
     "staged_features",
     "staged_rows",
     "write_stage",
@@ -100,7 +98,6 @@ class ChunkSettings:
 
     parse: ParseConfig
     dedup: DedupParams
-    cluster: ClusterParams
     max_article_bytes: int
     workdir: str
     # False when the workers cannot reach ``workdir`` (a remote Dask cluster): the chunk then carries its
@@ -126,7 +123,6 @@ class Chunk:
     )  # (4, rows) bool: published text missing, published of a wrong type, tz assumed, no author
     removed: Counter[str] = field(default_factory=Counter)
     table: pa.Table | None = None  # the article table, when the worker did not write the staging file
-    features: StoryFeatures | None = None  # story-clustering features per row
 
 
 def plan_tasks(files: Sequence[InputFile], target_bytes: int = TASK_BYTES) -> list[ReadTask]:
@@ -245,10 +241,8 @@ def _process_task(task: ReadTask, settings: ChunkSettings) -> Chunk:
     match = [matching_text(a, include_title=cfg.include_title_in_match) for a in parsed]
     table = article_table(records, parsed, match)
     path = os.path.join(settings.workdir, f"chunk-{task.index:06d}.arrow")
-    features = story_features([a.title for a in parsed], match, settings.cluster)
     if settings.stage_in_worker:
         write_stage(table, path)
-        save_features(features, features_path(path))
     offsets = [0]
     hashes: list[int] = []
     if cfg.learned_boilerplate:
@@ -280,7 +274,6 @@ def _process_task(task: ReadTask, settings: ChunkSettings) -> Chunk:
         ).reshape(4, len(parsed)),
         removed=removed,
         table=None if settings.stage_in_worker else table,
-        features=None if settings.stage_in_worker else features,
     )
 
 
@@ -332,11 +325,9 @@ class Collector:
         known_ids: set[str] | frozenset[str],
         parse: ParseConfig,
         dedup: DedupParams,
-        cluster: ClusterParams,
         on_progress: Callable[[int], None] | None = None,
     ) -> None:
         self.workdir = workdir
-        self.cluster = cluster
         self.known = known_ids
         self.parse_cfg = parse
         self.dedup = dedup
@@ -376,9 +367,6 @@ class Collector:
         if chunk.table is not None:
             write_stage(chunk.table, chunk.path)
             chunk.table = None
-        if chunk.features is not None:
-            save_features(chunk.features, features_path(chunk.path))
-            chunk.features = None
         for r in chunk.rejects:
             self._reject(r)
         ids = chunk.light.column("article_id").to_pylist()
@@ -556,10 +544,6 @@ class Collector:
                 frame.at[row, "match_text"] = text
                 new_match[g] = text
             write_stage(pa.Table.from_pandas(frame, schema=STAGE_SCHEMA, preserve_index=False), path)
-            save_features(
-                story_features(frame["title"].tolist(), frame["match_text"].tolist(), self.cluster),
-                features_path(path),
-            )
         rows = np.array(sorted(new_match), dtype=np.int64)
         fresh = sketch_texts([new_match[int(g)] for g in rows], self.dedup)
         return _replace_mapped(sketches, rows, fresh, self.hash_path, self.sig_path)
@@ -677,56 +661,35 @@ def append_sketches(base: Sketches, extra: Sketches, path: Path) -> Sketches:
     )
 
 
-def features_path(stage_path: str | Path) -> Path:
-    """Where the story features of a staged part are kept (beside it, one row per staged row)."""
-    return Path(str(stage_path)).with_suffix(".features.npz")
+def staged_features(
+    parts: Sequence[tuple[str, np.ndarray]], rows: np.ndarray, params: ClusterParams, threads: int = 2
+) -> StoryFeatures:
+    """The story features of the accepted articles at global positions ``rows`` (sorted), made from their
+    staged title and matching text part by part, so only those rows' texts are held.
 
-
-def save_features(features: StoryFeatures, path: Path) -> None:
-    """Write story features (arrays, vocabulary as UTF-8 bytes with offsets: no pickled objects)."""
-    words = [str(t).encode("utf-8", "surrogatepass") for t in features.vocab_term.tolist()]
-    ends = np.cumsum([len(w) for w in words], dtype=np.int64)
-    tmp = path.with_name(path.name + ".tmp.npz")
-    np.savez(
-        tmp,
-        indptr=features.indptr,
-        term=features.term,
-        weight=features.weight,
-        vocab_hash=features.vocab_hash,
-        vocab_ends=ends,
-        vocab_bytes=np.frombuffer(b"".join(words), dtype=np.uint8),
-    )
-    os.replace(tmp, path)
-
-
-def load_features(path: Path) -> StoryFeatures:
-    """Read story features written by :func:`save_features`."""
-    with np.load(path) as z:
-        raw = z["vocab_bytes"].tobytes()
-        ends = z["vocab_ends"]
-        starts = np.r_[0, ends[:-1]] if len(ends) else ends
-        terms = np.array(
-            [
-                raw[a:b].decode("utf-8", "surrogatepass")
-                for a, b in zip(starts.tolist(), ends.tolist(), strict=True)
-            ],
-            dtype=object,
-        )
-        return StoryFeatures(z["indptr"], z["term"], z["weight"], z["vocab_hash"], terms)
-
-
-def staged_features(parts: Sequence[tuple[str, np.ndarray]], rows: np.ndarray) -> StoryFeatures:
-    """The story features of the accepted articles at global positions ``rows`` (sorted), read part by
-    part so only those rows are held."""
-    pieces: list[StoryFeatures] = []
+    Made here rather than by the read workers: only the articles clustering needs (the canonical ones) are
+    featurised. Parts are featurised by ``threads`` threads (the compiled featuriser releases the GIL);
+    a document's features depend on its own text only, so the result does not depend on that."""
+    jobs: list[tuple[str, np.ndarray]] = []
     lo = 0
     for path, keep in parts:
         kept = np.flatnonzero(keep)
         hi = lo + len(kept)
         a, b = np.searchsorted(rows, [lo, hi])
         if b > a:
-            pieces.append(load_features(features_path(path)).take(kept[rows[a:b] - lo]))
+            jobs.append((path, kept[rows[a:b] - lo]))
         lo = hi
+
+    def featurise(job: tuple[str, np.ndarray]) -> StoryFeatures:
+        path, idx = job
+        table = read_stage(path).select(["title", "match_text"]).take(pa.array(idx))
+        return story_features(table.column(0).to_pylist(), table.column(1).to_pylist(), params)
+
+    if threads > 1 and len(jobs) > 1:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            pieces = list(pool.map(featurise, jobs))
+    else:
+        pieces = [featurise(job) for job in jobs]
     return StoryFeatures.concat(pieces) if pieces else StoryFeatures.empty()
 
 
