@@ -98,3 +98,9 @@ def test_chunked_run_equals_one_chunk_run(tmp_path: Path) -> None:
     assert not gazette["body"].str.contains("Gazette readers fund").any()
     assert gazette["removed_kinds"].map(lambda k: "learned=1" in list(k)).all()
     assert (r2["reason"] == "duplicate_id").sum() == 1
+    # the many-task run wrote its articles in one file per thread (n_jobs = 2), the one-task run in one;
+    # read in name order, the files give the same rows in the same (input) order
+    assert len(list((tmp_path / "many" / "articles").glob("part-*.parquet"))) == 2
+    assert len(list((tmp_path / "one" / "articles").glob("part-*.parquet"))) == 1
+    ids = [pd.read_parquet(tmp_path / name / "articles", columns=["article_id"]) for name in ("one", "many")]
+    assert ids[0]["article_id"].tolist() == ids[1]["article_id"].tolist()

@@ -7,6 +7,7 @@ counts what goes in and out, and hands the tables to the output store.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import platform
@@ -658,12 +659,16 @@ class _Job:
                 rewritten += self._carry_over_with_changes("duplicates", changes, _fix_duplicate_rows)
                 st.carry_over("rejects")
             st.carry_over("runs")
-            # The two big writes (articles, and the history in state) read the staged parts and compress in
-            # Arrow's C++ code, which releases the GIL: run side by side they use both cores.
-            with ThreadPoolExecutor(max_workers=2) as pool:
-                writes = [
-                    pool.submit(self._write_articles, arts),
-                    pool.submit(self._write_state, arts, changes),
+            # The big writes (the run's articles, in one file per thread, and the history in state) read the
+            # staged parts and compress in Arrow's C++ code, which releases the GIL: side by side they use
+            # every core.
+            threads = max(1, self.config.run.n_jobs)
+            files = _article_files(self.parts, threads)
+            with ThreadPoolExecutor(max_workers=threads) as pool:
+                writes = [pool.submit(self._write_state, arts, changes)]
+                writes += [
+                    pool.submit(self._write_articles, arts, lo, hi, f"part-{self.run_id}" + suffix)
+                    for (lo, hi), suffix in zip(files, _part_suffixes(len(files)), strict=True)
                 ]
                 for w in writes:
                     w.result()
@@ -694,15 +699,15 @@ class _Job:
             self.staging.write_table(table, part.stem, to_arrow(table, fixed, self.meta))
         return len(affected)
 
-    def _write_articles(self, arts: pd.DataFrame) -> None:
-        """The run's articles part: staged parse columns joined with the dedup and topic columns, written
-        part by part so only one staged part is in memory."""
+    def _write_articles(self, arts: pd.DataFrame, first: int, end: int, name: str) -> None:
+        """One file of the run's articles: the staged parts ``first:end``, their parse columns joined with
+        the dedup and topic columns, written staged part by staged part so only one is in memory."""
         schema = arrow_schema("articles", self.meta)
         parse_cols = [c for c in STAGE_SCHEMA.names if c != "match_text"]
 
         def tables() -> Iterator[pa.Table]:
-            lo = 0
-            for staged in staged_rows(self.parts, parse_cols):
+            lo = sum(int(keep.sum()) for _, keep in self.parts[:first])
+            for staged in staged_rows(self.parts[first:end], parse_cols):
                 hi = lo + staged.num_rows
                 sl = arts.iloc[lo:hi]
                 cols = {name: staged.column(name) for name in parse_cols}
@@ -716,7 +721,7 @@ class _Job:
                 yield pa.table([cols[f.name] for f in schema], schema=schema)
                 lo = hi
 
-        self.staging.write_table_stream("articles", f"part-{self.run_id}", schema, tables())
+        self.staging.write_table_stream("articles", name, schema, tables())
 
     def _write_state(self, arts: pd.DataFrame, changes: dict[str, str]) -> None:
         """History rows (retained articles with signatures, groups and topics; their text is written by
@@ -895,6 +900,24 @@ def _dedup_docs(arts: pd.DataFrame) -> pd.DataFrame:
             "source": arts["source"],
         }
     )
+
+
+def _article_files(parts: Sequence[tuple[str, np.ndarray]], files: int) -> list[tuple[int, int]]:
+    """Cut the staged parts into at most ``files`` runs of consecutive parts with about equal rows, one
+    articles file each (in order, so the files read one after another give the input order)."""
+    rows = np.cumsum([int(keep.sum()) for _, keep in parts])
+    if len(parts) < 2 or files < 2:
+        return [(0, len(parts))]
+    total = int(rows[-1])
+    # part boundaries closest to equal shares of the rows
+    cuts = sorted({int(np.searchsorted(rows, total * k / files)) + 1 for k in range(1, files)} - {len(parts)})
+    bounds = [0, *[c for c in cuts if 0 < c < len(parts)], len(parts)]
+    return [(a, b) for a, b in itertools.pairwise(bounds) if b > a]
+
+
+def _part_suffixes(n: int) -> list[str]:
+    """File name suffixes of a run's articles files: none for one file, else -0000, -0001, ..."""
+    return [""] if n == 1 else [f"-{k:04d}" for k in range(n)]
 
 
 class _Stopped(Exception):

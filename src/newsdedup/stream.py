@@ -388,7 +388,10 @@ class Collector:
                 )
                 keep[i] = False
                 continue
-            self.per_file.setdefault(inp, Counter())["accepted"] += 1
+            counts = self.per_file.get(inp)
+            if counts is None:  # (not setdefault: that would build a Counter for every row)
+                counts = self.per_file[inp] = Counter()
+            counts["accepted"] += 1
         self.seen += len(ids) + len(chunk.rejects)
         rows = np.flatnonzero(keep)
         sk = chunk.sketches
