@@ -287,15 +287,15 @@ class _Job:
         try:
             arts = self.parse(self.read(inputs.files))
             failpoint("after_parse")
-            dups, changes = self.dedup(arts)
-            failpoint("after_dedup")
             self.retention(arts)
-            # The history's text file depends on nothing that clustering decides: it is written meanwhile,
-            # on the core clustering leaves idle. Leaving the block waits for it, also after an error.
+            # The history's text file depends on nothing that dedup or clustering decide: it is written
+            # meanwhile, on the core they leave idle. Leaving the block waits for it, also after an error.
             stop = threading.Event()
             with ThreadPoolExecutor(max_workers=1) as background:
                 text = background.submit(self._write_history_text, stop)
                 try:
+                    dups, changes = self.dedup(arts)
+                    failpoint("after_dedup")
                     topics, merges = self.cluster(arts, changes)
                     self.write(arts, dups, topics, self.rejects, changes, text)
                 except BaseException:
@@ -774,7 +774,7 @@ class _Job:
     def _write_history_text(self, stop: threading.Event) -> None:
         """The history's text file: the retained earlier rows, then the retained new articles (the order of
         the history file), read from the previous file and the staging files. Runs in a thread beside the
-        cluster step; ``stop`` set by the main thread ends it early."""
+        dedup and cluster steps; ``stop`` set by the main thread ends it early."""
 
         def tables() -> Iterator[pa.Table]:
             path = self.state.text_path
