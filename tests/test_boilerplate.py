@@ -108,3 +108,13 @@ def test_strip_learned_removes_and_counts() -> None:
     assert stripped.removed_lines[-1] == "The Herald — independent since 1901."
     assert strip_learned(article, frozenset()) is article
     assert strip_learned(article, frozenset({"no such line"})) is article
+
+
+@pytest.mark.parametrize(("start", "kind"), [("Tags: ", "tags"), ("Filed under: ", "tags")])
+def test_lines_longer_than_the_limit_are_content(start: str, kind: str) -> None:
+    # _clean_body skips classify_line for such lines; this is the rule that makes that exact
+    from newsdedup.boilerplate import MAX_BOILERPLATE_LINE
+
+    short = (start + "Ann Lee, Bo Chan" * 20)[:MAX_BOILERPLATE_LINE]
+    assert classify_line(short) == kind
+    assert classify_line(short + " and Cy Dee") is None

@@ -135,3 +135,27 @@ def test_round_trip_utc(moment: datetime, fmt: str) -> None:
     got, assumed = parse_timestamp(text)
     assert got == moment.replace(second=moment.second if "%S" in fmt else 0, microsecond=0, tzinfo=UTC)
     assert assumed is False
+
+
+iso_text = st.builds(
+    lambda y, mo, d, h, mi, s, z: f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}:{s:02d}{z}",
+    st.sampled_from([1, 1999, 2024, 9999]),
+    st.integers(0, 13),
+    st.integers(0, 32),
+    st.integers(0, 25),
+    st.integers(0, 61),
+    st.integers(0, 61),
+    st.sampled_from(["Z", "+00:00", "-00:00", "+05:30", "-14:59", "+14:00", "+15:00", "+01:60", "+1:00", ""]),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(iso_text, st.sampled_from(["UTC", "Europe/Paris", "America/New_York"]))
+def test_strict_iso_shortcut_equals_the_general_parser(text: str, tz: str) -> None:
+    from newsdedup.dates import _parse
+
+    try:
+        general = _parse(text, tz)
+    except (ValueError, OverflowError):
+        general = (None, False)
+    assert parse_timestamp(text, tz) == general

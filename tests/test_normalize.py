@@ -72,3 +72,14 @@ def test_matching_text_ignores_headline_rewrites() -> None:
         RAW.replace("A headline that a syndicating outlet will rewrite", "Completely new headline")
     )
     assert matching_text(other) == matching_text(parse_raw(RAW))
+
+
+def test_short_texts_are_cached_with_the_reference_result() -> None:
+    from newsdedup import normalize as nz
+
+    nz._normalize_short.cache_clear()
+    texts = ["Editor’s NOTE: updated", "Édition spéciale — " * 4, "This story has been updated."]
+    first = [normalize_for_matching(t) for t in texts]
+    again = [normalize_for_matching(t) for t in texts]
+    assert first == again == [nz._normalize_python(t) for t in texts]
+    assert nz._normalize_short.cache_info().hits == len(texts)

@@ -471,3 +471,44 @@ def test_unknown_default_tz_is_a_config_error() -> None:
         parse_raw("Title\n\nBody text here.", default_tz="Nowhere/Land")
     with pytest.raises(ConfigError, match="Nowhere/Land"):
         parse_record(title="T", body="B", default_tz="Nowhere/Land")
+
+
+# ------------------------------------------------------------------------------------- fast paths = slow paths
+
+BODY_LINES = [
+    "",
+    "",
+    "A plain sentence that ends here.",
+    "wrapped continuation in lower case",
+    "- a bullet item",
+    "1. a numbered item",
+    "Short heading",
+    "A line of about seventy characters that a hard wrapper would break at the",
+    "“Quoted speech,” she said.",
+    "x" * 300,
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(BODY_LINES), max_size=14))
+def test_join_lines_shortcut_equals_the_rules(lines: list[str]) -> None:
+    from newsdedup.parse import _join_lines, _rejoin
+
+    assert _join_lines(lines) == _rejoin(lines)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(BODY_LINES[2:]), max_size=8))
+def test_single_line_paragraphs_take_the_shortcut_unchanged(paragraphs: list[str]) -> None:
+    from newsdedup.parse import _join_lines, _rejoin
+
+    lines = [x for p in paragraphs for x in (p, "")]
+    assert _join_lines(lines) == _rejoin(lines) == paragraphs
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60))
+def test_repair_text_short_field_shortcut_equals_steps(text: str) -> None:
+    from newsdedup.parse import _repair_text_steps
+
+    assert repair_text(text) == _repair_text_steps(text)

@@ -57,6 +57,8 @@ CASES = [
     # (description, file name, bytes, max_article_bytes, expected outcomes in record order)
     ("empty file", "a.txt", b"", 100, ["empty"]),
     ("whitespace-only file", "a.txt", b" \r\n\t\n ", 100, ["empty"]),
+    ("BOM-only file (decodes to nothing)", "a.txt", b"\xef\xbb\xbf", 100, ["empty"]),
+    ("BOM and Unicode spaces only", "a.txt", "\ufeff\u00a0\u2003\n".encode(), 100, ["empty"]),
     ("binary png", "a.txt", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, 100, ["binary"]),
     ("too large txt", "a.txt", b"x" * 101, 100, ["too_large"]),
     ("txt exactly at the limit", "a.txt", b"x" * 100, 100, [ACCEPTED]),
@@ -71,6 +73,7 @@ CASES = [
     ("id of wrong type", "a.jsonl", _jsonl({"id": [1], "body": "b"}), 100, ["wrong_type"]),
     ("missing body", "a.jsonl", _jsonl({"title": "t"}), 100, ["missing_text"]),
     ("empty body", "a.jsonl", _jsonl({"title": "t", "body": ""}), 100, ["missing_text"]),
+    ("blank body", "a.jsonl", _jsonl({"title": "t", "body": " \u00a0\n\t\u2003"}), 100, ["missing_text"]),
     (
         "duplicate id in one file",
         "a.jsonl",

@@ -194,6 +194,9 @@ def test_word_shingles_and_counts_match_matching_text_word_counts() -> None:
     np.testing.assert_array_equal(hashes, ref_hashes)
     np.testing.assert_array_equal(offsets, ref_offsets)
     assert counts.tolist() == [t.count(" ") + 1 if t.strip() else 0 for t in texts]
+    from_bytes = mh.word_shingles_and_counts_utf8([t.encode() for t in texts], size=3)
+    for got, want in zip(from_bytes, (hashes, offsets, counts), strict=True):
+        np.testing.assert_array_equal(got, want)
 
 
 def test_stable_blocks_hold_no_composition_second() -> None:
@@ -213,3 +216,47 @@ def test_long_text_of_each_stable_block_character_equals_reference() -> None:
     for i in range(0, len(chars), 64):
         text = " ".join(f"e{c}Word{c}" for c in chars[i : i + 64]) + " padding" * 60
         assert normalize_for_matching(text) == _normalize_python(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(min_size=1, max_size=80), st.data())
+def test_padded_token_hash_equals_token_hash(data: bytes, draw: st.DataObject) -> None:
+    buf = np.frombuffer(data + bytes(8), dtype=np.uint8)
+    start = draw.draw(st.integers(0, len(data) - 1))
+    length = draw.draw(st.integers(1, len(data) - start))
+    assert tk._token_hash_padded(buf, start, length) == tk._token_hash(buf, start, start + length)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 2**32 - 1) | st.sampled_from([0, 1, 255, 256, 2**32 - 1]), max_size=600))
+def test_sort_unique_equals_numpy(values: list[int]) -> None:
+    x = np.array(values, dtype=np.uint32)
+    k = tk._sort_unique_u32(x, np.empty(len(values), dtype=np.uint32))
+    assert x[:k].tolist() == np.unique(np.array(values, dtype=np.uint32)).tolist()
+
+
+@settings(max_examples=150, deadline=None)
+@given(texts_with_specials, st.integers(40, 420))
+def test_short_non_ascii_kernel_path_equals_reference(text: str, length: int) -> None:
+    # non-ASCII texts of 50-399 characters take the kernel (with the in-pass NFKC stability check)
+    padded = ("é " + text + " Word ") * (length // 8 + 1)
+    for t in (padded[:length], padded[: length // 2], padded):
+        assert normalize_for_matching(t) == _normalize_python(t)
+
+
+def test_fold_text_stability_check_stops_on_unmarked_characters() -> None:
+    text = "Abc é 한"
+    src = np.frombuffer(text.encode(), dtype=np.uint8)
+    out = np.empty(2 * len(src) + 8, dtype=np.uint8)
+    normalize_many([text])  # classifies é and 한 in the fold table
+    table = nz._fold_table()
+    stable = np.zeros(0x110000, dtype=np.uint8)
+    assert tk.fold_text(src, table, out, stable) == -tk.STATUS_UNSTABLE
+    stable[ord("é")] = 1
+    assert tk.fold_text(src, table, out, stable) == -tk.STATUS_UNSTABLE  # 한 not marked yet
+    stable[ord("한")] = 1
+    n = tk.fold_text(src, table, out, stable)
+    assert out[:n].tobytes().decode() == "abc é 한"
+    n = tk.fold_text(src, table, out, np.zeros(0, dtype=np.uint8))  # no check
+    assert out[:n].tobytes().decode() == "abc é 한"
+    assert normalize_for_matching(text * 60) == _normalize_python(text * 60)

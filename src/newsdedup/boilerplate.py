@@ -18,7 +18,13 @@ from newsdedup.normalize import normalize_for_matching
 if TYPE_CHECKING:
     from newsdedup.parse import ParsedArticle
 
-__all__ = ["classify_line", "is_related_heading", "learn_boilerplate", "strip_learned"]
+__all__ = [
+    "MAX_BOILERPLATE_LINE",
+    "classify_line",
+    "is_related_heading",
+    "learn_boilerplate",
+    "strip_learned",
+]
 
 _SOCIAL = r"(?:facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|telegram|instagram|tiktok|threads|youtube|bluesky|email|e-mail)"
 _SHARE_WORD = r"(?:share|tweet|email|e-mail|print|copy\s+link|pin|save|facebook|twitter|linkedin|whatsapp|reddit|pinterest|telegram|messenger|comment|comments)"
@@ -130,7 +136,8 @@ _START_WORDS = frozenset(
 )
 _START_CHARS = frozenset("©(0123456789")
 _WORD_TRIM = ":.!,;|-–—›»>…"
-_MAX_LINE = 260  # a boilerplate line is short; longer text is content whatever it starts with
+#: A boilerplate line is short; a longer line is content whatever it starts with.
+MAX_BOILERPLATE_LINE = 260
 
 
 def classify_line(line: str) -> str | None:
@@ -141,7 +148,7 @@ def classify_line(line: str) -> str | None:
     """
     s = line.strip()
     # a line starting in lower case continues a sentence (often a hard-wrapped one): content
-    if not s or len(s) > _MAX_LINE or s[0].islower():
+    if not s or len(s) > MAX_BOILERPLATE_LINE or s[0].islower():
         return None
     if s[0] in _START_CHARS or s.split(None, 1)[0].lower().rstrip(_WORD_TRIM) in _START_WORDS:
         m = _COMBINED.match(s)

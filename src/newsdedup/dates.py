@@ -108,6 +108,11 @@ _ANY_DATE = re.compile(
 )
 
 _DIGIT = re.compile(r"\d")
+# "2024-11-15T18:43:00+01:00" / "...Z" (ASCII digits, whole seconds, an offset of at most 14:59): the shape
+# parse_timestamp hands to datetime.fromisoformat, which reads it as _parse does, several times faster.
+_STRICT_ISO = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:Z|[+-](?:0[0-9]|1[0-4]):[0-5][0-9])"
+)
 
 # dateutil fallback: a zone table so abbreviations mean what we say, not what the host's locale says.
 _DU_TZINFOS: dict[str, tzinfo] = dict(_FIXED_ZONES)
@@ -231,6 +236,13 @@ def parse_timestamp(text: str, default_tz: str = "UTC") -> tuple[datetime | None
     _zone(default_tz)  # validate the configuration value even when the text has a zone
     if not isinstance(text, str) or not text.strip() or len(text) > 200:
         return None, False
+    if _STRICT_ISO.fullmatch(text):
+        # the usual export format, read in C; the pattern admits only what _parse reads the same way (an
+        # offset _offset accepts); an impossible date or an out-of-range result takes the general path
+        try:
+            return datetime.fromisoformat(text).astimezone(UTC), False
+        except (ValueError, OverflowError):
+            pass
     _, s = strip_date_prefix(text)
     try:
         return _parse(s, default_tz)

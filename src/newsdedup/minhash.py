@@ -45,6 +45,7 @@ __all__ = [
     "shingle_hashes_for",
     "signature_agreement",
     "word_shingles_and_counts",
+    "word_shingles_and_counts_utf8",
 ]
 
 SCHEMES = ("affine32", "affine64", "legacy")
@@ -223,8 +224,9 @@ def _unique_per_doc(hashes: np.ndarray, doc: np.ndarray, n_docs: int) -> tuple[n
 def _word_shingles_utf8(encoded: Sequence[bytes], size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     bounds = np.zeros(len(encoded) + 1, dtype=np.int64)
     np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)), out=bounds[1:])
-    # eight zero bytes after the last document let the kernel read every token as 64-bit words
-    buf = np.frombuffer(b"".join(encoded) + bytes(8), dtype=np.uint8)
+    # eight zero bytes after the last document let the kernel read every token as 64-bit words (joined in
+    # the same call: appending them afterwards would copy the whole buffer again)
+    buf = np.frombuffer(b"".join([*encoded, bytes(8)]), dtype=np.uint8)
     return word_shingles(buf, bounds, size)
 
 
@@ -233,9 +235,17 @@ def word_shingles_and_counts(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``shingle_hashes_for(texts, kind="word", size=size)`` plus the number of tokens of each text (int64),
     from the same pass: for matching text that is ``t.count(" ") + 1`` when ``t`` is not empty, else 0."""
+    return word_shingles_and_counts_utf8([t.encode("utf-8") for t in texts], size=size)
+
+
+def word_shingles_and_counts_utf8(
+    encoded: Sequence[bytes], *, size: int = 5
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`word_shingles_and_counts` of texts already encoded as UTF-8 (a caller that also hashes the
+    bytes, e.g. for content digests, encodes each text once)."""
     if size < 1:
         raise ConfigError(f"shingle_size must be >= 1, got {size}")
-    return _word_shingles_utf8([t.encode("utf-8") for t in texts], size)
+    return _word_shingles_utf8(encoded, size)
 
 
 def _shingle_block(texts: Sequence[str], kind: str, size: int) -> tuple[np.ndarray, np.ndarray]:

@@ -31,7 +31,7 @@ from datetime import datetime
 import ftfy
 import numpy as np
 
-from newsdedup.boilerplate import classify_line, is_related_heading
+from newsdedup.boilerplate import MAX_BOILERPLATE_LINE, classify_line, is_related_heading
 from newsdedup.dates import looks_like_timestamp, parse_timestamp, resolve_zone, strip_date_prefix
 from newsdedup.normalize import normalize_for_matching
 from newsdedup.text_kernels import SCAN_AMPERSAND, scan_text
@@ -78,6 +78,14 @@ def repair_text(text: str) -> str:
 
     ftfy is slow, so it only runs when typical mojibake markers are present; typography is kept.
     """
+    if text.isprintable():
+        # No CR, line separator or control character is printable (nor a surrogate, BOM or noncharacter), so
+        # only mojibake and entities can need a repair: one C-level test settles the typical short field.
+        if "&" not in text and (
+            text.isascii() or not ("Ã" in text or "Â" in text or "â€" in text or "ï»¿" in text)
+        ):
+            return text
+        return _repair_text_steps(text)
     if len(text) >= _SCAN_MIN_CHARS:
         # one compiled pass tells whether any repair applies (article bodies almost never need one), instead
         # of a regex search and several substring scans over the whole text
@@ -165,7 +173,8 @@ def _looks_like_outlet(s: str) -> bool:
 
 def _split_title(line: str) -> tuple[str, str | None]:
     """("Headline", "Outlet") when the line ends with an outlet suffix, else (line, None)."""
-    if not any(sep in line for sep in _TITLE_SEPS):
+    # _TITLE_SEPS tested one by one (keep in sync): a generator over them costs more than the tests
+    if not (" | " in line or " - " in line or " – " in line or " — " in line or " :: " in line):
         return line, None
     m = _TITLE_SUFFIX.match(line)
     if not m:
@@ -367,7 +376,13 @@ def _dateline(line: str) -> tuple[str | None, str]:
     if m["place"] and not m["place"].split(",", 1)[0].isupper():
         return None, line
     place = (m["place"] or m["place2"] or m["place3"] or "").strip()
-    if not place or place.upper() in _NOT_PLACES or len(place) > 50 or sum(c.isalpha() for c in place) < 2:
+    if (
+        not place
+        or place.upper() in _NOT_PLACES
+        or len(place) > 50
+        # at least two letters; the first two characters settle it for nearly every place, sparing the count
+        or (not place[:2].isalpha() and sum(c.isalpha() for c in place) < 2)
+    ):
         return None, line
     rest = line[m.end() :].strip()
     if rest and not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "\"“‘'("):
@@ -430,6 +445,15 @@ def _join_lines(lines: list[str]) -> list[str]:
     room for the next line's first word ended its paragraph. Unwrapped text: every line is a paragraph unless
     it stops mid-sentence and the next line starts in lower case.
     """
+    if all(not (a and b) for a, b in itertools.pairwise(lines)):
+        # no line follows a non-blank one (the usual export body: one line per paragraph): nothing to re-join,
+        # and the rules of _rejoin would keep every line as its own paragraph
+        return [line for line in lines if line]
+    return _rejoin(lines)
+
+
+def _rejoin(lines: list[str]) -> list[str]:
+    """:func:`_join_lines` by its rules (any lines)."""
     width = _wrap_width(lines)
     bound = width or 0
     if width is not None:
@@ -467,7 +491,8 @@ def _join_lines(lines: list[str]) -> list[str]:
             continue
         if (
             current
-            and _may_be_bullet(line)
+            # _may_be_bullet inlined (this runs on every line of a wrapped body)
+            and (line[0] in _BULLET_FIRST or line[0].isdecimal() or line[0].isspace())
             and _BULLET.match(line)
             and (width is None or len(prev) + 1 + _first_word_len(line) <= width)
         ):
@@ -475,11 +500,13 @@ def _join_lines(lines: list[str]) -> list[str]:
             paragraphs.append(" ".join(current))
             current = []
         elif current:
+            if blank_separated:
+                current.append(line)
+                prev = line
+                continue
             lower_start = line[0].islower()
             ends_sentence = prev.endswith(_SENTENCE_END)
-            if blank_separated:
-                join = True
-            elif width is not None:
+            if width is not None:
                 if lower_start:
                     join = True
                 elif ends_sentence:
@@ -540,7 +567,9 @@ def _clean_body(lines: list[str], removed: _Removed, *, find_dateline: bool = Tr
             removed.add("related", line)
             continue
         in_related = False
-        kind = classify_line(line) if not line[0].islower() else None
+        # the lines are stripped: the length and lower-case tests classify_line starts with are made here,
+        # sparing a call for most content lines
+        kind = classify_line(line) if len(line) <= MAX_BOILERPLATE_LINE and not line[0].islower() else None
         if kind is None:
             kept.append(line)
             continue
@@ -563,9 +592,11 @@ def _clean_body(lines: list[str], removed: _Removed, *, find_dateline: bool = Tr
                 paragraphs.pop(0)
     # a joined paragraph can be boilerplate that was hard-wrapped over several lines
     out: list[str] = []
-    single = set(kept)
+    # a paragraph that is one kept line was classified already, and a long one is content (classify_line's
+    # length rule): testing the length first spares hashing the long paragraphs
+    single = {line for line in kept if len(line) <= MAX_BOILERPLATE_LINE}
     for para in paragraphs:
-        kind = None if para in single else classify_line(para)
+        kind = None if len(para) > MAX_BOILERPLATE_LINE or para in single else classify_line(para)
         if kind is None:
             out.append(para)
         else:
@@ -592,7 +623,7 @@ def parse_raw(text: str, *, default_tz: str = "UTC") -> ParsedArticle:
     """
     resolve_zone(default_tz)
     text = repair_text(text) if isinstance(text, str) else ""
-    lines = [s.strip() for s in text.split("\n")]
+    lines = list(map(str.strip, text.split("\n")))
     removed = _Removed()
     n = len(lines)
     i = 0
@@ -788,7 +819,7 @@ def parse_record(
         _, published_raw = strip_date_prefix(" ".join(repair_text(published).split()))
         published_at, assumed = parse_timestamp(published_raw, default_tz)
     text = repair_text(body) if isinstance(body, str) else ""
-    lines = [s.strip() for s in text.split("\n")]
+    lines = list(map(str.strip, text.split("\n")))
     summary: list[str] = []
     k = 0
     while k < len(lines) and (not lines[k] or _bullet_text(lines[k]) is not None):
