@@ -62,7 +62,7 @@ from newsdedup.minhash import (
     minhash_signatures,
     shingle_hashes_for,
     signature_agreement,
-    word_shingles_and_counts,
+    word_shingles_and_counts_utf8,
 )
 
 logger = logging.getLogger(__name__)
@@ -942,10 +942,11 @@ def sketch_texts(texts: Sequence[str], params: DedupParams) -> Sketches:
 
 def _sketch(texts: Sequence[str], params: DedupParams, n_jobs: int) -> Sketches:
     """:func:`sketch_texts` with ``n_jobs`` threads for the signatures."""
-    digests = [xxhash.xxh3_128_digest(t.encode("utf-8")) for t in texts]
+    encoded = [t.encode("utf-8") for t in texts]  # once, for the digests and the word shingles
+    digests = [xxhash.xxh3_128_digest(b) for b in encoded]
     if params.shingle == "word":
         # word counts come from the shingling pass (the same values as counting separators)
-        hashes, offsets, tokens = word_shingles_and_counts(texts, size=params.shingle_size)
+        hashes, offsets, tokens = word_shingles_and_counts_utf8(encoded, size=params.shingle_size)
     else:
         # Matching text is whitespace-collapsed, so counting separators counts words without a Python split.
         tokens = np.array([t.count(" ") + 1 if t.strip() else 0 for t in texts], dtype=np.int64)
