@@ -6,7 +6,7 @@ parse workers do: no matching text is kept), then clustered from the features; b
 and CPU) and the story B-cubed F1 against labels.csv is printed. ``--canonical`` keeps one article per
 ``dup_group`` (the smallest id), i.e. the canonical articles clustering sees after dedup.
 Usage: python benchmarks/bench_cluster.py [--sizes 10000,100000] [--workdir DIR] [--corpora A,B] [--canonical]
-    [--impl OTHER_CLUSTER_MODULE.py]
+    [--impl OTHER_CLUSTER_MODULE.py] [--threads N]
 Prints one line per size plus the first -> last growth ratio of time and RSS.
 """
 
@@ -41,7 +41,7 @@ def _reset_peak() -> bool:
         return False
 
 
-def _child(corpus: Path, canonical: bool, impl: Path | None) -> None:
+def _child(corpus: Path, canonical: bool, impl: Path | None, threads: int | None = None) -> None:
     """Load and featurise the corpus, cluster it, print a JSON line with timings and peak RSS."""
     import importlib.util
 
@@ -58,10 +58,15 @@ def _child(corpus: Path, canonical: bool, impl: Path | None) -> None:
         spec.loader.exec_module(mod)
         cluster_stories, story_features = mod.cluster_stories, mod.story_features
         params, concat = mod.ClusterParams(), mod.StoryFeatures.concat
+        if threads is not None and hasattr(mod, "THREADS"):
+            mod.THREADS = threads  # type: ignore[attr-defined]  # an older module may not have it
     else:
+        import newsdedup.cluster as cluster_mod
         from newsdedup.cluster import cluster_stories, story_features
 
         params, concat = ClusterParams(), StoryFeatures.concat
+        if threads is not None:
+            cluster_mod.THREADS = threads
     from newsdedup.metrics import bcubed_prf
     from newsdedup.normalize import normalize_for_matching
 
@@ -144,10 +149,13 @@ def main() -> None:
     ap.add_argument(
         "--impl", type=Path, default=None, help="cluster module file to use instead (before/after)"
     )
+    ap.add_argument(
+        "--threads", type=int, default=None, help="threads for the cluster kernels (default: CPUs)"
+    )
     ap.add_argument("--child", type=Path, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child is not None:
-        _child(args.child, args.canonical, args.impl)
+        _child(args.child, args.canonical, args.impl, args.threads)
         return
     work = args.workdir or Path(tempfile.mkdtemp(prefix="benchcluster"))
     corpora: list[Path] = []
@@ -165,6 +173,8 @@ def main() -> None:
         cmd = [sys.executable, __file__, "--child", str(corpus)] + (["--canonical"] if args.canonical else [])
         if args.impl is not None:
             cmd += ["--impl", str(args.impl)]
+        if args.threads is not None:
+            cmd += ["--threads", str(args.threads)]
         proc = subprocess.run(cmd, check=True, capture_output=True, text=True)
         res = json.loads(proc.stdout.strip().splitlines()[-1])
         results.append(res)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import numpy as np
@@ -402,3 +403,107 @@ def test_features_of_empty_texts_and_wrong_lengths() -> None:
     docs = make_docs([QUAKE])
     with pytest.raises(ValueError, match="features has 2 rows for 3 docs"):
         cluster_stories(docs, ClusterParams(), feats)
+
+
+def _news_corpus(n_stories: int, per_story: int, seed: int) -> pd.DataFrame:
+    """Stories of random words: each story has its own vocabulary, articles share most of it, with noise."""
+    rng = np.random.default_rng(seed)
+    common = [f"word{i}" for i in range(60)]
+    rows = []
+    for s in range(n_stories):
+        vocab = [f"s{s}w{i}" for i in range(25)]
+        for _ in range(per_story):
+            words = rng.choice(vocab, 30).tolist() + rng.choice(common, 15).tolist()
+            title = " ".join(rng.choice(vocab, 5).tolist())
+            rows.append({"title": title, "match_text": " ".join(rng.permutation(words).tolist()), "story": s})
+    df = pd.DataFrame(rows).sample(frac=1.0, random_state=seed).reset_index(drop=True)
+    df.insert(0, "article_id", [f"n{i:03d}" for i in range(len(df))])
+    hours = rng.integers(0, 24 * 10, len(df))
+    df["published_at"] = [T0 + pd.Timedelta(hours=int(h)) for h in hours]
+    df.loc[df.index % 17 == 3, "published_at"] = pd.NaT  # some untimed
+    df["published_at"] = pd.to_datetime(df["published_at"], utc=True)
+    df["source"] = [f"outlet{i % 4}" for i in range(len(df))]
+    df["group_size"] = 1
+    return df
+
+
+@pytest.mark.parametrize("threads", [2, 3, 5])
+def test_threaded_clustering_equals_single_threaded(monkeypatch: pytest.MonkeyPatch, threads: int) -> None:
+    # Row ranges in threads must give exactly the single-threaded result (same edges in the same order,
+    # same labels, same topics), whatever the number of threads and ranges.
+    import newsdedup.cluster as cluster_mod
+
+    docs = _news_corpus(12, 9, seed=threads)
+    params = ClusterParams(threshold=0.2)
+    feats = _features(docs)
+    monkeypatch.setattr(cluster_mod, "THREADS", 1)
+    topic1, topics1 = cluster_stories(docs, params, features=feats)
+    model1 = StoryClusterer.from_params(params).fit_features(feats, docs["published_at"].tolist())
+    rows = np.arange(len(docs))
+    M1, terms1 = cluster_mod._feature_matrix(feats, None, rows)
+    assert cluster_mod._n_threads(len(docs)) == 1
+    monkeypatch.setattr(cluster_mod, "THREADS", threads)
+    monkeypatch.setattr(cluster_mod, "THREAD_MIN_ROWS", 4)
+    assert cluster_mod._n_threads(len(docs)) == threads
+    assert len(cluster_mod._row_blocks(len(docs), threads)) > threads  # several ranges per thread
+    topic2, topics2 = cluster_stories(docs, params, features=feats)
+    model2 = StoryClusterer.from_params(params).fit_features(feats, docs["published_at"].tolist())
+    M2, terms2 = cluster_mod._feature_matrix(feats, None, rows)
+    pd.testing.assert_series_equal(topic1, topic2)
+    pd.testing.assert_frame_equal(topics1, topics2)
+    assert np.array_equal(model1.labels_, model2.labels_)
+    assert np.array_equal(model1.centrality_, model2.centrality_)
+    for a, b in [(M1.indptr, M2.indptr), (M1.indices, M2.indices), (M1.data, M2.data), (terms1, terms2)]:
+        assert np.array_equal(a, b)
+    # the corpus is not trivial: several stories, mostly recovered
+    assert 6 <= topics1.shape[0] <= 30
+
+
+def test_threaded_knn_edges_equal_single_threaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsdedup.cluster as cluster_mod
+
+    docs = _news_corpus(10, 8, seed=11)
+    feats = _features(docs)
+    M, _ = cluster_mod._feature_matrix(feats, None)
+    n = M.shape[0]
+    w, q, mm = cluster_mod._centering(M)
+    days = np.linspace(0.0, 5.0, n)
+    days[::7] = np.nan
+    results = []
+    for threads, min_rows in [(1, 2048), (2, 1), (4, 1), (3, 5)]:
+        monkeypatch.setattr(cluster_mod, "THREADS", threads)
+        monkeypatch.setattr(cluster_mod, "THREAD_MIN_ROWS", min_rows)
+        results.append(cluster_mod._knn_edges(M, w, q, mm, days, 5, 2.0, 0.01))
+    lo, hi, dots = results[0]
+    assert len(lo) > n  # a real graph
+    assert lo.dtype == np.int32 and hi.dtype == np.int32 and dots.dtype == np.float64
+    assert np.all(lo < hi)
+    key = lo.astype(np.int64) * n + hi
+    assert np.all(np.diff(key) > 0)  # each pair once, sorted by (lo, hi)
+    for other in results[1:]:
+        for a, b in zip(results[0], other, strict=True):
+            assert a.dtype == b.dtype and np.array_equal(a, b)
+
+
+def test_row_blocks_cover_the_rows_in_order() -> None:
+    from newsdedup.cluster import BLOCKS_PER_THREAD, _row_blocks
+
+    assert _row_blocks(10, 1) == [(0, 10)]
+    assert _row_blocks(0, 1) == []
+    for n, threads in [(10, 2), (3, 4), (1000, 3)]:
+        blocks = _row_blocks(n, threads)
+        assert blocks[0][0] == 0 and blocks[-1][1] == n
+        assert all(a[1] == b[0] and a[0] < a[1] for a, b in itertools.pairwise(blocks))
+        assert len(blocks) == min(n, threads * BLOCKS_PER_THREAD)
+
+
+def test_top_k_per_row_maps_ties_and_orders_best_first() -> None:
+    from newsdedup.cluster import _top_k_per_row
+
+    indptr = np.array([0, 4, 6])
+    values = np.array([0.5, 0.9, 0.5, -1.0, 0.3, 0.3], dtype=np.float32)
+    tie = np.array([0, 1, 2, 3, 0, 2], dtype=np.int32)
+    tie_map = np.array([9, 4, 7, 1])  # tie of an entry: tie_map[tie]
+    rows, ties = _top_k_per_row(indptr, values, tie, 3, tie_map)
+    # row 0: 0.9 (tie 4), then the two 0.5 by mapped tie (7 before 9); the negative value is never kept
+    assert list(zip(rows.tolist(), ties.tolist(), strict=True)) == [(0, 4), (0, 7), (0, 9), (1, 7), (1, 9)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -10,12 +11,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdedup.cluster_kernels import (
+    _insertion_sort,
+    _kth_largest,
+    _top_k,
     average_linkage,
+    candidate_terms,
     centroid_cosines,
     doc_terms,
     knn_graph,
+    knn_rows,
+    postings,
     select_terms,
     token_hashes,
+    unique_edges,
 )
 
 
@@ -245,3 +253,136 @@ def test_centroid_cosines_match_dense_centroids() -> None:
         expected = dense[i] @ centroid / np.linalg.norm(centroid)
         assert abs(got[i] - expected) < 1e-5
     assert abs(got[8] - 1.0) < 1e-5  # a singleton is its own centroid
+
+
+def _knn_inputs(seed: int, n: int) -> tuple[Any, ...]:
+    """knn_graph arguments for random unit rows: every term a candidate term, small windows."""
+    rng = np.random.default_rng(seed)
+    X = _unit_rows(rng, n, 8, 0.4)
+    p_ptr = X.indptr.astype(np.int64)
+    p_col = X.indices.astype(np.int32)
+    p_val = X.data.astype(np.float32)
+    t_ptr, t_doc, t_val, p_pos = postings(p_ptr, p_col, p_val, X.shape[1])
+    days = rng.random(n) * 3
+    days[::5] = np.nan
+    return (
+        X.indptr.astype(np.int64), X.indices.astype(np.int32), X.data.astype(np.float32), X.shape[1],
+        p_ptr, p_col, p_val, p_pos, t_ptr, t_doc, t_val, np.full(X.shape[1], 3, dtype=np.int64), days,
+        0.5, np.ones(n), np.zeros(n), 0.0, 6, 3, -1.0,
+    )  # fmt: skip
+
+
+def test_knn_rows_over_ranges_equal_knn_graph() -> None:
+    args = _knn_inputs(5, 40)
+    ii, jj, dd = knn_graph(*args)
+    assert len(ii) > 40
+    k = args[18]
+    for cuts in ([0, 40], [0, 1, 17, 18, 40], [0, 13, 26, 39, 40]):
+        parts = []
+        for r0, r1 in itertools.pairwise(cuts):
+            oi = np.empty((r1 - r0) * k, dtype=np.int32)
+            oj = np.empty((r1 - r0) * k, dtype=np.int32)
+            od = np.empty((r1 - r0) * k, dtype=np.float64)
+            m = knn_rows(*(*args, r0, r1, oi, oj, od))
+            assert np.all((oi[:m] >= r0) & (oi[:m] < r1))
+            parts.append((oi[:m], oj[:m], od[:m]))
+        for got, want in zip(
+            (np.concatenate(p) for p in zip(*parts, strict=True)), (ii, jj, dd), strict=True
+        ):
+            assert np.array_equal(got, want)
+
+
+def test_unique_edges_keep_each_pair_once_with_its_first_dot() -> None:
+    rng = np.random.default_rng(2)
+    n, m = 30, 400
+    oi = rng.integers(0, n, m).astype(np.int32)
+    oj = rng.integers(0, n, m).astype(np.int32)
+    keep = oi != oj
+    oi, oj = oi[keep], oj[keep]
+    od = rng.random(len(oi))
+    # two segments with a gap between them (as threads leave them)
+    half = len(oi) // 2
+    gap = 7
+    bi = np.concatenate([oi[:half], np.zeros(gap, np.int32), oi[half:]])
+    bj = np.concatenate([oj[:half], np.zeros(gap, np.int32), oj[half:]])
+    bd = np.concatenate([od[:half], np.full(gap, -1.0), od[half:]])
+    lo, hi, dots = unique_edges(bi, bj, bd, np.array([0, half + gap]), np.array([half, len(oi) - half]), n)
+    # reference: the numpy sort of packed keys, first of equal keys in emission order
+    key = np.minimum(oi, oj).astype(np.int64) * n + np.maximum(oi, oj)
+    srt = np.argsort(key, kind="stable")
+    first = np.ones(len(key), dtype=bool)
+    first[1:] = key[srt][1:] != key[srt][:-1]
+    assert lo.dtype == np.int32 and hi.dtype == np.int32
+    assert np.array_equal(lo, key[srt][first] // n)
+    assert np.array_equal(hi, key[srt][first] % n)
+    assert np.array_equal(dots, od[srt][first])
+
+
+def test_candidate_terms_keep_the_largest_kept_entries() -> None:
+    X = sp.csr_matrix(
+        np.array(
+            [
+                [0.5, 0.9, 0.5, 0.1, 0.0],
+                [0.2, 0.2, 0.2, 0.2, 0.2],
+                [0.0, 0.0, 0.0, 0.0, 0.0],
+                [0.1, 0.0, 0.7, 0.0, 0.3],
+            ]
+        )
+    )
+    X.sort_indices()
+    keep = np.array([True, True, True, True, False])
+    ptr, col, val = candidate_terms(
+        X.indptr.astype(np.int64), X.indices.astype(np.int32), X.data.astype(np.float32), keep, 2
+    )
+    rows = [col[ptr[i] : ptr[i + 1]].tolist() for i in range(4)]
+    # ties go to the lower column; column 4 is never kept; columns in increasing order
+    assert rows == [[0, 1], [0, 1], [], [0, 2]]
+    np.testing.assert_allclose(val, [0.5, 0.9, 0.2, 0.2, 0.1, 0.7])
+
+
+def test_postings_list_rows_per_column_in_row_order() -> None:
+    p_ptr = np.array([0, 2, 3, 5], dtype=np.int64)
+    p_col = np.array([1, 3, 1, 0, 3], dtype=np.int32)
+    p_val = np.array([0.1, 0.2, 0.3, 0.4, 0.5], dtype=np.float32)
+    t_ptr, t_doc, t_val, p_pos = postings(p_ptr, p_col, p_val, 4)
+    assert t_ptr.tolist() == [0, 1, 3, 3, 5]
+    assert t_doc.tolist() == [2, 0, 1, 0, 2]
+    np.testing.assert_allclose(t_val, [0.4, 0.1, 0.3, 0.2, 0.5])
+    # each entry's place in its column's list
+    assert p_pos.tolist() == [0, 0, 1, 0, 1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    scores=st.lists(st.integers(0, 6).map(float), min_size=0, max_size=40),
+    k=st.integers(1, 12),
+    seed=st.integers(0, 1000),
+)
+def test_top_k_selects_like_a_full_sort(scores: list[float], k: int, seed: int) -> None:
+    m = len(scores)
+    score = np.array([*scores, 0.0], dtype=np.float64)[: max(m, 1)]
+    tie = np.random.default_rng(seed).permutation(max(m, 1)).astype(np.int64) * 3
+    out = np.empty(max(m, k), dtype=np.int64)
+    size = _top_k(score, tie, m, k, out, np.empty(max(m, 1)))
+    want = sorted(range(m), key=lambda u: (-score[u], tie[u]))[:k]
+    assert sorted(out[:size].tolist()) == sorted(tie[want].tolist())
+    if m >= k:
+        buf = score[:m].copy()
+        assert _kth_largest(buf, m, k) == sorted(scores, reverse=True)[k - 1]
+    keys = tie[:m].copy()
+    _insertion_sort(keys, m)
+    assert keys.tolist() == sorted(tie[:m].tolist())
+
+
+def test_select_terms_sums_a_hash_repeated_in_a_row() -> None:
+    # Row 0 holds hash 5 twice (two words folded to one 32-bit hash): one column, weights summed, and
+    # the rows after it move up to close the gap.
+    indptr = np.array([0, 3, 5], dtype=np.int64)
+    term = np.array([5, 9, 5, 9, 7], dtype=np.uint32)
+    code = np.array([0, 1, 1, 0, 0], dtype=np.uint8)
+    table = np.array([0.5, 1.0] + [2.0] * 254, dtype=np.float32)
+    ptr, col, val, hashes = select_terms(indptr, term, code, table, np.arange(2, dtype=np.int64), 5)
+    assert hashes.tolist() == [5, 7, 9]
+    assert ptr.tolist() == [0, 2, 4]
+    assert col.tolist() == [0, 2, 1, 2]
+    np.testing.assert_allclose(val, [1.5, 1.0, 0.5, 0.5])

@@ -51,8 +51,10 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any
@@ -66,11 +68,18 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from newsdedup.cluster_kernels import (
     average_linkage,
+    candidate_terms,
     centroid_cosines,
+    compact_rows,
     doc_terms,
-    knn_graph,
-    select_terms,
+    knn_rows,
+    postings,
+    row_bounds,
+    select_rows,
+    term_columns,
     token_hashes,
+    top_k_rows,
+    unique_edges,
 )
 from newsdedup.normalize import normalize_many
 
@@ -112,6 +121,16 @@ EDGE_FLOOR_RATIO = 0.25
 #: A merged cluster keeps at most this many neighbours below the threshold (its best), besides all above it.
 LINK_MAX_NEIGHBORS = 32
 SECONDS_PER_DAY = 86400.0
+#: Threads for the per-row kernels (kNN graph, term selection): None = the CPUs this process may use, at
+#: most MAX_THREADS. The kernels release the GIL, so threads run them in parallel on disjoint row ranges
+#: (not numba's own threading: the job forks worker processes, and its threading layers are not fork-safe).
+THREADS: int | None = None
+MAX_THREADS = 8
+#: Rows per thread below which a kernel runs in the calling thread (starting threads would cost more).
+THREAD_MIN_ROWS = 2048
+#: Row ranges per thread: ranges are handed out as threads free up, so a thread slowed by other work on a
+#: shared machine does not hold the others back.
+BLOCKS_PER_THREAD = 4
 #: Subtract the corpus mean row before cosine, so the shared background of a corpus does not count; the
 #: mean is scaled by n / (n + CENTER_PRIOR_DOCS) so that tiny corpora are barely centred.
 CENTER = True
@@ -264,72 +283,16 @@ def _to_days(published_at: Sequence[Any] | np.ndarray | None, n: int) -> np.ndar
 def _top_k_per_row(
     indptr: np.ndarray, values: np.ndarray, tie: np.ndarray, k: int, tie_map: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(row, tie) of each CSR row's ``k`` largest ``values``, ties to the smaller ``tie``; both >= 0.
+    """(row, tie) of each CSR row's ``k`` largest ``values`` (as float32), ties to the smaller ``tie``; both >= 0.
 
-    With ``tie_map`` the tie of an entry is ``tie_map[tie]`` (mapped block by block, not for all entries).
-    One sort of packed int64 keys (row, value's float32 bits descending, tie) per block of rows instead of an
-    argsort per row: a float32 >= 0 orders like its bit pattern, and distinct keys need no stable sort.
-    Blocks of rows keep the int64 temporaries small whatever the number of entries.
+    With ``tie_map`` the tie of an entry is ``tie_map[tie]``. Rows in order, each row's entries best first
+    (compiled kernel ``top_k_rows``).
     """
-    counts = np.diff(indptr).astype(np.int64)
     if len(values) == 0:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    top_tie = int(tie_map.max()) if tie_map is not None and len(tie_map) else int(tie.max())
-    tie_bits = max(top_tie.bit_length(), 1)
-    row_bits = 63 - 31 - tie_bits
-    if row_bits < 1:  # ties too wide to pack (never at realistic sizes): one lexsort per row
-        full = (tie_map[tie] if tie_map is not None else tie).astype(np.int64)
-        keep = np.ones(len(values), dtype=bool)
-        for i in np.flatnonzero(counts > k):
-            lo, hi = indptr[i], indptr[i + 1]
-            keep[lo + np.lexsort((full[lo:hi], -values[lo:hi]))[k:]] = False
-        return np.repeat(np.arange(len(counts)), counts)[keep], full[keep]
-    step = 1 << min(row_bits, 16)
-    out_rows, out_ties = [], []
-    for r0 in range(0, len(counts), step):
-        r1 = min(r0 + step, len(counts))
-        lo, hi = int(indptr[r0]), int(indptr[r1])
-        t = tie[lo:hi] if tie_map is None else tie_map[tie[lo:hi]]
-        vbits = np.clip(values[lo:hi], 0.0, None).astype(np.float32).view(np.int32).astype(np.int64)
-        rows = np.repeat(np.arange(r1 - r0, dtype=np.int64), counts[r0:r1])
-        key = (rows << (31 + tie_bits)) | ((0x7FFFFFFF - vbits) << tie_bits) | t.astype(np.int64)
-        key.sort()
-        rows = key >> (31 + tie_bits)
-        first = np.cumsum(counts[r0:r1]) - counts[r0:r1]
-        keep = np.arange(hi - lo) - first[rows] < k
-        out_rows.append(rows[keep] + r0)
-        out_ties.append(key[keep] & ((1 << tie_bits) - 1))
-    return np.concatenate(out_rows), np.concatenate(out_ties)
-
-
-def _top_terms(X: sp.csr_matrix, n_terms: int, keep: np.ndarray) -> sp.csr_matrix:
-    """Keep each row's ``n_terms`` largest entries among columns where ``keep`` is True (X: sorted indices)."""
-    indptr = X.indptr.astype(np.int64)
-    rs: list[np.ndarray] = []
-    idxs: list[np.ndarray] = []
-    # In row chunks: the packed sort keys would otherwise cost several int64 copies of all of X. Entries
-    # of columns not kept score -1 and are dropped after the selection (X's values are >= 0).
-    for r0 in range(0, X.shape[0], 8192):
-        r1 = min(r0 + 8192, X.shape[0])
-        lo, hi = int(indptr[r0]), int(indptr[r1])
-        ptr = indptr[r0 : r1 + 1] - lo
-        counts = np.diff(ptr)
-        pos = np.arange(hi - lo, dtype=np.int64) - np.repeat(ptr[:-1], counts)
-        vals = np.where(keep[X.indices[lo:hi]], X.data[lo:hi], -1.0).astype(np.float32)
-        # Ties go to the lower column: indices are sorted, so position order is column order.
-        r, p = _top_k_per_row(ptr, np.maximum(vals, 0.0), pos, n_terms)
-        at = indptr[r + r0] + p
-        ok = vals[at - lo] > 0
-        rs.append(r[ok] + r0)
-        idxs.append(at[ok])
-    r = np.concatenate(rs) if rs else np.empty(0, dtype=np.int64)
-    idx = np.concatenate(idxs) if idxs else np.empty(0, dtype=np.int64)
-    counts = np.bincount(r, minlength=X.shape[0])
-    out_ptr = np.zeros(X.shape[0] + 1, dtype=np.int64)
-    np.cumsum(counts, out=out_ptr[1:])
-    order = np.argsort(r * X.shape[1] + X.indices[idx], kind="stable")
-    idx = idx[order]
-    return sp.csr_matrix((X.data[idx], X.indices[idx], out_ptr), shape=X.shape)
+    no_map = np.empty(0, dtype=np.int64)
+    tmap = no_map if tie_map is None else tie_map.astype(np.int64, copy=False)
+    return top_k_rows(indptr.astype(np.int64, copy=False), values, tie, tmap, k)
 
 
 @dataclass(frozen=True)
@@ -502,8 +465,8 @@ def _features_chunk(titles: list[str], texts: list[str], params: ClusterParams) 
     starts = np.zeros(2 * n + 1, dtype=np.int64)
     if len(raw) == sum(map(len, pieces)):  # all ASCII: one byte per character, no per-text encode
         np.cumsum(np.fromiter(map(len, pieces), dtype=np.int64, count=2 * n), out=starts[1:])
-    else:
-        lens = (len(t.encode("utf-8", "surrogatepass")) for t in pieces)
+    else:  # encode only the texts that are not ASCII (isascii is a flag check)
+        lens = (len(t) if t.isascii() else len(t.encode("utf-8", "surrogatepass")) for t in pieces)
         np.cumsum(np.fromiter(lens, dtype=np.int64, count=2 * n), out=starts[1:])
     del pieces
     buf = np.frombuffer(bytearray(raw), dtype=np.uint8)  # writable: the kernel lower-cases it in place
@@ -548,6 +511,63 @@ def story_features(
     return parts[0] if len(parts) == 1 else StoryFeatures.concat(parts)
 
 
+def _n_threads(n_rows: int) -> int:
+    """Threads to use for ``n_rows`` rows of a per-row kernel (1: run in the calling thread)."""
+    if THREADS is not None:
+        cap = THREADS
+    else:
+        try:
+            cap = len(os.sched_getaffinity(0))
+        except AttributeError:  # not on Linux
+            cap = os.cpu_count() or 1
+        cap = min(cap, MAX_THREADS)
+    return max(1, min(cap, n_rows // max(THREAD_MIN_ROWS, 1)))
+
+
+def _row_blocks(n_rows: int, n_threads: int) -> list[tuple[int, int]]:
+    """Consecutive row ranges covering ``[0, n_rows)``: one for a single thread, else BLOCKS_PER_THREAD each."""
+    n_blocks = 1 if n_threads <= 1 else min(n_rows, n_threads * BLOCKS_PER_THREAD)
+    edges = [n_rows * b // n_blocks for b in range(n_blocks + 1)]
+    return [(edges[b], edges[b + 1]) for b in range(n_blocks) if edges[b + 1] > edges[b]]
+
+
+def _per_block(fn: Callable[[int, int], Any], n_rows: int) -> list[Any]:
+    """``fn(r0, r1)`` over row ranges covering ``[0, n_rows)``, in threads when worth it; results in row order.
+
+    ``fn`` must touch only its own rows' part of any shared output, so the result does not depend on the
+    number of threads or on which thread ran which range.
+    """
+    threads = _n_threads(n_rows)
+    blocks = _row_blocks(n_rows, threads)
+    if threads <= 1 or len(blocks) <= 1:
+        return [fn(r0, r1) for r0, r1 in blocks]
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="newsdedup-cluster") as pool:
+        futures = [pool.submit(fn, r0, r1) for r0, r1 in blocks]
+        return [f.result() for f in futures]
+
+
+def _select_terms(
+    indptr: np.ndarray, term: np.ndarray, code: np.ndarray, rows: np.ndarray, max_terms: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``cluster_kernels.select_terms`` with the per-row selection spread over threads (same output)."""
+    keys, used, cols, hashes, idf = term_columns(indptr, term, rows)
+    bound = row_bounds(indptr, rows, max_terms)
+    out_col = np.empty(int(bound[-1]), dtype=np.int32)
+    out_val = np.empty(int(bound[-1]), dtype=np.float32)
+    counts = np.empty(len(rows), dtype=np.int64)
+
+    def block(r0: int, r1: int) -> None:
+        select_rows(
+            indptr, term, code, _WEIGHT_TABLE, rows, max_terms, keys, used, cols, idf, r0, r1, bound,
+            out_col, out_val, counts,
+        )  # fmt: skip
+
+    _per_block(block, len(rows))
+    ptr = compact_rows(bound, counts, out_col, out_val)
+    n_out = int(ptr[-1])
+    return ptr, out_col[:n_out], out_val[:n_out], hashes
+
+
 def _feature_matrix(
     feats: StoryFeatures, max_features: int | None, order: np.ndarray | None = None
 ) -> tuple[sp.csr_matrix, np.ndarray]:
@@ -561,11 +581,10 @@ def _feature_matrix(
     """
     rows = np.arange(len(feats), dtype=np.int64) if order is None else np.asarray(order, dtype=np.int64)
     n = len(rows)
-    ptr, col, val, hashes = select_terms(
+    ptr, col, val, hashes = _select_terms(
         feats.indptr.astype(np.int64, copy=False),
         feats.term.astype(np.uint32, copy=False),
         feats.weight.astype(np.uint8, copy=False),
-        _WEIGHT_TABLE,
         rows,
         CLUSTER_TERMS,
     )
@@ -647,57 +666,50 @@ def _knn_edges(
     n = X.shape[0]
     df = np.bincount(X.indices, minlength=X.shape[1])
     keep = df <= max(2, CANDIDATE_MAX_DF * n)
-    P = _top_terms(X, CANDIDATE_TERMS, keep)
-    p_rows = np.repeat(np.arange(n, dtype=np.int32), np.diff(P.indptr))
-    p_cols = P.indices.astype(np.int32, copy=False)
-    # Postings: entries sorted by (term, row), i.e. by (term, time); each entry learns its place in its list.
-    srt = np.lexsort((p_rows, p_cols))
-    t_ptr = np.zeros(P.shape[1] + 1, dtype=np.int64)
-    np.cumsum(np.bincount(p_cols, minlength=P.shape[1]), out=t_ptr[1:])
-    p_pos = np.empty(len(srt), dtype=np.int32)
-    p_pos[srt] = np.arange(len(srt), dtype=np.int64) - t_ptr[p_cols[srt]]
-    t_doc = p_rows[srt]
-    t_val = P.data[srt].astype(np.float32)
-    del srt, p_rows
-    t_win = np.full(P.shape[1], CANDIDATE_WINDOW, dtype=np.int64)
-    ii, jj, dd = knn_graph(
-        X.indptr.astype(np.int64, copy=False),
-        X.indices.astype(np.int32, copy=False),
-        X.data.astype(np.float32, copy=False),
-        X.shape[1],
-        P.indptr.astype(np.int64, copy=False),
-        p_cols,
-        P.data.astype(np.float32, copy=False),
-        p_pos,
-        t_ptr,
-        t_doc,
-        t_val,
-        t_win,
-        days.astype(np.float64),
-        1.0 / scale if scale is not None else 0.0,
-        w.astype(np.float64),
-        q.astype(np.float64),
-        float(mm),
-        CANDIDATE_POOL * n_neighbors,
-        n_neighbors,
-        floor,
+    x_ptr = X.indptr.astype(np.int64, copy=False)
+    x_idx = X.indices.astype(np.int32, copy=False)
+    x_val = X.data.astype(np.float32, copy=False)
+    # per row range (x_ptr[r0:r1 + 1] points into the whole of x_idx / x_val), joined in row order
+    parts = _per_block(
+        lambda r0, r1: candidate_terms(x_ptr[r0 : r1 + 1], x_idx, x_val, keep, CANDIDATE_TERMS), n
     )
-    del P, p_cols, p_pos, t_doc, t_val
-    # Each pair once (it may be found from both ends): one sort of packed keys; the first of equal keys.
-    key = np.minimum(ii, jj).astype(np.int64) * n
-    key += np.maximum(ii, jj)
-    del ii, jj
-    srt = np.argsort(key, kind="stable")
-    key = key[srt]
-    first = np.ones(len(key), dtype=bool)
-    first[1:] = key[1:] != key[:-1]
-    key = key[first]
-    dots = dd[srt[first]]
-    del srt, first, dd
-    # int32 ends (n < 2**31): the edge arrays live through the whole merge
-    lo = (key // n).astype(np.int32)
-    key %= n
-    return lo, key.astype(np.int32), dots
+    if len(parts) <= 1:
+        p_ptr, p_col, p_val = (
+            parts[0] if parts else candidate_terms(x_ptr, x_idx, x_val, keep, CANDIDATE_TERMS)
+        )
+    else:
+        offsets = np.cumsum([0] + [len(c) for _, c, _ in parts[:-1]])
+        p_ptr = np.concatenate(
+            [parts[0][0][:1]] + [ptr[1:] + o for (ptr, _, _), o in zip(parts, offsets, strict=True)]
+        )
+        p_col = np.concatenate([c for _, c, _ in parts])
+        p_val = np.concatenate([v for _, _, v in parts])
+    del parts
+    # Postings in (term, row) order, i.e. by (term, time); each entry learns its place in its list.
+    t_ptr, t_doc, t_val, p_pos = postings(p_ptr, p_col, p_val, X.shape[1])
+    t_win = np.full(X.shape[1], CANDIDATE_WINDOW, dtype=np.int64)
+    days = days.astype(np.float64)
+    w = w.astype(np.float64)
+    q = q.astype(np.float64)
+    inv_scale = 1.0 / scale if scale is not None else 0.0
+    # Room for n_neighbors triples per row; each row range writes its own slice.
+    out_i = np.empty(n * n_neighbors, dtype=np.int32)
+    out_j = np.empty(n * n_neighbors, dtype=np.int32)
+    out_d = np.empty(n * n_neighbors, dtype=np.float64)
+
+    def block(r0: int, r1: int) -> tuple[int, int]:
+        s0, s1 = r0 * n_neighbors, r1 * n_neighbors
+        m = knn_rows(
+            x_ptr, x_idx, x_val, X.shape[1], p_ptr, p_col, p_val, p_pos, t_ptr, t_doc, t_val, t_win, days,
+            inv_scale, w, q, float(mm), CANDIDATE_POOL * n_neighbors, n_neighbors, floor, r0, r1,
+            out_i[s0:s1], out_j[s0:s1], out_d[s0:s1],
+        )  # fmt: skip
+        return s0, m
+
+    segs = np.array(_per_block(block, n), dtype=np.int64).reshape(-1, 2)
+    # Each pair once (it may be found from both ends), sorted by (lo, hi); int32 ends (n < 2**31): the
+    # edge arrays live through the whole merge.
+    return unique_edges(out_i, out_j, out_d, segs[:, 0].copy(), segs[:, 1].copy(), n)
 
 
 def _centering(X: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, float]:
@@ -950,11 +962,10 @@ def _keywords(
     rows, tie = _top_k_per_row(weights.indptr.astype(np.int64), weights.data, weights.indices, top_n, alpha)
     inv_alpha = np.empty(len(used), dtype=np.int64)
     inv_alpha[alpha[used]] = used
-    words = terms[inv_alpha[tie]].tolist()
-    out: list[list[str]] = [[] for _ in range(k)]
-    for r, word in zip(rows.tolist(), words, strict=True):
-        out[r].append(str(word))
-    return out
+    words = list(map(str, terms[inv_alpha[tie]].tolist()))
+    # rows come grouped in increasing order: one slice of the words per cluster
+    bounds = np.searchsorted(rows, np.arange(k + 1)).tolist()
+    return [words[bounds[c] : bounds[c + 1]] for c in range(k)]
 
 
 _DOC_COLUMNS = ("article_id", "title", "published_at", "source", "group_size")
@@ -1003,11 +1014,9 @@ def cluster_stories(
         feats, rows = story_features(titles, d["match_text"].fillna("").astype(str).tolist(), params), None
     else:
         feats, rows = features, order  # read in place: a take() would copy all the features
-    model = StoryClusterer.from_params(params).fit_features(
-        feats,
-        published.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]"),
-        rows=rows,
-    )
+    # naive UTC datetime64 (NaT where missing): a tz-aware column would convert through Timestamp objects
+    published_ns = published.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+    model = StoryClusterer.from_params(params).fit_features(feats, published_ns, rows=rows)
     labels, k = model.labels_, model.n_clusters_
     # Sorted by id, so the first member of each label is its smallest article_id.
     first_idx = np.zeros(k, dtype=np.int64)
@@ -1021,9 +1030,8 @@ def cluster_stories(
     # Label: the headline of the most central member that has one.
     has_title = np.array([bool(t.strip()) for t in titles])
     titled = by_cent[has_title[by_cent]]
-    titled_first: dict[int, int] = {}
-    for i in titled.tolist():
-        titled_first.setdefault(int(labels[i]), i)
+    titled_labels, titled_at = np.unique(labels[titled], return_index=True)
+    titled_first = dict(zip(titled_labels.tolist(), titled[titled_at].tolist(), strict=True))
     terms = model.terms_
     keywords = _keywords(model._weights_t, labels[model._order], k, terms, params.keywords_top_n)
 
@@ -1037,7 +1045,7 @@ def cluster_stories(
         extra = pd.Series(d["group_sources"].to_numpy(dtype=object), index=labels).explode().dropna()
         pairs.append(pd.DataFrame({"l": extra.index.to_numpy(), "s": extra.astype(str).to_numpy()}))
     n_sources = pd.concat(pairs).drop_duplicates().groupby("l").size().reindex(range(k), fill_value=0)
-    frame = pd.DataFrame({"label_": labels, "t": published.to_numpy()})
+    frame = pd.DataFrame({"label_": labels, "t": published_ns})
     span = frame.groupby("label_")["t"].agg(["min", "max"]).reindex(range(k))
 
     topics = pd.DataFrame(

@@ -13,7 +13,23 @@ import numpy as np
 from newsdedup.jit import njit
 from newsdedup.text_kernels import _fmix32, _fmix64, _token_hash
 
-__all__ = ["average_linkage", "knn_graph"]
+__all__ = [
+    "average_linkage",
+    "candidate_terms",
+    "centroid_cosines",
+    "compact_rows",
+    "doc_terms",
+    "knn_graph",
+    "knn_rows",
+    "postings",
+    "row_bounds",
+    "select_rows",
+    "select_terms",
+    "term_columns",
+    "token_hashes",
+    "top_k_rows",
+    "unique_edges",
+]
 
 
 @njit
@@ -59,6 +75,84 @@ def _offer(hs: np.ndarray, hj: np.ndarray, size: int, cap: int, s: float, j: int
 
 
 @njit
+def _insertion_sort(a: np.ndarray, m: int) -> None:
+    """Sort ``a[:m]`` in place: for the few dozen keys of one row, faster than ``np.sort`` (no allocation)."""
+    for u in range(1, m):
+        x = a[u]
+        v = u - 1
+        while v >= 0 and a[v] > x:
+            a[v + 1] = a[v]
+            v -= 1
+        a[v + 1] = x
+
+
+@njit
+def _kth_largest(a: np.ndarray, m: int, k: int) -> float:
+    """The k-th largest of ``a[:m]`` (1-based), reordering ``a`` in place (quickselect, no allocation)."""
+    lo = 0
+    hi = m - 1
+    want = k - 1
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        # median of three as the pivot, for sorted or reversed input
+        x, y, z = a[lo], a[mid], a[hi]
+        pivot = max(min(x, y), min(max(x, y), z))
+        i = lo
+        j = hi
+        while i <= j:
+            while a[i] > pivot:
+                i += 1
+            while a[j] < pivot:
+                j -= 1
+            if i <= j:
+                a[i], a[j] = a[j], a[i]
+                i += 1
+                j -= 1
+        if want <= j:
+            hi = j
+        elif want >= i:
+            lo = i
+        else:
+            return a[want]
+    return a[want]
+
+
+@njit
+def _top_k(score: np.ndarray, tie: np.ndarray, m: int, k: int, out: np.ndarray, neg: np.ndarray) -> int:
+    """The tie keys of the ``k`` best of ``score[:m]`` (higher score, then smaller tie; ties distinct) into
+    ``out``, in no particular order; returns how many. The same set as a bounded heap (``_offer``) keeps,
+    found by one selection instead of a heap update per entry. ``neg``: scratch of at least m.
+    """
+    if m <= k:
+        for u in range(m):
+            out[u] = tie[u]
+        return m
+    for u in range(m):
+        neg[u] = score[u]
+    kth = _kth_largest(neg, m, k)
+    size = 0
+    n_tie = 0
+    for u in range(m):
+        if score[u] > kth:
+            out[size] = tie[u]
+            size += 1
+        elif score[u] == kth:
+            n_tie += 1
+    if size < k:  # the entries at the k-th score, smallest tie keys first
+        at = np.empty(n_tie, dtype=np.int64)
+        n_tie = 0
+        for u in range(m):
+            if score[u] == kth:
+                at[n_tie] = tie[u]
+                n_tie += 1
+        at.sort()
+        for u in range(k - size):
+            out[size] = at[u]
+            size += 1
+    return size
+
+
+@njit
 def _decay(t1: float, t2: float, inv_scale: float) -> float:
     if inv_scale > 0.0 and t1 == t1 and t2 == t2:
         return math.exp(-abs(t1 - t2) * inv_scale)
@@ -94,24 +188,75 @@ def knn_graph(
     list of each of i's candidate terms t (``p_*``: CSR of candidate terms, ``p_pos`` the entry's place in the
     posting list ``t_ptr/t_doc/t_val``). They are scored by the dot of candidate-term weights times the
     time decay; the ``n_cand`` best get an exact dot of the full rows (``x_*``), and the ``k`` best of
-    those scoring at least ``floor`` are returned as (i, j, dot) triples, i != j.
+    those scoring at least ``floor`` are returned as (i, j, dot) triples, i != j, in row order.
+    All rows in one call; ``knn_rows`` does a range of rows (for threads).
+    """
+    n = len(x_ptr) - 1
+    out_i = np.empty(n * k, dtype=np.int32)
+    out_j = np.empty(n * k, dtype=np.int32)
+    out_d = np.empty(n * k, dtype=np.float64)
+    m = knn_rows(
+        x_ptr, x_idx, x_val, n_terms, p_ptr, p_col, p_val, p_pos, t_ptr, t_doc, t_val, t_win, days,
+        inv_scale, w, q, mm, n_cand, k, floor, 0, n, out_i, out_j, out_d,
+    )  # fmt: skip
+    return out_i[:m], out_j[:m], out_d[:m]
+
+
+@njit
+def knn_rows(
+    x_ptr: np.ndarray,
+    x_idx: np.ndarray,
+    x_val: np.ndarray,
+    n_terms: int,
+    p_ptr: np.ndarray,
+    p_col: np.ndarray,
+    p_val: np.ndarray,
+    p_pos: np.ndarray,
+    t_ptr: np.ndarray,
+    t_doc: np.ndarray,
+    t_val: np.ndarray,
+    t_win: np.ndarray,
+    days: np.ndarray,
+    inv_scale: float,
+    w: np.ndarray,
+    q: np.ndarray,
+    mm: float,
+    n_cand: int,
+    k: int,
+    floor: float,
+    r0: int,
+    r1: int,
+    out_i: np.ndarray,
+    out_j: np.ndarray,
+    out_d: np.ndarray,
+) -> int:
+    """``knn_graph`` of rows ``r0 <= i < r1`` only, written to ``out_*`` from their start (room for
+    ``(r1 - r0) * k``); returns the number written. A row's result depends on nothing but the inputs (the
+    scratch is reset per row), so rows split into ranges, run in threads and joined in row order give
+    exactly the edges of one call over all rows.
     """
     n = len(x_ptr) - 1
     acc = np.zeros(n, dtype=np.float64)
     stamp = np.full(n, -1, dtype=np.int64)
-    touched = np.empty(n, dtype=np.int64)
+    # A row meets at most (its candidate terms) x (2 window + 1) documents: per-row scratch of that size,
+    # not n (each thread holds its own).
+    most = 0
+    for i in range(r0, r1):
+        reach = 0
+        for e in range(p_ptr[i], p_ptr[i + 1]):
+            reach += min(2 * t_win[p_col[e]] + 1, t_ptr[p_col[e] + 1] - t_ptr[p_col[e]])
+        most = max(most, reach)
+    most = min(most, n)
+    touched = np.empty(most, dtype=np.int64)
     dense = np.zeros(max(n_terms, 1), dtype=np.float64)
     cs = np.empty(n_cand, dtype=np.float64)
-    vals = np.empty(n, dtype=np.float64)
-    ties = np.empty(n, dtype=np.int64)
+    vals = np.empty(most, dtype=np.float64)
+    ties = np.empty(most, dtype=np.int64)
     cj = np.empty(n_cand, dtype=np.int64)
     ks = np.empty(k, dtype=np.float64)
     kj = np.empty(k, dtype=np.int64)
-    out_i = np.empty(n * k, dtype=np.int32)
-    out_j = np.empty(n * k, dtype=np.int32)
-    out_d = np.empty(n * k, dtype=np.float64)
     m = 0
-    for i in range(n):
+    for i in range(r0, r1):
         nt = 0
         for e in range(p_ptr[i], p_ptr[i + 1]):
             t = p_col[e]
@@ -142,8 +287,8 @@ def knn_graph(
             size = nt
         else:
             for u in range(nt):
-                vals[u] = -acc[touched[u]]
-            kth = -np.partition(vals[:nt], n_cand - 1)[n_cand - 1]
+                vals[u] = acc[touched[u]]
+            kth = _kth_largest(vals, nt, n_cand)
             n_tie = 0
             for u in range(nt):
                 j = touched[u]
@@ -184,7 +329,176 @@ def knn_graph(
                     out_d[m] = cs[v]
                     m += 1
                     break
-    return out_i[:m], out_j[:m], out_d[:m]
+    return m
+
+
+@njit
+def unique_edges(
+    out_i: np.ndarray,
+    out_j: np.ndarray,
+    out_d: np.ndarray,
+    seg_start: np.ndarray,
+    seg_len: np.ndarray,
+    n: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each pair of the kNN triples once, as (lo, hi, dot) sorted by (lo, hi); a pair found from both ends
+    keeps the dot found first (the smaller row: the two dots may differ in the last bit).
+
+    The triples are the segments ``[seg_start[s], seg_start[s] + seg_len[s])`` of ``out_*``, in order (the
+    outputs of ``knn_rows`` over consecutive row ranges). A counting sort by lo, then within each lo the
+    first of each hi, sorted: no sort of all triples.
+    """
+    cnt = np.zeros(n + 1, dtype=np.int64)
+    for s in range(len(seg_start)):
+        for e in range(seg_start[s], seg_start[s] + seg_len[s]):
+            cnt[min(out_i[e], out_j[e]) + 1] += 1
+    for i in range(n):
+        cnt[i + 1] += cnt[i]
+    m = cnt[n]
+    b_hi = np.empty(m, dtype=np.int32)
+    b_d = np.empty(m, dtype=np.float64)
+    fill = cnt[:n].copy()
+    for s in range(len(seg_start)):
+        for e in range(seg_start[s], seg_start[s] + seg_len[s]):
+            a = min(out_i[e], out_j[e])
+            b_hi[fill[a]] = max(out_i[e], out_j[e])
+            b_d[fill[a]] = out_d[e]
+            fill[a] += 1
+    mark = np.full(n, -1, dtype=np.int64)
+    lo = np.empty(m, dtype=np.int32)
+    o = 0
+    for a in range(n):
+        start = o
+        for e in range(cnt[a], cnt[a + 1]):  # in emission order: the first of a pair is kept
+            c = b_hi[e]
+            if mark[c] != a:
+                mark[c] = a
+                b_hi[o] = c  # o <= e: compacting in place never overwrites an unread entry
+                b_d[o] = b_d[e]
+                o += 1
+        if o - start > 1:
+            srt = np.argsort(b_hi[start:o])
+            hs = b_hi[start:o][srt]
+            ds = b_d[start:o][srt]
+            b_hi[start:o] = hs
+            b_d[start:o] = ds
+        lo[start:o] = a
+    return lo[:o].copy(), b_hi[:o].copy(), b_d[:o].copy()
+
+
+@njit
+def candidate_terms(
+    x_ptr: np.ndarray, x_idx: np.ndarray, x_val: np.ndarray, keep: np.ndarray, n_top: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's ``n_top`` largest positive entries among columns where ``keep`` is True (ties: the lower
+    column); returns a CSR (indptr, column, value) with the columns of a row in increasing order.
+    ``x_*``: CSR with sorted column indices.
+    """
+    n = len(x_ptr) - 1
+    total = 0
+    for i in range(n):
+        total += min(x_ptr[i + 1] - x_ptr[i], n_top)
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    col = np.empty(total, dtype=np.int32)
+    val = np.empty(total, dtype=np.float32)
+    longest = 1
+    for i in range(n):
+        longest = max(longest, x_ptr[i + 1] - x_ptr[i])
+    sc = np.empty(longest, dtype=np.float64)
+    tk = np.empty(longest, dtype=np.int64)
+    neg = np.empty(longest, dtype=np.float64)
+    sel = np.empty(max(n_top, 1), dtype=np.int64)
+    o = 0
+    for i in range(n):
+        m = 0
+        for e in range(x_ptr[i], x_ptr[i + 1]):
+            if keep[x_idx[e]] and x_val[e] > 0:
+                sc[m] = x_val[e]
+                tk[m] = e  # entry order is column order: ties go to the lower column
+                m += 1
+        size = _top_k(sc, tk, m, n_top, sel, neg)
+        _insertion_sort(sel, size)
+        for u in range(size):
+            col[o] = x_idx[sel[u]]
+            val[o] = x_val[sel[u]]
+            o += 1
+        ptr[i + 1] = o
+    return ptr, col[:o], val[:o]
+
+
+@njit
+def top_k_rows(
+    indptr: np.ndarray, values: np.ndarray, tie: np.ndarray, tie_map: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(row, tie) of each CSR row's ``k`` largest ``values`` (compared as float32, negatives as 0), ties to the
+    smaller tie; the rows in order, each row's entries best first. An entry's tie is ``tie_map[tie]``, or
+    ``tie`` itself when ``tie_map`` is empty (mapped entry by entry: no array of all mapped ties). A sorted
+    list of the k best per row: k is small (keywords).
+    """
+    n = len(indptr) - 1
+    mapped = len(tie_map) > 0
+    total = 0
+    for i in range(n):
+        total += min(indptr[i + 1] - indptr[i], k)
+    out_r = np.empty(total, dtype=np.int64)
+    out_t = np.empty(total, dtype=np.int64)
+    bv = np.empty(max(k, 1), dtype=np.float32)
+    bt = np.empty(max(k, 1), dtype=np.int64)
+    zero = np.float32(0.0)
+    o = 0
+    for i in range(n):
+        size = 0
+        for e in range(indptr[i], indptr[i + 1]):
+            v = np.float32(values[e])
+            if v < zero:
+                v = zero
+            t = np.int64(tie_map[tie[e]]) if mapped else np.int64(tie[e])
+            if size == k and not (v > bv[k - 1] or (v == bv[k - 1] and t < bt[k - 1])):
+                continue
+            u = size if size < k else k - 1  # the free slot, or the worst kept one (dropped)
+            while u > 0 and (v > bv[u - 1] or (v == bv[u - 1] and t < bt[u - 1])):
+                bv[u] = bv[u - 1]
+                bt[u] = bt[u - 1]
+                u -= 1
+            bv[u] = v
+            bt[u] = t
+            if size < k:
+                size += 1
+        for u in range(size):
+            out_r[o] = i
+            out_t[o] = bt[u]
+            o += 1
+    return out_r, out_t
+
+
+@njit
+def postings(
+    p_ptr: np.ndarray, p_col: np.ndarray, p_val: np.ndarray, n_cols: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The inverted index of a CSR (rows in time order): (t_ptr, t_doc, t_val, p_pos).
+
+    Posting list of column t: ``t_doc[t_ptr[t]:t_ptr[t + 1]]`` (rows, increasing) with their values
+    ``t_val``; ``p_pos[e]``: the place of entry e in its column's list. A counting sort (stable in row order).
+    """
+    n = len(p_ptr) - 1
+    t_ptr = np.zeros(n_cols + 1, dtype=np.int64)
+    for e in range(len(p_col)):
+        t_ptr[p_col[e] + 1] += 1
+    for t in range(n_cols):
+        t_ptr[t + 1] += t_ptr[t]
+    fill = t_ptr[:n_cols].copy()
+    t_doc = np.empty(len(p_col), dtype=np.int32)
+    t_val = np.empty(len(p_col), dtype=np.float32)
+    p_pos = np.empty(len(p_col), dtype=np.int32)
+    for i in range(n):
+        for e in range(p_ptr[i], p_ptr[i + 1]):
+            t = p_col[e]
+            f = fill[t]
+            t_doc[f] = i
+            t_val[f] = p_val[e]
+            p_pos[e] = f - t_ptr[t]
+            fill[t] = f + 1
+    return t_ptr, t_doc, t_val, p_pos
 
 
 @njit
@@ -755,7 +1069,7 @@ def doc_terms(
     longest = 16
     for i in range(n):
         longest = max(longest, body[i + 1] - body[i] + title[i + 1] - title[i])
-    for p in range(len(buf)):  # ASCII lower case (matching text is case-folded already; titles need it)
+    for p in range(np.uint64(len(buf))):  # ASCII lower case (matching text is case-folded; titles need it)
         c = buf[p]
         if 0x41 <= c <= 0x5A:
             buf[p] = c + 32
@@ -795,8 +1109,10 @@ def doc_terms(
     e_off = np.empty(m_max, dtype=np.int64)
     e_len = np.empty(m_max, dtype=np.int64)
     e_val = np.empty(m_max, dtype=np.float64)
-    hs = np.empty(max(max_terms, 1), dtype=np.float64)
-    hj = np.empty(max(max_terms, 1), dtype=np.int64)
+    c_val = np.empty(m_max, dtype=np.float64)
+    c_tie = np.empty(m_max, dtype=np.int64)
+    c_neg = np.empty(m_max, dtype=np.float64)
+    hj = np.empty(max(max_terms, m_max, 1), dtype=np.int64)
     sel = np.empty(max(max_terms, 1), dtype=np.int64)
     indptr = np.zeros(n + 1, dtype=np.int64)
     out_h = np.empty(n * max_terms, dtype=np.uint64)
@@ -820,10 +1136,12 @@ def doc_terms(
             pos = 0
             p = lo
             while p < hi:
-                while p < hi and not word[buf[p]]:
+                # unsigned byte indices: with a signed one numba checks each read for a negative index,
+                # which made these scans ~30% slower (measured)
+                while p < hi and not word[buf[np.uint64(p)]]:
                     p += 1
                 s = p
-                while p < hi and word[buf[p]]:
+                while p < hi and word[buf[np.uint64(p)]]:
                     p += 1
                 if p - s < 5:  # fewer than two characters only if short: count UTF-8 lead bytes
                     chars = 0
@@ -876,7 +1194,7 @@ def doc_terms(
         fb = 1.0 / math.sqrt(nb) if nb > 0 else 0.0
         fl = lead_weight / math.sqrt(nl) if nl > 0 else 0.0
         ft = title_weight / math.sqrt(nt) if nt > 0 else 0.0
-        size = 0
+        n_cand = 0
         for e in range(nd):
             if stopped[e]:
                 continue
@@ -886,8 +1204,10 @@ def doc_terms(
             e_val[e] = v
             # Ties go to the smaller hash (its high 31 bits, then the entry), the same choice in every
             # document: documents sharing many equal-weight terms keep the same ones.
-            tie = int(np.int64(keys[e] >> np.uint64(33)) << np.int64(31) | np.int64(e))
-            size = _offer(hs, hj, size, max_terms, v, tie)
+            c_val[n_cand] = v
+            c_tie[n_cand] = int(np.int64(keys[e] >> np.uint64(33)) << np.int64(31) | np.int64(e))
+            n_cand += 1
+        size = _top_k(c_val, c_tie, n_cand, max_terms, hj, c_neg)
         for u in range(size):
             sel[u] = hj[u] & np.int64(0x7FFFFFFF)
         chosen = sel[:size]
@@ -988,6 +1308,54 @@ def select_terms(
     stored terms; ties go to the smaller hash. Returns (indptr, column, weight, column hashes): a CSR matrix
     whose columns are the distinct stored hashes in increasing order (entries sorted by column, a hash
     repeated in a row summed), built without any copy of all entries besides the output.
+    All rows in one call; ``term_columns``, ``select_rows`` and ``compact_rows`` are its steps (for threads).
+    """
+    keys, used, cols, hashes, idf = term_columns(indptr, term, rows)
+    bound = row_bounds(indptr, rows, max_terms)
+    out_col = np.empty(bound[-1], dtype=np.int32)
+    out_val = np.empty(bound[-1], dtype=np.float32)
+    counts = np.empty(len(rows), dtype=np.int64)
+    select_rows(
+        indptr, term, code, table, rows, max_terms, keys, used, cols, idf, 0, len(rows), bound, out_col,
+        out_val, counts,
+    )  # fmt: skip
+    ptr = compact_rows(bound, counts, out_col, out_val)
+    return ptr, out_col[: ptr[-1]], out_val[: ptr[-1]], hashes
+
+
+@njit
+def _count_terms(
+    indptr: np.ndarray,
+    term: np.ndarray,
+    rows: np.ndarray,
+    keys: np.ndarray,
+    used: np.ndarray,
+    vals: np.ndarray,
+    r: int,
+    n_keys: int,
+) -> tuple[int, int]:
+    """Add the terms of documents ``rows[r:]`` to the table until the next row could fill it past half;
+    returns (the row to resume at, the number of keys)."""
+    cap = len(keys)
+    while r < len(rows):
+        i = rows[r]
+        if 2 * (n_keys + indptr[i + 1] - indptr[i]) > cap:
+            break
+        for e in range(indptr[i], indptr[i + 1]):
+            if _table_insert(keys, used, vals, term[e], 1):
+                n_keys += 1
+        r += 1
+    return r, n_keys
+
+
+@njit
+def term_columns(
+    indptr: np.ndarray, term: np.ndarray, rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The columns of ``select_terms``: (keys, used, cols, hashes, idf).
+
+    ``hashes``: the distinct stored hashes of documents ``rows``, increasing (column c is hashes[c]);
+    ``idf[c]`` their IDF over those documents; keys/used/cols an open-addressing table from hash to column.
     """
     n = len(rows)
     cap = 1 << 16
@@ -995,20 +1363,21 @@ def select_terms(
     used = np.zeros(cap, dtype=np.bool_)
     vals = np.empty(cap, dtype=np.int64)
     n_keys = 0
-    for r in range(n):
-        i = rows[r]
-        for e in range(indptr[i], indptr[i + 1]):
-            if 2 * (n_keys + 1) > cap:  # grow: rehash into twice the room
-                old_k, old_u, old_v = keys, used, vals
-                cap *= 2
-                keys = np.empty(cap, dtype=np.uint32)
-                used = np.zeros(cap, dtype=np.bool_)
-                vals = np.empty(cap, dtype=np.int64)
-                for s in range(len(old_k)):
-                    if old_u[s]:
-                        _table_insert(keys, used, vals, old_k[s], old_v[s])
-            if _table_insert(keys, used, vals, term[e], 1):
-                n_keys += 1
+    r = 0
+    while r < n:
+        # Count rows until the table would pass half full, then grow it (rehash into twice the room). The
+        # counting loop is a separate kernel that never rebinds the table arrays: rebinding them inside
+        # the hot loop made it several times slower.
+        r, n_keys = _count_terms(indptr, term, rows, keys, used, vals, r, n_keys)
+        if r < n:
+            old_k, old_u, old_v = keys, used, vals
+            cap *= 2
+            keys = np.empty(cap, dtype=np.uint32)
+            used = np.zeros(cap, dtype=np.bool_)
+            vals = np.empty(cap, dtype=np.int64)
+            for s in range(len(old_k)):
+                if old_u[s]:
+                    _table_insert(keys, used, vals, old_k[s], old_v[s])
     hashes = np.empty(n_keys, dtype=np.uint32)
     k = 0
     for s in range(cap):
@@ -1026,31 +1395,63 @@ def select_terms(
         while keys[slot] != hashes[c]:
             slot = (slot + 1) & mask
         vals[slot] = c
-    total = 0
-    for r in range(n):
+    return keys, used, vals, hashes, idf
+
+
+@njit
+def row_bounds(indptr: np.ndarray, rows: np.ndarray, max_terms: int) -> np.ndarray:
+    """Offsets with room for each output row of ``select_terms`` (at most ``max_terms`` entries each)."""
+    bound = np.zeros(len(rows) + 1, dtype=np.int64)
+    for r in range(len(rows)):
         i = rows[r]
-        total += min(indptr[i + 1] - indptr[i], max_terms)
-    out_ptr = np.zeros(n + 1, dtype=np.int64)
-    out_col = np.empty(total, dtype=np.int32)
-    out_val = np.empty(total, dtype=np.float32)
-    hs = np.empty(max(max_terms, 1), dtype=np.float64)
-    hj = np.empty(max(max_terms, 1), dtype=np.int64)
-    cols = np.empty(max(max_terms, 1), dtype=np.int64)
-    o = 0
-    for r in range(n):
+        bound[r + 1] = bound[r] + min(indptr[i + 1] - indptr[i], max_terms)
+    return bound
+
+
+@njit
+def select_rows(
+    indptr: np.ndarray,
+    term: np.ndarray,
+    code: np.ndarray,
+    table: np.ndarray,
+    rows: np.ndarray,
+    max_terms: int,
+    keys: np.ndarray,
+    used: np.ndarray,
+    cols: np.ndarray,
+    idf: np.ndarray,
+    r0: int,
+    r1: int,
+    bound: np.ndarray,
+    out_col: np.ndarray,
+    out_val: np.ndarray,
+    counts: np.ndarray,
+) -> None:
+    """Output rows ``r0 <= r < r1`` of ``select_terms`` (columns from ``term_columns``), each written at
+    ``bound[r]`` with its length in ``counts[r]`` (rows touch disjoint parts: threads may share the arrays).
+    """
+    longest = 1
+    for r in range(r0, r1):
+        longest = max(longest, indptr[rows[r] + 1] - indptr[rows[r]])
+    sc = np.empty(longest, dtype=np.float64)
+    tk = np.empty(longest, dtype=np.int64)
+    neg = np.empty(longest, dtype=np.float64)
+    sel = np.empty(max(max_terms, 1), dtype=np.int64)
+    for r in range(r0, r1):
         i = rows[r]
-        size = 0
-        for e in range(indptr[i], indptr[i + 1]):
-            c = _table_get(keys, used, vals, term[e])
-            # (column, entry) packed as the tie key: the smaller column (hash) wins ties
-            size = _offer(hs, hj, size, max_terms, table[code[e]] * idf[c], (c << 32) | (e - indptr[i]))
-        for u in range(size):
-            cols[u] = hj[u]
-        srt = np.sort(cols[:size])
+        m = indptr[i + 1] - indptr[i]
+        for u in range(m):
+            e = indptr[i] + u
+            c = _table_get(keys, used, cols, term[e])
+            sc[u] = table[code[e]] * idf[c]
+            tk[u] = (c << 32) | u  # (column, entry) as the tie key: the smaller column (hash) wins ties
+        size = _top_k(sc, tk, m, max_terms, sel, neg)
+        _insertion_sort(sel, size)
         last = -1
+        o = bound[r]
         for u in range(size):
-            c = srt[u] >> 32
-            e = indptr[i] + (srt[u] & 0xFFFFFFFF)
+            c = sel[u] >> 32
+            e = indptr[i] + (sel[u] & 0xFFFFFFFF)
             if c == last:
                 out_val[o - 1] += table[code[e]]
             else:
@@ -1058,8 +1459,24 @@ def select_terms(
                 out_val[o] = table[code[e]]
                 o += 1
                 last = c
-        out_ptr[r + 1] = o
-    return out_ptr, out_col[:o], out_val[:o], hashes
+        counts[r] = o - bound[r]
+
+
+@njit
+def compact_rows(bound: np.ndarray, counts: np.ndarray, col: np.ndarray, val: np.ndarray) -> np.ndarray:
+    """Close the gaps ``select_rows`` left (rows shorter than their room), in place; returns the indptr."""
+    n = len(counts)
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    o = 0
+    for r in range(n):
+        s = bound[r]
+        if s != o:
+            for u in range(counts[r]):
+                col[o + u] = col[s + u]
+                val[o + u] = val[s + u]
+        o += counts[r]
+        ptr[r + 1] = o
+    return ptr
 
 
 @njit
