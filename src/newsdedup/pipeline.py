@@ -7,6 +7,8 @@ counts what goes in and out, and hands the tables to the output store.
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import itertools
 import logging
 import os
@@ -167,7 +169,10 @@ def run(
 
     Raises LockHeldError when another run holds the output's lock, InputError for a missing input path,
     StateError for unreadable or incompatible state. Rejected records never raise: they are counted and written.
+
+    Process-wide effect: on glibc, malloc arenas are capped at two (see :func:`_cap_malloc_arenas`).
     """
+    _cap_malloc_arenas()
     store = OutputStore(output)
     run_id = _new_run_id()
     steps = StepLog()
@@ -200,6 +205,25 @@ def run(
         failpoint("before_commit")
         store.commit(staging)
         return result
+
+
+_M_ARENA_MAX = -8  # glibc mallopt parameter
+
+
+@functools.cache
+def _cap_malloc_arenas(arenas: int = 2) -> bool:
+    """Cap glibc's malloc arenas for this process; returns whether it was done (False off glibc).
+
+    glibc gives threads that allocate at the same time arenas of their own (up to eight per core) and keeps
+    memory freed in them for reuse. With the run's threads (clustering, featurising, writing) that retained
+    memory raised the peak: 810 MB with the default against 713 MB with two arenas at 100k articles (one run
+    each, measured with MALLOC_ARENA_MAX), at the same speed. Two arenas still let two threads allocate
+    without waiting on each other."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        return bool(libc.mallopt(_M_ARENA_MAX, arenas))
+    except (OSError, AttributeError):
+        return False
 
 
 def _engine(config: Config) -> AbstractContextManager[Any]:
@@ -665,11 +689,12 @@ class _Job:
             threads = max(1, self.config.run.n_jobs)
             files = _article_files(self.parts, threads)
             with ThreadPoolExecutor(max_workers=threads) as pool:
-                writes = [pool.submit(self._write_state, arts, changes)]
-                writes += [
+                # the articles files first: they are the longer jobs, so the shorter one fills the gaps
+                writes = [
                     pool.submit(self._write_articles, arts, lo, hi, f"part-{self.run_id}" + suffix)
                     for (lo, hi), suffix in zip(files, _part_suffixes(len(files)), strict=True)
                 ]
+                writes.append(pool.submit(self._write_state, arts, changes))
                 for w in writes:
                     w.result()
             history_text.result()
