@@ -688,12 +688,30 @@ def staged_features(
         table = read_stage(path).select(["title", "match_text"]).take(pa.array(idx))
         return story_features(table.column(0).to_pylist(), table.column(1).to_pylist(), params)
 
+    # Each part's vocabulary repeats most words of the others: the parts' vocabularies are merged every
+    # _VOCAB_MERGE parts (kept apart, thousands of strings per part would add up to more than the features).
+    pieces: list[StoryFeatures] = []
+    words: list[StoryFeatures] = [StoryFeatures.empty()]
+    none = StoryFeatures.empty()
+
+    def take(f: StoryFeatures) -> None:
+        nonlocal words
+        pieces.append(StoryFeatures(f.indptr, f.term, f.weight, none.vocab_hash, none.vocab_term))
+        words.append(StoryFeatures(none.indptr, none.term, none.weight, f.vocab_hash, f.vocab_term))
+        if len(words) > _VOCAB_MERGE:
+            words = [StoryFeatures.concat(words)]
+
     if threads > 1 and len(jobs) > 1:
         with ThreadPoolExecutor(max_workers=threads) as pool:
-            pieces = list(pool.map(featurise, jobs))
+            for f in pool.map(featurise, jobs):
+                take(f)
     else:
-        pieces = [featurise(job) for job in jobs]
-    return StoryFeatures.concat(pieces) if pieces else StoryFeatures.empty()
+        for job in jobs:
+            take(featurise(job))
+    return StoryFeatures.concat([*pieces, *words]) if pieces else StoryFeatures.empty()
+
+
+_VOCAB_MERGE = 16
 
 
 def staged_rows(parts: Iterable[tuple[str, np.ndarray]], columns: Sequence[str]) -> Iterator[pa.Table]:
