@@ -36,7 +36,6 @@ __all__ = [
     "check_compatible",
     "history_schema",
     "history_table",
-    "history_text_table",
     "history_write_options",
     "ledger_table",
     "load_ledger",
@@ -273,17 +272,6 @@ def history_table(history: pd.DataFrame, signatures: np.ndarray, params: DedupPa
     table = pa.table(cols)
     meta = {b"newsdedup.signature_params": json.dumps(signature_params(params), sort_keys=True).encode()}
     return table.replace_schema_metadata(meta)
-
-
-def history_text_table(article_id: Any, title: Any, match_text: Any) -> pa.Table:
-    """The text rows of the history (``HISTORY_TEXT_FILE``), from Arrow arrays or sequences."""
-    return pa.table(
-        [
-            pa.array(v, pa.string(), from_pandas=True) if not isinstance(v, pa.Array | pa.ChunkedArray) else v
-            for v in (article_id, title, match_text)
-        ],
-        schema=TEXT_SCHEMA,
-    )
 
 
 def history_write_options(schema: pa.Schema) -> dict[str, Any]:
