@@ -174,14 +174,30 @@ class _Discovery:
         self.skipped: list[Skipped] = []
         self._seen_files: set[str] = set()
         self._seen_dirs: set[tuple[int, int]] = set()
+        self._roots: dict[str, tuple[str, Path]] = {}  # root as given -> (absolute, as a Path)
 
-    def add_file(self, path: str, root: str, *, explicit: bool = False) -> None:
-        path = os.path.abspath(path)
+    def _root(self, root: str) -> tuple[str, Path]:
+        got = self._roots.get(root)
+        if got is None:
+            absolute = os.path.abspath(root)
+            got = self._roots[root] = (absolute, Path(absolute))
+        return got
+
+    def add_file(self, path: str, root: str, *, explicit: bool = False, normalized: bool = False) -> None:
+        """Add one file; ``normalized``: ``path`` is absolute and normalised already (from a walk)."""
+        if not normalized:
+            path = os.path.abspath(path)
         if path in self._seen_files:
             return
         self._seen_files.add(path)
         name = os.path.basename(path)
-        rel = _rel(path, root)
+        root_abs, root_path = self._root(root)
+        # a walked file's path starts with its root: cutting the prefix is relpath without its cost (a
+        # tenth of a millisecond per file, most of discovery over tens of thousands of files)
+        if os.sep == "/" and path.startswith(root_abs) and path[len(root_abs) : len(root_abs) + 1] == "/":
+            rel = path[len(root_abs) + 1 :]
+        else:
+            rel = _rel(path, root)
         if name.startswith(".") and not explicit:
             self.skipped.append(Skipped(rel, "hidden"))
             return
@@ -200,7 +216,7 @@ class _Discovery:
         if not stat.S_ISREG(st.st_mode):
             self.skipped.append(Skipped(rel, "not_a_regular_file"))
             return
-        self.files.append(InputFile(Path(path), rel, Path(os.path.abspath(root)), fmt, st.st_size))
+        self.files.append(InputFile(Path(path), rel, root_path, fmt, st.st_size))
 
     def add_dir(self, top: str, root: str) -> None:
         """Walk `top` and add its files, following symlinked folders but walking each real folder once.
@@ -216,6 +232,7 @@ class _Discovery:
             return
         if (st.st_dev, st.st_ino) in self._seen_dirs:
             return  # e.g. a `**` glob that matched both a folder and its subfolders
+        top = os.path.abspath(top)  # so the walk's paths are absolute and normalised
 
         def on_error(exc: OSError) -> None:
             where = exc.filename if isinstance(exc.filename, str) else top
@@ -249,7 +266,7 @@ class _Discovery:
                         dirnames.remove(d)
                 dirnames.sort()
                 for name in sorted(filenames):
-                    self.add_file(os.path.join(dirpath, name), root)
+                    self.add_file(os.path.join(dirpath, name), root, normalized=True)
 
 
 def _glob_root(pattern: str) -> str:
