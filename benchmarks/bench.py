@@ -2,12 +2,14 @@
 
     .venv/bin/python benchmarks/bench.py --n 20000                 # one size, with the reference, same process
     .venv/bin/python benchmarks/bench.py --n 10000 100000 --no-reference   # scaling table, one process per size
+    .venv/bin/python benchmarks/bench.py --n 20000 --format txt    # one raw-layout .txt file per article
 
-For each size it generates a synthetic news-like JSONL corpus with syndicated copies (newsdedup.synth, cached
-under --work), runs the whole job into a fresh output folder, and prints per-step seconds, articles per
-second, peak RSS and quality against the generator's labels. With the reference (default), the same process
-then runs the reference pipeline written the way the datasketch docs suggest (benchmarks/reference.py) on the
-same matching texts and prints the ratio of its dedup time to our whole-job time. ru_maxrss is a high-water
+For each size it generates a synthetic news-like JSONL corpus (or raw-layout .txt files) with syndicated copies
+(newsdedup.synth, cached under --work), runs the whole job into a fresh output folder, and prints per-step
+seconds, articles per second, peak RSS and quality against the generator's labels. With the reference
+(default), the same process then runs the reference pipeline written the way the datasketch docs suggest
+(benchmarks/reference.py) on the same matching texts and prints the ratio of its dedup time to our whole-job
+time. ru_maxrss is a high-water
 mark, so ours runs first and its peak is read before the reference starts.
 """
 
@@ -101,22 +103,24 @@ class TreeMemorySampler:
         self._thread.join()
 
 
-def corpus(work: Path, n: int, seed: int) -> Path:
+def corpus(work: Path, n: int, seed: int, fmt: str = "jsonl") -> Path:
+    """The generated corpus (cached): JSONL files under ``data/``, or one raw-layout .txt file per article
+    under ``raw/`` (``fmt="txt"``)."""
     from newsdedup.synth import SynthConfig, write_corpus
 
-    path = work / f"corpus-{n}-{seed}"
+    path = work / (f"corpus-{n}-{seed}" if fmt == "jsonl" else f"corpus-{fmt}-{n}-{seed}")
     if not (path / "labels.csv").exists():
         shutil.rmtree(path, ignore_errors=True)
-        write_corpus(path, SynthConfig(n_articles=n, seed=seed), fmt="jsonl")
+        write_corpus(path, SynthConfig(n_articles=n, seed=seed), fmt=fmt)
     return path
 
 
-def one(n: int, seed: int, work: Path, reference: bool) -> dict[str, object]:
+def one(n: int, seed: int, work: Path, reference: bool, fmt: str = "jsonl") -> dict[str, object]:
     from newsdedup.config import load_config
     from newsdedup.evaluate import evaluate
     from newsdedup.pipeline import run
 
-    src = corpus(work, n, seed)
+    src = corpus(work, n, seed, fmt)
     out = work / f"out-{n}-{seed}"
     shutil.rmtree(out, ignore_errors=True)
     config = load_config(None, environ={})
@@ -129,12 +133,13 @@ def one(n: int, seed: int, work: Path, reference: bool) -> dict[str, object]:
     warm = time.perf_counter() - warm
     t0 = time.perf_counter()
     with TreeMemorySampler() as sampler:
-        result = run([src / "data"], out, config)
+        result = run([src / ("data" if fmt == "jsonl" else "raw")], out, config)
     wall = time.perf_counter() - t0
     ours_peak = peak_rss_mb()
     report = evaluate(out, src / "labels.csv")
     row: dict[str, object] = {
         "n": n,
+        "format": fmt,
         "seconds": round(wall, 2),
         "articles_per_s": round(n / wall, 1),
         "peak_rss_mb": round(ours_peak, 1),
@@ -174,11 +179,17 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--work", type=Path, default=Path("bench-out"))
     ap.add_argument("--no-reference", action="store_true")
+    ap.add_argument(
+        "--format",
+        choices=["jsonl", "txt"],
+        default="jsonl",
+        help="JSONL export, or one raw .txt per article",
+    )
     ap.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     if args.one:
-        print(json.dumps(one(args.n[0], args.seed, args.work, not args.no_reference)))
+        print(json.dumps(one(args.n[0], args.seed, args.work, not args.no_reference, args.format)))
         return 0
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}")
     for n in args.n:
@@ -193,6 +204,8 @@ def main() -> int:
             str(args.seed),
             "--work",
             str(args.work),
+            "--format",
+            args.format,
         ]
         if args.no_reference:
             cmd.append("--no-reference")
