@@ -9,8 +9,7 @@ For each size it generates a synthetic news-like JSONL corpus (or raw-layout .tx
 seconds, articles per second, peak RSS and quality against the generator's labels. With the reference
 (default), the same process then runs the reference pipeline written the way the datasketch docs suggest
 (benchmarks/reference.py) on the same matching texts and prints the ratio of its dedup time to our whole-job
-time. ru_maxrss is a high-water
-mark, so ours runs first and its peak is read before the reference starts.
+time. ru_maxrss is a high-water mark, so ours runs first and its peak is read before the reference starts.
 """
 
 from __future__ import annotations
