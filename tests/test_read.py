@@ -302,8 +302,12 @@ def test_csv_in_cp1252_is_decoded_whole(tmp_path: Path) -> None:
     assert recs[-1].body == "£5 ’quoted’" and recs[-1].encoding == "cp1252"
 
 
-def test_file_digest_matches_xxh3_128(tmp_path: Path) -> None:
-    data = os.urandom(3 * 1024 * 1024 + 17)
+@pytest.mark.parametrize(
+    "size", [0, 1, 5000, 1024 * 1024 - 1, 1024 * 1024, 1024 * 1024 + 1, 3 * 1024 * 1024 + 17]
+)
+def test_file_digest_matches_xxh3_128(tmp_path: Path, size: int) -> None:
+    # empty, one block (hashed in one call), exactly one block, and several blocks (streamed)
+    data = os.urandom(size)
     (tmp_path / "a.bin").write_bytes(data)
     assert file_digest(tmp_path / "a.bin") == xxhash.xxh3_128(data).hexdigest()
 
