@@ -382,3 +382,25 @@ def test_json_files(
         for item in read_file(files[0])
     ]
     assert got == expected, description
+
+
+@pytest.mark.parametrize(("grown_to", "expected"), [(150, "accepted"), (5000, "too_large")])
+def test_txt_file_that_grows_after_the_stat(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, grown_to: int, expected: str
+) -> None:
+    """The file is read by its size at the stat; what was appended since is read on, up to the limit."""
+    path = tmp_path / "a.txt"
+    path.write_text("Headline\n\n" + "x" * (grown_to - 10))
+    real_fstat = os.fstat
+
+    class _Stat:
+        def __init__(self, st: os.stat_result) -> None:
+            self.st_size = 40  # as if the file had 40 bytes when it was opened
+            self.st_mode = st.st_mode
+
+    monkeypatch.setattr(os, "fstat", lambda fd: _Stat(real_fstat(fd)))
+    [item] = list(read_file(discover([path])[0][0], max_article_bytes=1000))
+    if expected == "accepted":
+        assert isinstance(item, RawRecord) and item.text == path.read_text()
+    else:
+        assert isinstance(item, Reject) and item.reason == "too_large"
