@@ -13,7 +13,7 @@ How (and why this way):
    the document alone (ties: the smaller term hash, the same choice in every document), so its features
    never depend on which documents shared its chunk, i.e. on input order or read-task size. They are
    64-bit token hashes folded to 32 bits with one-byte log-scale weights (~5 bytes per term). At cluster
-   time (compiled kernel ``select_terms``) each document is cut to its ``CLUSTER_TERMS`` best terms by
+   time (``select_terms``, compiled steps) each document is cut to its ``CLUSTER_TERMS`` best terms by
    weight x the IDF of the whole run (on the synthetic 20k set this cut is what separates stories: keeping
    every term, or a per-document top 60 without IDF, loses 0.05-0.07 B-cubed F1), the IDF is applied and
    rows are L2-normalised. Similarity is the cosine after subtracting the corpus mean row (shrunk for tiny
@@ -70,13 +70,10 @@ from newsdedup.cluster_kernels import (
     average_linkage,
     candidate_terms,
     centroid_cosines,
-    compact_rows,
     doc_terms,
     knn_rows,
     postings,
-    row_bounds,
-    select_rows,
-    term_columns,
+    select_terms,
     token_hashes,
     top_k_rows,
     unique_edges,
@@ -546,28 +543,6 @@ def _per_block(fn: Callable[[int, int], Any], n_rows: int) -> list[Any]:
         return [f.result() for f in futures]
 
 
-def _select_terms(
-    indptr: np.ndarray, term: np.ndarray, code: np.ndarray, rows: np.ndarray, max_terms: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``cluster_kernels.select_terms`` with the per-row selection spread over threads (same output)."""
-    keys, used, cols, hashes, idf = term_columns(indptr, term, rows)
-    bound = row_bounds(indptr, rows, max_terms)
-    out_col = np.empty(int(bound[-1]), dtype=np.int32)
-    out_val = np.empty(int(bound[-1]), dtype=np.float32)
-    counts = np.empty(len(rows), dtype=np.int64)
-
-    def block(r0: int, r1: int) -> None:
-        select_rows(
-            indptr, term, code, _WEIGHT_TABLE, rows, max_terms, keys, used, cols, idf, r0, r1, bound,
-            out_col, out_val, counts,
-        )  # fmt: skip
-
-    _per_block(block, len(rows))
-    ptr = compact_rows(bound, counts, out_col, out_val)
-    n_out = int(ptr[-1])
-    return ptr, out_col[:n_out], out_val[:n_out], hashes
-
-
 def _feature_matrix(
     feats: StoryFeatures, max_features: int | None, order: np.ndarray | None = None
 ) -> tuple[sp.csr_matrix, np.ndarray]:
@@ -581,12 +556,14 @@ def _feature_matrix(
     """
     rows = np.arange(len(feats), dtype=np.int64) if order is None else np.asarray(order, dtype=np.int64)
     n = len(rows)
-    ptr, col, val, hashes = _select_terms(
+    ptr, col, val, hashes = select_terms(
         feats.indptr.astype(np.int64, copy=False),
         feats.term.astype(np.uint32, copy=False),
         feats.weight.astype(np.uint8, copy=False),
+        _WEIGHT_TABLE,
         rows,
         CLUSTER_TERMS,
+        per_block=_per_block,  # the per-row selection spread over threads (same output)
     )
     kept = np.flatnonzero(np.bincount(col, minlength=len(hashes)))
     if len(kept) == 0:  # every text empty or stop words only: one all-zero column keeps shapes valid

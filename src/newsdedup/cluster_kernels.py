@@ -7,6 +7,7 @@ are plain loops compiled by numba. Everything is deterministic: ties break on th
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -1291,7 +1292,6 @@ def _table_get(keys: np.ndarray, used: np.ndarray, vals: np.ndarray, h: np.uint3
     return vals[slot]
 
 
-@njit
 def select_terms(
     indptr: np.ndarray,
     term: np.ndarray,
@@ -1299,6 +1299,7 @@ def select_terms(
     table: np.ndarray,
     rows: np.ndarray,
     max_terms: int,
+    per_block: Callable[[Callable[[int, int], None], int], object] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Each document's ``max_terms`` best stored terms by weight x the IDF of the documents given.
 
@@ -1308,19 +1309,30 @@ def select_terms(
     stored terms; ties go to the smaller hash. Returns (indptr, column, weight, column hashes): a CSR matrix
     whose columns are the distinct stored hashes in increasing order (entries sorted by column, a hash
     repeated in a row summed), built without any copy of all entries besides the output.
-    All rows in one call; ``term_columns``, ``select_rows`` and ``compact_rows`` are its steps (for threads).
+
+    The steps are compiled (``term_columns``, ``select_rows``, ``compact_rows``); ``per_block(fn, n)``, when
+    given, calls ``fn(r0, r1)`` over row ranges covering ``[0, n)`` (e.g. in threads), else one call does all
+    rows. Each range writes only its own rows, so the result is the same either way.
     """
     keys, used, cols, hashes, idf = term_columns(indptr, term, rows)
     bound = row_bounds(indptr, rows, max_terms)
-    out_col = np.empty(bound[-1], dtype=np.int32)
-    out_val = np.empty(bound[-1], dtype=np.float32)
+    out_col = np.empty(int(bound[-1]), dtype=np.int32)
+    out_val = np.empty(int(bound[-1]), dtype=np.float32)
     counts = np.empty(len(rows), dtype=np.int64)
-    select_rows(
-        indptr, term, code, table, rows, max_terms, keys, used, cols, idf, 0, len(rows), bound, out_col,
-        out_val, counts,
-    )  # fmt: skip
+
+    def block(r0: int, r1: int) -> None:
+        select_rows(
+            indptr, term, code, table, rows, max_terms, keys, used, cols, idf, r0, r1, bound, out_col,
+            out_val, counts,
+        )  # fmt: skip
+
+    if per_block is None:
+        block(0, len(rows))
+    else:
+        per_block(block, len(rows))
     ptr = compact_rows(bound, counts, out_col, out_val)
-    return ptr, out_col[: ptr[-1]], out_val[: ptr[-1]], hashes
+    n_out = int(ptr[-1])
+    return ptr, out_col[:n_out], out_val[:n_out], hashes
 
 
 @njit
