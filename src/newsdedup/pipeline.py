@@ -398,13 +398,12 @@ class _Job:
             hist = self.state.history
             related = np.zeros(0, dtype=np.int64)
             if len(hist) and len(arts):
-                new_times = effective_time(arts["published_at"], self.seen_at)
                 related = related_history(
                     hist,
                     self.state.signatures,
                     mine.signatures,
                     arts["content_hash"],
-                    new_times,
+                    self.t_new,
                     params,
                     self.config.state.dedup_window_days,
                 )
@@ -506,8 +505,8 @@ class _Job:
             del groups_all
             window_rows = np.zeros(0, dtype=np.int64)
             if len(hist) and len(canon_new):
-                t_old = effective_time(hist["published_at"], hist["seen_at"])
-                t_new = effective_time(canon_new["published_at"], self.seen_at)
+                # the times of retention(): hist has the state's rows in the state's order
+                t_old, t_new = self.t_old, self.t_new[canon_mask]
                 w = pd.Timedelta(days=self.config.state.topic_window_days)
                 keep = (
                     hist["is_canonical"].astype(bool)
@@ -651,13 +650,16 @@ class _Job:
 
     # -- write -------------------------------------------------------------------------------------
     def retention(self, arts: pd.DataFrame) -> None:
-        """Which history rows and new articles the next state retains (``keep_old``, ``keep_new``).
+        """The effective times of the new articles and the history (``t_new``, ``t_old``: also the dedup and
+        topic windows' times), and which of both the next state retains (``keep_old``, ``keep_new``).
 
         Retention is measured from the newest article time the state has seen, not the wall clock, so
         re-running old data keeps what it needs."""
         hist = self.state.history
-        t_new = effective_time(arts["published_at"], self.seen_at)
-        t_old = effective_time(hist["published_at"], hist["seen_at"]) if len(hist) else t_new.iloc[0:0]
+        self.t_new = t_new = effective_time(arts["published_at"], self.seen_at)
+        self.t_old = t_old = (
+            effective_time(hist["published_at"], hist["seen_at"]) if len(hist) else t_new.iloc[0:0]
+        )
         newest = pd.concat([t_old, t_new]).max() if len(t_old) + len(t_new) else None
         retention = pd.Timedelta(days=self.config.state.retention_days)
         self.keep_old = (t_old >= newest - retention).to_numpy() if newest is not None else np.zeros(0, bool)
@@ -786,17 +788,10 @@ class _Job:
 
     def _kept_history(self, keep: np.ndarray, changes: dict[str, str]) -> Iterator[pa.Table]:
         """The previous history rows at ``keep``, canonical changes applied, batch by batch from its file."""
-        path = self.state.history_path
-        if path is None or not keep.any():
-            return
-        lo = 0
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=_HISTORY_BATCH, columns=META_COLUMNS):
-            hi = lo + batch.num_rows
-            k = keep[lo:hi]
-            if k.any():
-                frame = _apply_canonical_changes(batch.to_pandas()[k].reset_index(drop=True), changes)
-                yield history_table(frame, self.state.signatures[lo:hi][k], self.config.dedup)
-            lo = hi
+        for batch, lo, k in _kept_batches(self.state.history_path, META_COLUMNS, keep):
+            frame = _apply_canonical_changes(batch.to_pandas()[k].reset_index(drop=True), changes)
+            sigs = self.state.signatures[lo : lo + batch.num_rows][k]
+            yield history_table(frame, sigs, self.config.dedup)
 
     def _write_history_text(self, stop: threading.Event) -> None:
         """The history's text file: the retained earlier rows, then the retained new articles (the order of
@@ -804,18 +799,9 @@ class _Job:
         dedup and cluster steps; ``stop`` set by the main thread ends it early."""
 
         def tables() -> Iterator[pa.Table]:
-            path = self.state.text_path
-            if path is not None and self.keep_old.any():
-                lo = 0
-                for batch in pq.ParquetFile(path).iter_batches(
-                    batch_size=_HISTORY_BATCH, columns=TEXT_COLUMNS
-                ):
-                    _check(stop)
-                    hi = lo + batch.num_rows
-                    k = self.keep_old[lo:hi]
-                    if k.any():
-                        yield pa.Table.from_batches([batch]).filter(pa.array(k))
-                    lo = hi
+            for batch, _, k in _kept_batches(self.state.text_path, TEXT_COLUMNS, self.keep_old):
+                _check(stop)
+                yield pa.Table.from_batches([batch]).filter(pa.array(k))
             lo = 0
             for staged in staged_rows(self.parts, TEXT_COLUMNS):
                 _check(stop)
@@ -945,6 +931,21 @@ def _article_files(parts: Sequence[tuple[str, np.ndarray]], files: int) -> list[
 def _part_suffixes(n: int) -> list[str]:
     """File name suffixes of a run's articles files: none for one file, else -0000, -0001, ..."""
     return [""] if n == 1 else [f"-{k:04d}" for k in range(n)]
+
+
+def _kept_batches(
+    path: Path | None, columns: Sequence[str], keep: np.ndarray
+) -> Iterator[tuple[pa.RecordBatch, int, np.ndarray]]:
+    """(batch, its first row, its rows' part of ``keep``) for the batches of a previous state file that keep
+    any row; nothing when there is no file or nothing is kept."""
+    if path is None or not keep.any():
+        return
+    lo = 0
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=_HISTORY_BATCH, columns=list(columns)):
+        k = keep[lo : lo + batch.num_rows]
+        if k.any():
+            yield batch, lo, k
+        lo += batch.num_rows
 
 
 class _Stopped(Exception):
