@@ -120,7 +120,7 @@ def one(n: int, seed: int, work: Path, reference: bool, fmt: str = "jsonl") -> d
     from newsdedup.pipeline import run
 
     src = corpus(work, n, seed, fmt)
-    out = work / f"out-{n}-{seed}"
+    out = work / (f"out-{n}-{seed}" if fmt == "jsonl" else f"out-{fmt}-{n}-{seed}")
     shutil.rmtree(out, ignore_errors=True)
     config = load_config(None, environ={})
     # Compiled kernels are built once per installation and cached on disk; a first run on the bundled
