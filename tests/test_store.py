@@ -85,3 +85,28 @@ def test_lock_is_exclusive_across_processes(tmp_path: Path) -> None:
         pass
     assert (tmp_path / ".newsdedup.lock").exists()
     assert os.path.getsize(tmp_path / ".newsdedup.lock") > 0
+
+
+def test_json_bytes_fast_path_and_fallback_write_the_same_values() -> None:
+    import json
+    from datetime import UTC, datetime
+
+    import numpy as np
+
+    from newsdedup.store import json_bytes
+
+    data = {
+        "n": np.int64(3),
+        "x": np.float64(0.5),
+        "at": datetime(2024, 1, 2, 3, 4, tzinfo=UTC),
+        1: "int key",
+        "text": "Zürich",
+        "path": Path("/a/b"),
+    }
+    fast = json_bytes(data)
+    assert fast.endswith(b"}\n")
+    expected = {"n": 3, "x": 0.5, "at": "2024-01-02 03:04:00+00:00", "1": "int key", "text": "Zürich"}
+    assert json.loads(fast) == {**expected, "path": "/a/b"}
+    # a lone surrogate (an undecodable file name) is refused by orjson: the standard library writes it
+    slow = json.loads(json_bytes({**data, "path": "/a/caf\udce9"}))
+    assert slow == {**expected, "path": "/a/caf\udce9"}

@@ -187,10 +187,10 @@ def run(
             files, skipped = discover(list(inputs))
             if full_refresh and previous is not None:
                 files = _with_recorded_inputs(files, load_ledger(previous))
-            digests = {str(f.path): file_digest(f.path) for f in files}
+            digests = {f.path: file_digest(f.path) for f in files}
             seen = set(state.ledger["xxh3_128"]) if incremental else set()
-            already = [f for f in files if digests[str(f.path)] in seen]
-            files = [f for f in files if digests[str(f.path)] not in seen]
+            already = [f for f in files if digests[f.path] in seen]
+            files = [f for f in files if digests[f.path] not in seen]
             s.n_out = len(files)
             s.extra.update(skipped=len(skipped), already_processed=len(already))
         if incremental and previous is not None and not files:
@@ -237,7 +237,7 @@ def _engine(config: Config) -> AbstractContextManager[Any]:
 
 def _with_recorded_inputs(files: list[InputFile], ledger: pd.DataFrame) -> list[InputFile]:
     """Add the inputs recorded by earlier runs (those still on disk) to the discovered ones, for a full refresh."""
-    have = {str(f.path) for f in files}
+    have = {f.path for f in files}
     out = list(files)
     for row in ledger.itertuples(index=False):
         path = Path(str(row.path))
@@ -248,7 +248,7 @@ def _with_recorded_inputs(files: list[InputFile], ledger: pd.DataFrame) -> list[
             continue
         out.append(
             InputFile(
-                path=path,
+                path=str(path),
                 rel=str(row.rel),
                 root=Path(str(row.root)),
                 format=str(row.format),
@@ -296,8 +296,8 @@ class _Job:
     def run(self, inputs: _Inputs, already: list[InputFile]) -> RunResult:
         self.new_ledger = pd.DataFrame(
             {
-                "xxh3_128": [inputs.digests[str(f.path)] for f in inputs.files],
-                "path": [str(f.path) for f in inputs.files],
+                "xxh3_128": [inputs.digests[f.path] for f in inputs.files],
+                "path": [f.path for f in inputs.files],
                 "rel": [f.rel for f in inputs.files],
                 "root": [str(f.root) for f in inputs.files],
                 "format": [f.format for f in inputs.files],
@@ -867,21 +867,19 @@ class _Job:
             "pid": os.getpid(),
             "inputs": [
                 {
-                    "path": str(f.path),
+                    "path": f.path,
                     "id_root": str(f.root),
                     "rel": f.rel,
                     "format": f.format,
                     "size": f.size,
-                    "xxh3_128": inputs.digests[str(f.path)],
+                    "xxh3_128": inputs.digests[f.path],
                     "records_seen": per_file[f.rel]["accepted"] + per_file[f.rel]["rejected"],
                     "accepted": per_file[f.rel]["accepted"],
                     "rejected": per_file[f.rel]["rejected"],
                 }
                 for f in inputs.files
             ],
-            "already_processed": [
-                {"path": str(f.path), "xxh3_128": inputs.digests[str(f.path)]} for f in already
-            ],
+            "already_processed": [{"path": f.path, "xxh3_128": inputs.digests[f.path]} for f in already],
             "skipped": [{"path": k.path, "reason": k.reason} for k in inputs.skipped],
             "counts": counts,
             "reject_reasons": dict(sorted(Counter(r.reason for r in rejects).items())),

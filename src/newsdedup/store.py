@@ -27,6 +27,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import orjson
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -85,12 +87,39 @@ def write_parquet_stream_atomic(
 def write_json_atomic(data: Mapping[str, Any], path: Path) -> None:
     """Write JSON under a temporary name, fsync it, then rename it into place."""
     tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, indent=2, sort_keys=False, default=str)
-        fh.write("\n")
+    with open(tmp, "wb") as fh:
+        fh.write(json_bytes(data))
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
+
+
+_ORJSON_OPTIONS = (
+    orjson.OPT_INDENT_2
+    | orjson.OPT_APPEND_NEWLINE
+    | orjson.OPT_NON_STR_KEYS
+    | orjson.OPT_SERIALIZE_NUMPY
+    # as the standard library would write them (through ``default=str``)
+    | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+)
+
+
+def json_bytes(data: Mapping[str, Any]) -> bytes:
+    """``data`` as indented JSON (UTF-8, newline-terminated); what JSON has no type for is written as str.
+
+    orjson first: the standard library's indenting encoder is pure Python, and a run manifest lists every
+    input file (about 0.3 s over 20,000 files). What orjson refuses (a lone surrogate from an undecodable
+    file name, an integer beyond 64 bits) goes to the standard library, which escapes it."""
+    try:
+        return orjson.dumps(data, default=str, option=_ORJSON_OPTIONS)
+    except orjson.JSONEncodeError:
+        return (json.dumps(data, indent=2, default=_plain) + "\n").encode("utf-8")
+
+
+def _plain(value: Any) -> Any:
+    """The standard library's ``default`` matching orjson's options above: numpy scalars as numbers."""
+    return value.item() if isinstance(value, np.generic) else str(value)
 
 
 class Staging:
