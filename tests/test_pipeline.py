@@ -108,3 +108,26 @@ def test_empty_input_folder_commits_empty_tables(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert len(pd.read_parquet(tmp_path / "o" / "articles")) == 0
     assert isinstance(pq.read_schema(next((tmp_path / "o" / "topics").glob("*.parquet"))), pa.Schema)
+
+
+def test_run_freezes_the_heap_only_while_it_lasts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from newsdedup import pipeline
+    from newsdedup.errors import InputError
+
+    seen: list[int] = []
+    real = pipeline._run
+
+    def spy(*args: object, **kwargs: object) -> object:
+        seen.append(gc.get_freeze_count())
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    before = gc.get_freeze_count()
+    monkeypatch.setattr(pipeline, "_run", spy)
+    (tmp_path / "in").mkdir()
+    run([tmp_path / "in"], tmp_path / "o", Config())
+    with pytest.raises(InputError):  # also after an error
+        run([tmp_path / "missing"], tmp_path / "o", Config())
+    assert len(seen) == 2 and all(n > before for n in seen)
+    assert gc.get_freeze_count() == before

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import gc
 import itertools
 import logging
 import os
@@ -19,7 +20,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -170,9 +171,38 @@ def run(
     Raises LockHeldError when another run holds the output's lock, InputError for a missing input path,
     StateError for unreadable or incompatible state. Rejected records never raise: they are counted and written.
 
-    Process-wide effect: on glibc, malloc arenas are capped at two (see :func:`_cap_malloc_arenas`).
+    Process-wide effects: on glibc, malloc arenas are capped at two (see :func:`_cap_malloc_arenas`); the
+    objects that exist when the run starts are left out of garbage collection while it lasts (see
+    :func:`_heap_frozen`).
     """
     _cap_malloc_arenas()
+    with _heap_frozen():
+        return _run(inputs, output, config, full_refresh=full_refresh, progress=progress)
+
+
+@contextmanager
+def _heap_frozen() -> Iterator[None]:
+    """Move the objects that exist now (the imported libraries: about 200,000) out of the collector's
+    reach until the block ends.
+
+    A full collection walks every tracked object. During a run over 20,000 files one came from the run's
+    own objects and spent 120-140 ms walking the libraries' (10 ms with them frozen, measured). Objects
+    frozen here are still freed by reference counting; only cycles among them wait for the block's end."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _run(
+    inputs: Sequence[str | Path],
+    output: str | Path,
+    config: Config,
+    *,
+    full_refresh: bool,
+    progress: Progress | None,
+) -> RunResult:
     store = OutputStore(output)
     run_id = _new_run_id()
     steps = StepLog()
