@@ -22,6 +22,7 @@ Zone rule: see `newsdedup.dates` (a timestamp without a zone is read in ``defaul
 
 from __future__ import annotations
 
+import functools
 import html
 import itertools
 import re
@@ -296,11 +297,22 @@ def _author_from_line(line: str, title: str | None) -> tuple[str | None, str | N
     """(author, trailing text such as a timestamp) when the line is a byline, else (None, None)."""
     if len(line) > 120:
         return None, None
+    name, tail, not_title = _byline(line)
+    if name is None or (not_title is not None and title and _same_text(not_title, title)):
+        return None, None
+    return name, tail
+
+
+@functools.lru_cache(maxsize=4096)
+def _byline(line: str) -> tuple[str | None, str | None, str | None]:
+    """:func:`_author_from_line` without the title: (author, tail, text that must not be the headline).
+
+    Cached: a corpus repeats its bylines (an outlet's staff), and the name tests are a regex per word."""
     m = _BY_PREFIX.match(line)
     if m:
         rest = line[m.end() :].strip()
         if not rest:
-            return None, None
+            return None, None, None
         # "By NAME on DATE", "By NAME | Published ...", "By NAME, OUTLET", "By NAME and NAME"
         tail: str | None = None
         on = re.search(r"\s+(?:on|at|updated|published)\s+", rest, re.IGNORECASE)
@@ -314,7 +326,7 @@ def _author_from_line(line: str, title: str | None) -> tuple[str | None, str | N
             if tail is None and looks_like_timestamp(extra):
                 tail = extra.strip()
         name = _names(rest)
-        return (name, tail) if name else (None, None)
+        return (name, tail, None) if name else (None, None, None)
     # "NAME | OUTLET", "NAME, OUTLET" or a bare name line under the headline; never a sentence
     pieces = _AUTHOR_SPLIT.split(line, maxsplit=1)
     head = pieces[0].strip()
@@ -325,18 +337,16 @@ def _author_from_line(line: str, title: str | None) -> tuple[str | None, str | N
         if after and not (
             _looks_like_outlet(after) or looks_like_timestamp(after) or len(after.split()) <= 3
         ):
-            return None, None  # "Mittal Steel, one of the world's largest steel producers, ..."
+            return None, None, None  # "Mittal Steel, one of the world's largest steel producers, ..."
         if len(pieces) == 2 and _prose(pieces[1]) and not looks_like_timestamp(pieces[1]):
-            return None, None
-        if _is_name(cand) and not (title and _same_text(cand, title)):
-            return _clean_name(cand), pieces[1].strip() if len(pieces) == 2 else None
-        return None, None
-    if not (title and _same_text(head, title)):
-        name = _names(head, strict=True) if " and " in head or " & " in head else None
-        if name is None and _is_name(head):
-            name = _clean_name(head)
-        return name, None
-    return None, None
+            return None, None, None
+        if _is_name(cand):
+            return _clean_name(cand), pieces[1].strip() if len(pieces) == 2 else None, cand
+        return None, None, None
+    name = _names(head, strict=True) if " and " in head or " & " in head else None
+    if name is None and _is_name(head):
+        name = _clean_name(head)
+    return name, None, head
 
 
 # -------------------------------------------------------------------------------------------------- dateline
@@ -455,6 +465,10 @@ def _join_lines(lines: list[str]) -> list[str]:
 def _rejoin(lines: list[str]) -> list[str]:
     """:func:`_join_lines` by its rules (any lines)."""
     width = _wrap_width(lines)
+    if width is None and all(a.endswith(_SENTENCE_END) for a, b in itertools.pairwise(lines) if a and b):
+        # not wrapped, and every line followed by another ends a sentence: no line continues the one before
+        # (the rules below would keep each line as its own paragraph, line by line)
+        return [line for line in lines if line]
     bound = width or 0
     if width is not None:
         # Lines continued in lower case bound the true width from above: the wrapper could not fit the next
@@ -543,8 +557,16 @@ class _Removed:
         self.lines.append(line)
 
 
-def _clean_body(lines: list[str], removed: _Removed, *, find_dateline: bool = True) -> tuple[str | None, str]:
-    """(dateline place, body text) from stripped body lines; boilerplate goes to ``removed``."""
+def _clean_body(
+    lines: list[str],
+    removed: _Removed,
+    *,
+    find_dateline: bool = True,
+    known_dateline: tuple[str, tuple[str | None, str]] | None = None,
+) -> tuple[str | None, str]:
+    """(dateline place, body text) from stripped body lines; boilerplate goes to ``removed``.
+
+    ``known_dateline``: (a line, its :func:`_dateline`), when the caller has tested the first line already."""
     location: str | None = None
     start = 0
     while start < len(lines) and not lines[start]:
@@ -583,7 +605,10 @@ def _clean_body(lines: list[str], removed: _Removed, *, find_dateline: bool = Tr
     # the dateline is taken from the re-joined first paragraph, so a wrapped first line keeps its full width
     # for the wrap decision and a dateline alone on its line ("WASHINGTON —") is handled the same way
     if find_dateline and paragraphs:
-        place, rest = _dateline(paragraphs[0])
+        if known_dateline is not None and paragraphs[0] == known_dateline[0]:
+            place, rest = known_dateline[1]
+        else:
+            place, rest = _dateline(paragraphs[0])
         if place is not None:
             location = place
             if rest:
@@ -668,6 +693,7 @@ def parse_raw(text: str, *, default_tz: str = "UTC") -> ParsedArticle:
     # a repeated headline line (same words, any case/quotes/spacing, with or without the outlet suffix)
     title_keys = {normalize_for_matching(title), normalize_for_matching(raw_title)}
     body_start = n
+    known_dateline: tuple[str, tuple[str | None, str]] | None = None
     while i < n:
         line = lines[i]
         if not line:
@@ -694,8 +720,10 @@ def parse_raw(text: str, *, default_tz: str = "UTC") -> ParsedArticle:
                 summary[-1] = f"{summary[-1]} {lines[i]}"
                 i += 1
             continue
-        if _dateline(line)[0] is not None:
+        found = _dateline(line)
+        if found[0] is not None:
             body_start = i
+            known_dateline = (line, found)
             break
         if not _HARD_SEP.search(line) and take_timestamp(line):
             header_seen_fields = True
@@ -736,7 +764,7 @@ def parse_raw(text: str, *, default_tz: str = "UTC") -> ParsedArticle:
         removed.add("header", line)  # outlet name, section, "Breaking News", ...
         i += 1
 
-    location, body = _clean_body(lines[body_start:], removed)
+    location, body = _clean_body(lines[body_start:], removed, known_dateline=known_dateline)
     return ParsedArticle(
         title=title or None,
         author=author,

@@ -606,7 +606,7 @@ class _Job:
     ) -> pd.DataFrame:
         """Previous topics, with every topic that gained articles in this run described afresh."""
         prev_topics = self.state_topics()
-        touched = set(arts["topic_id"])
+        touched = arts["topic_id"].unique()
         # description of a final topic: the clustering topic with most members mapped to it
         counts = union_topic.astype(str).value_counts()
         fm = pd.DataFrame({"u": list(final.keys()), "f": list(final.values())}, dtype=object)
@@ -617,8 +617,9 @@ class _Job:
         members = arts[["article_id", "topic_id", "published_at", "source"]]
         previous = self.previous_article_columns()
         if len(previous):
+            # (without a previous version every member's topic is touched: nothing to filter)
             members = pd.concat([previous, members], ignore_index=True)
-        members = members[members["topic_id"].isin(touched)]
+            members = members[members["topic_id"].isin(touched)]
         # typed before grouping: an object column would make the aggregations fall back to Python loops
         members = members.assign(published_at=pd.to_datetime(members["published_at"], utc=True))
         grouped = members.groupby("topic_id")
