@@ -309,7 +309,11 @@ def test_file_digest_matches_xxh3_128(tmp_path: Path, size: int) -> None:
     # empty, one block (hashed in one call), exactly one block, and several blocks (streamed)
     data = os.urandom(size)
     (tmp_path / "a.bin").write_bytes(data)
-    assert file_digest(tmp_path / "a.bin") == xxhash.xxh3_128(data).hexdigest()
+    want = xxhash.xxh3_128(data).hexdigest()
+    assert file_digest(tmp_path / "a.bin") == want
+    # with the size discovery saw: the same, also when the file has grown or shrunk since
+    for hint in {size, max(size - 1, 0), size // 2, size + 1, 2 * size + 5}:
+        assert file_digest(tmp_path / "a.bin", hint) == want, hint
 
 
 def test_read_file_streams(tmp_path: Path) -> None:
@@ -343,7 +347,7 @@ def test_gz_content_written_by_helper_is_valid() -> None:
 def test_permission_error_on_open_is_unreadable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
 ) -> None:
-    # Runs as root too (where chmod 0 does not stop reads): the module's open() is made to fail.
+    # Runs as root too (where chmod 0 does not stop reads): the module's open() and os.open fail.
     import newsdedup.read as read_mod
 
     (tmp_path / name).write_bytes(b"id,body\n1,x\n" if name.endswith("csv") else _jsonl({"body": "x"}))
@@ -353,6 +357,7 @@ def test_permission_error_on_open_is_unreadable(
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(read_mod, "open", denied, raising=False)
+    monkeypatch.setattr(read_mod.os, "open", denied)  # .txt files are opened by descriptor
     items = list(read_file(files[0]))
     assert [(i.reason, i.record) for i in items if isinstance(i, Reject)] == [("unreadable", None)]
     assert len(items) == 1

