@@ -169,3 +169,74 @@ def test_history_text_file_with_other_rows_is_a_state_error(
     pq.write_table(text.slice(0, len(text) - 1), path)
     with pytest.raises(StateError, match=r"history_text\.parquet has"):
         run([day2], out, Config())
+
+
+def _ledger(out: Path) -> dict[str, str]:
+    led = pd.read_parquet(out / "state" / "ledger.parquet")
+    return dict(zip(led["rel"], led["xxh3_128"], strict=True))
+
+
+def test_ledger_digests_made_while_reading_match_the_files(tmp_path: Path) -> None:
+    from newsdedup.read import file_digest
+
+    src = tmp_path / "in"
+    write_corpus(src, SynthConfig(n_articles=60, seed=5), fmt="txt")
+    (src / "raw" / "feed.jsonl").write_text(
+        "".join(
+            json.dumps({"id": f"j{i}", "title": f"Item {i}", "body": f"Body number {i}."}) + "\n"
+            for i in range(400)
+        )
+    )
+    (src / "raw" / "empty.txt").write_bytes(b"")
+    out = tmp_path / "out"
+    # small tasks: the JSONL file is read in spans by several tasks, and hashed whole
+    config = Config()
+    config = replace(config, run=replace(config.run, chunk_bytes=8192))
+    r1 = run([src / "raw"], out, config)
+    assert r1.status == "committed"
+    files = sorted(p for p in (src / "raw").rglob("*") if p.is_file())
+    expected = {p.relative_to(src / "raw").as_posix(): file_digest(p) for p in files}
+    assert _ledger(out) == expected
+    manifest = json.loads(next((out / "runs").glob("*.json")).read_text())
+    assert {i["rel"]: i["xxh3_128"] for i in manifest["inputs"]} == expected
+    # the second run compares the digests before reading: nothing is new
+    assert run([src / "raw"], out, config).status == "nothing_new"
+
+
+@pytest.mark.parametrize("first_run", [True, False])
+def test_file_unreadable_after_discovery_is_rejected_and_tried_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, first_run: bool
+) -> None:
+    import os
+
+    import newsdedup.read as read_mod
+
+    src = tmp_path / "in"
+    write_corpus(src, SynthConfig(n_articles=30, seed=6), fmt="txt")
+    out = tmp_path / "out"
+    if not first_run:  # the digests are then made before reading, by the main process
+        (tmp_path / "day0").mkdir()
+        (tmp_path / "day0" / "a.txt").write_text("Old headline\n\nOld body text that is long enough.\n")
+        run([tmp_path / "day0"], out, Config())
+    victim = sorted((src / "raw").rglob("*.txt"))[3]
+    real_open = os.open
+
+    def open_(path: object, *args: object, **kwargs: object) -> int:
+        if os.fspath(path) == str(victim):  # type: ignore[arg-type]
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(read_mod.os, "open", open_)  # forked workers inherit it
+    r = run([src / "raw"], out, Config())
+    assert r.status == "committed"
+    rel = victim.relative_to(src / "raw").as_posix()
+    rejects = pd.read_parquet(out / "rejects")
+    assert rejects.loc[rejects["input"] == rel, "reason"].tolist() == ["unreadable"]
+    assert rel not in _ledger(out)  # not recorded as processed ...
+    assert len(_ledger(out)) == 30 + (0 if first_run else 1) - 1
+    manifest = json.loads((out / "runs" / f"{r.run_id}.json").read_text())
+    assert [i["xxh3_128"] for i in manifest["inputs"] if i["rel"] == rel] == [None]
+    monkeypatch.undo()
+    r2 = run([src / "raw"], out, Config())  # ... so the next run reads it
+    assert r2.status == "committed" and rel in _ledger(out)
+    assert rel in set(pd.read_parquet(out / "articles")["article_id"])

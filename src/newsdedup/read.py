@@ -43,6 +43,7 @@ __all__ = [
     "RawRecord",
     "Reject",
     "Skipped",
+    "digest_or_none",
     "discover",
     "file_digest",
     "jsonl_spans",
@@ -336,6 +337,15 @@ def file_digest(path: str | Path, size: int | None = None) -> str:
         os.close(fd)
 
 
+def digest_or_none(path: str | Path, size: int | None = None) -> str | None:
+    """:func:`file_digest`, or None when the file cannot be read (gone or unreadable since discovery: reading
+    it then rejects it as "unreadable", and with no digest it is not recorded as processed)."""
+    try:
+        return file_digest(path, size)
+    except OSError:
+        return None
+
+
 # --------------------------------------------------------------------------------------------- reading
 
 
@@ -382,6 +392,7 @@ def read_file(
     *,
     max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES,
     span: tuple[int, int, int] | None = None,
+    digests: dict[str, str | None] | None = None,
 ) -> Iterator[RawRecord | Reject]:
     """Stream one file's records; every record seen becomes exactly one RawRecord or Reject.
 
@@ -389,12 +400,15 @@ def read_file(
     [start, end) of an uncompressed JSONL file (see :func:`jsonl_spans`), so one file can be read in parallel
     parts; line numbers stay those of the whole file. Never raises for bad content or I/O errors (those
     become Rejects).
+
+    ``digests``: a whole file read at once (a .txt article) gets its :func:`file_digest` here, from the
+    bytes read, under its path; other files are left out (see :func:`digest_or_none`).
     """
     if span is not None:
         yield from _read_jsonl(f, max_article_bytes, span)
         return
     if f.format == "txt":  # stats the open file itself: one system call less per (small) article file
-        yield from _read_txt(f, max_article_bytes)
+        yield from _read_txt(f, max_article_bytes, digests)
         return
     readers: dict[str, Callable[[InputFile, int], Iterator[RawRecord | Reject]]] = {
         "txt": _read_txt,
@@ -420,7 +434,9 @@ def _os_detail(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def _read_txt(f: InputFile, max_bytes: int) -> Iterator[RawRecord | Reject]:
+def _read_txt(
+    f: InputFile, max_bytes: int, digests: dict[str, str | None] | None = None
+) -> Iterator[RawRecord | Reject]:
     try:
         # plain descriptor calls: a file object costs a few microseconds more per (small) article file
         fd = os.open(f.path, os.O_RDONLY)
@@ -450,6 +466,8 @@ def _read_txt(f: InputFile, max_bytes: int) -> Iterator[RawRecord | Reject]:
     if len(data) > max_bytes:  # the file grew after the stat
         yield Reject(f.rel, None, "too_large", f"more than max_article_bytes {max_bytes}")
         return
+    if digests is not None:
+        digests[f.path] = xxhash.xxh3_128_hexdigest(data)
     try:
         text, encoding = decode_bytes(data)
     except DecodeFailure as exc:

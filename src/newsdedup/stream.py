@@ -41,7 +41,7 @@ from newsdedup.config import ParseConfig
 from newsdedup.dedup import DedupParams, Sketches, compact_digests, sketch_texts
 from newsdedup.normalize import matching_text
 from newsdedup.parse import ParsedArticle
-from newsdedup.read import InputFile, RawRecord, Reject, jsonl_spans, read_file
+from newsdedup.read import InputFile, RawRecord, Reject, digest_or_none, jsonl_spans, read_file
 from newsdedup.schema import SCHEMAS
 from newsdedup.text_kernels import warm_up
 
@@ -103,6 +103,9 @@ class ChunkSettings:
     # False when the workers cannot reach ``workdir`` (a remote Dask cluster): the chunk then carries its
     # article table and the collector writes the staging file.
     stage_in_worker: bool = True
+    # Hash each whole input file of a task (the ledger's content digest) while reading it: on a run with no
+    # earlier ledger to compare with, nothing needs the digests before reading.
+    digest_files: bool = False
 
 
 @dataclass
@@ -123,6 +126,8 @@ class Chunk:
     )  # (4, rows) bool: published text missing, published of a wrong type, tz assumed, no author
     removed: Counter[str] = field(default_factory=Counter)
     table: pa.Table | None = None  # the article table, when the worker did not write the staging file
+    # input path -> content digest (None: unreadable), when ``ChunkSettings.digest_files``
+    file_digests: dict[str, str | None] = field(default_factory=dict)
 
 
 def plan_tasks(files: Sequence[InputFile], target_bytes: int = TASK_BYTES) -> list[ReadTask]:
@@ -230,12 +235,17 @@ def process_task(task: ReadTask, settings: ChunkSettings) -> Chunk:
 def _process_task(task: ReadTask, settings: ChunkSettings) -> Chunk:
     records: list[RawRecord] = []
     rejects: list[Reject] = []
+    digests: dict[str, str | None] | None = {} if settings.digest_files and task.span is None else None
     for f in task.files:
-        for item in read_file(f, max_article_bytes=settings.max_article_bytes, span=task.span):
+        for item in read_file(
+            f, max_article_bytes=settings.max_article_bytes, span=task.span, digests=digests
+        ):
             if isinstance(item, RawRecord):
                 records.append(item)
             else:
                 rejects.append(item)
+        if digests is not None and f.path not in digests:  # not a file read whole at once: read it again
+            digests[f.path] = digest_or_none(f.path, f.size)
     cfg = settings.parse
     parsed = [parse_one(r, cfg.default_tz) for r in records]
     match = [matching_text(a, include_title=cfg.include_title_in_match) for a in parsed]
@@ -274,6 +284,7 @@ def _process_task(task: ReadTask, settings: ChunkSettings) -> Chunk:
         ).reshape(4, len(parsed)),
         removed=removed,
         table=None if settings.stage_in_worker else table,
+        file_digests=digests or {},
     )
 
 
@@ -314,6 +325,7 @@ class Collected:
     stats: dict[str, Any]
     hash_path: Path  # the flat shingle-hash file behind ``sketches.hashes``
     sig_path: Path  # the signatures, row after row (read back part by part once dedup is done)
+    file_digests: dict[str, str | None]  # the chunks' ``file_digests``
 
 
 class Collector:
@@ -353,6 +365,7 @@ class Collector:
         self.n_keys = 0
         self.flags: list[np.ndarray] = []
         self.removed: Counter[str] = Counter()
+        self.file_digests: dict[str, str | None] = {}
         self.seen = 0
         self.hash_dtype: np.dtype[Any] | None = None
         self.sig_dtype: np.dtype[Any] = np.dtype(np.uint32 if dedup.scheme == "affine32" else np.uint64)
@@ -369,6 +382,7 @@ class Collector:
             chunk.table = None
         for r in chunk.rejects:
             self._reject(r)
+        self.file_digests.update(chunk.file_digests)
         ids = chunk.light.column("article_id").to_pylist()
         inputs = chunk.light.column("input").to_pylist()
         recnos = chunk.light.column("record").to_pylist()
@@ -493,6 +507,7 @@ class Collector:
             stats,
             self.hash_path,
             self.sig_path,
+            self.file_digests,
         )
 
     def _learn(self, light: pd.DataFrame, sketches: Sketches) -> tuple[int, Sketches]:
