@@ -91,9 +91,10 @@ def _pss_kb(pid: int) -> int:
 
 
 def _sample_tree(root: int, interval: float, pss_every: int = 5) -> None:
-    """The sampler process: every ``interval`` seconds the sum of RSS over ``root``'s process tree, every
-    ``pss_every`` intervals (and at the first) the sum of PSS; prints the largest of each when its standard
-    input closes."""
+    """The sampler process: waits for a line on its standard input, then every ``interval`` seconds sums the
+    RSS over ``root``'s process tree, every ``pss_every`` intervals (and at the first) the PSS; prints the
+    largest of each when its standard input closes."""
+    sys.stdin.readline()
     peak_rss = peak_pss = 0
     tick = 0
     while True:
@@ -114,25 +115,30 @@ class TreeMemorySampler:
 
     The sampling runs in a process of its own: as a thread of the timed process it took the interpreter lock
     from the job it measures (its /proc reads took about 8 ms per sample). Reading PSS every 0.2 s still
-    slowed the 20,000-article job by 0.1 to 0.2 s (three runs each way), hence the longer PSS interval."""
+    slowed the 20,000-article job by 0.1 to 0.2 s (three runs each way), hence the longer PSS interval.
+
+    Make it while this process is small (:meth:`start` forks it): a child's peak RSS counts the pages it
+    shared with its parent before it ran the sampler, and ``RUSAGE_CHILDREN`` (the workers' peak) would
+    report the benchmark's own size. Use it as a context manager around the measured run."""
 
     def __init__(self, interval: float = 0.2) -> None:
         self.interval = interval
         self.peak_rss_kb = 0
         self.peak_pss_kb = 0
-        self._proc: subprocess.Popen[str] | None = None
-
-    def __enter__(self) -> TreeMemorySampler:
         self._proc = subprocess.Popen(
             [sys.executable, __file__, "--sample-tree", str(os.getpid()), str(self.interval)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
         )
+
+    def __enter__(self) -> TreeMemorySampler:
+        assert self._proc.stdin is not None
+        self._proc.stdin.write("start\n")
+        self._proc.stdin.flush()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        assert self._proc is not None
         out, _ = self._proc.communicate("")  # closing its input stops it
         rss, pss = out.split()
         self.peak_rss_kb, self.peak_pss_kb = int(rss), int(pss)
@@ -151,6 +157,7 @@ def corpus(work: Path, n: int, seed: int, fmt: str = "jsonl") -> Path:
 
 
 def one(n: int, seed: int, work: Path, reference: bool, fmt: str = "jsonl") -> dict[str, object]:
+    sampler = TreeMemorySampler()  # forked now, while this process is small
     from newsdedup.config import load_config
     from newsdedup.evaluate import evaluate
     from newsdedup.pipeline import run
@@ -167,7 +174,7 @@ def one(n: int, seed: int, work: Path, reference: bool, fmt: str = "jsonl") -> d
     shutil.rmtree(work / "warm-up", ignore_errors=True)
     warm = time.perf_counter() - warm
     t0 = time.perf_counter()
-    with TreeMemorySampler() as sampler:
+    with sampler:
         result = run([src / ("data" if fmt == "jsonl" else "raw")], out, config)
     wall = time.perf_counter() - t0
     ours_peak = peak_rss_mb()
