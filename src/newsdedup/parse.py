@@ -469,6 +469,17 @@ def _rejoin(lines: list[str]) -> list[str]:
         # not wrapped, and every line followed by another ends a sentence: no line continues the one before
         # (the rules below would keep each line as its own paragraph, line by line)
         return [line for line in lines if line]
+    # Wrapped text whose paragraphs are separated by blank lines: a single newline inside a block is always a
+    # wrap, which settles the cases the width rule cannot (a sentence that ends right at the margin).
+    blank_separated = False
+    if width is not None:
+        blocks = [list(run) for nonblank, run in itertools.groupby(lines, key=bool) if nonblank]
+        blank_separated = len(blocks) >= 2 and 2 * sum(len(b) > 1 for b in blocks) >= len(blocks)
+        firsts = {line[0] for line in lines if line}
+        if blank_separated and not any(c in _BULLET_FIRST or c.isdecimal() or c.isspace() for c in firsts):
+            # no line may be a list item (_may_be_bullet): the rules below, line by line, would join each
+            # block into one paragraph
+            return [" ".join(b) for b in blocks]
     bound = width or 0
     if width is not None:
         # Lines continued in lower case bound the true width from above: the wrapper could not fit the next
@@ -478,21 +489,6 @@ def _rejoin(lines: list[str]) -> list[str]:
             default=width,
         )
         bound = max(width, bound)
-    # Wrapped text whose paragraphs are separated by blank lines: a single newline inside a block is always a
-    # wrap, which settles the cases the width rule cannot (a sentence that ends right at the margin).
-    blank_separated = False
-    if width is not None:
-        blocks: list[int] = []
-        run = 0
-        for line in lines:
-            if line:
-                run += 1
-            elif run:
-                blocks.append(run)
-                run = 0
-        if run:
-            blocks.append(run)
-        blank_separated = len(blocks) >= 2 and 2 * sum(n > 1 for n in blocks) >= len(blocks)
     paragraphs: list[str] = []
     current: list[str] = []
     prev = ""
