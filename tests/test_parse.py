@@ -497,6 +497,57 @@ def test_join_lines_shortcut_equals_the_rules(lines: list[str]) -> None:
     assert _join_lines(lines) == _rejoin(lines)
 
 
+# Lines of a body hard-wrapped near 70 columns, with what can make the shortcuts wrong: list items and
+# lines starting with a number (possible list items), lower-case continuations, short lines, blank lines.
+WRAPPED_LINES = [
+    "",
+    "The council said on Tuesday that the bridge toll would double from the",
+    "start of next year, and that the money would pay for repairs to the deck.",
+    "repairs that engineers say cannot wait another winter without risking it",
+    "A spokeswoman for the harbour authority declined to comment on the plan.",
+    "500 residents signed a petition against the rise within the first week.",
+    "- a list item of the kind some outlets put inside their paragraphs",
+    "2. a numbered item that a careless wrapper may leave at a line start",
+    "Short line.",
+    "ends without a full stop and the next line carries the sentence on to",
+]
+
+
+def _rules(lines: list[str]) -> list[str]:
+    from newsdedup.parse import _blocks, _is_blank_separated, _rejoin_rules, _wrap_width
+
+    width = _wrap_width(lines)
+    return _rejoin_rules(lines, width, width is not None and _is_blank_separated(_blocks(lines)))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(WRAPPED_LINES + BODY_LINES), max_size=24))
+def test_rejoin_shortcuts_equal_the_line_by_line_rules(lines: list[str]) -> None:
+    from newsdedup.parse import _rejoin
+
+    assert _rejoin(lines) == _rules(lines)
+
+
+def test_rejoin_shortcuts_are_taken_and_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsdedup import parse
+    from newsdedup.parse import _rejoin
+
+    wrapped = [WRAPPED_LINES[1], WRAPPED_LINES[2], "", WRAPPED_LINES[4], WRAPPED_LINES[9], WRAPPED_LINES[2]]
+    unwrapped = ["First paragraph ends here.", "Second one too!", "“And a quote,” she said."]
+    expected = _rules(wrapped)
+    with monkeypatch.context() as m:  # both layouts are settled without the line-by-line rules
+        m.setattr(parse, "_rejoin_rules", None)
+        assert _rejoin(wrapped) == expected
+        assert _rejoin(unwrapped) == unwrapped
+    assert expected == [
+        f"{WRAPPED_LINES[1]} {WRAPPED_LINES[2]}",
+        f"{WRAPPED_LINES[4]} {WRAPPED_LINES[9]} {WRAPPED_LINES[2]}",
+    ]
+    with_item = [*wrapped[:2], "", WRAPPED_LINES[4], WRAPPED_LINES[6], WRAPPED_LINES[2]]
+    assert _rejoin(with_item) == _rules(with_item)  # the list item decides by the rules
+    assert _rules(unwrapped) == unwrapped
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(BODY_LINES[2:]), max_size=8))
 def test_single_line_paragraphs_take_the_shortcut_unchanged(paragraphs: list[str]) -> None:
@@ -512,3 +563,17 @@ def test_repair_text_short_field_shortcut_equals_steps(text: str) -> None:
     from newsdedup.parse import _repair_text_steps
 
     assert repair_text(text) == _repair_text_steps(text)
+
+
+def test_cached_byline_still_checks_each_headline() -> None:
+    from newsdedup.parse import _author_from_line
+
+    assert _author_from_line("Rosa Marsh", "Council doubles the bridge toll") == ("Rosa Marsh", None)
+    # the same line, now under a headline that reads the same: not a byline (the cache holds no headline)
+    assert _author_from_line("Rosa Marsh", "Rosa Marsh") == (None, None)
+    assert _author_from_line("Rosa Marsh | Daily Herald", "ROSA MARSH") == (None, None)
+    assert _author_from_line("Rosa Marsh | Daily Herald", "Another headline") == (
+        "Rosa Marsh",
+        "Daily Herald",
+    )
+    assert _author_from_line("By Rosa Marsh", "Rosa Marsh") == ("Rosa Marsh", None)  # a "By" line is a byline

@@ -463,23 +463,39 @@ def _join_lines(lines: list[str]) -> list[str]:
 
 
 def _rejoin(lines: list[str]) -> list[str]:
-    """:func:`_join_lines` by its rules (any lines)."""
+    """:func:`_join_lines` by its rules (any lines); two common layouts are settled without going line by
+    line (tests check that the rules give the same)."""
     width = _wrap_width(lines)
     if width is None and all(a.endswith(_SENTENCE_END) for a, b in itertools.pairwise(lines) if a and b):
         # not wrapped, and every line followed by another ends a sentence: no line continues the one before
-        # (the rules below would keep each line as its own paragraph, line by line)
+        # (the rules keep each line as its own paragraph)
         return [line for line in lines if line]
-    # Wrapped text whose paragraphs are separated by blank lines: a single newline inside a block is always a
-    # wrap, which settles the cases the width rule cannot (a sentence that ends right at the margin).
     blank_separated = False
     if width is not None:
-        blocks = [list(run) for nonblank, run in itertools.groupby(lines, key=bool) if nonblank]
-        blank_separated = len(blocks) >= 2 and 2 * sum(len(b) > 1 for b in blocks) >= len(blocks)
+        blocks = _blocks(lines)
+        blank_separated = _is_blank_separated(blocks)
         firsts = {line[0] for line in lines if line}
         if blank_separated and not any(c in _BULLET_FIRST or c.isdecimal() or c.isspace() for c in firsts):
-            # no line may be a list item (_may_be_bullet): the rules below, line by line, would join each
-            # block into one paragraph
+            # no line may be a list item (_may_be_bullet): the rules join each block into one paragraph
             return [" ".join(b) for b in blocks]
+    return _rejoin_rules(lines, width, blank_separated)
+
+
+def _blocks(lines: list[str]) -> list[list[str]]:
+    """The runs of non-blank lines."""
+    return [list(run) for nonblank, run in itertools.groupby(lines, key=bool) if nonblank]
+
+
+def _is_blank_separated(blocks: list[list[str]]) -> bool:
+    """Wrapped text whose paragraphs are separated by blank lines (most blocks have several lines): a single
+    newline inside a block is then always a wrap, which settles the cases the width rule cannot (a sentence
+    that ends right at the margin)."""
+    return len(blocks) >= 2 and 2 * sum(len(b) > 1 for b in blocks) >= len(blocks)
+
+
+def _rejoin_rules(lines: list[str], width: int | None, blank_separated: bool) -> list[str]:
+    """:func:`_rejoin` line by line: ``width`` from :func:`_wrap_width`, ``blank_separated`` from
+    :func:`_is_blank_separated` (False when the text is not wrapped)."""
     bound = width or 0
     if width is not None:
         # Lines continued in lower case bound the true width from above: the wrapper could not fit the next

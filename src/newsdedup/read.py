@@ -319,7 +319,8 @@ def file_digest(path: str | Path, size: int | None = None) -> str:
 
     ``size``: the size the file is expected to have (from discovery). The first read asks for one byte more
     (at most 1 MB), so a small file of that size, nearly every article file, is read and hashed in one call;
-    anything longer is read on in 1 MB blocks. Plain descriptor calls: over 20,000 small files 0.12 s against 0.18 s with a file object."""
+    anything longer is read on in 1 MB blocks. Plain descriptor calls: over 20,000 small files this took
+    0.12 s, against 0.18 s with a file object."""
     want = _DIGEST_BLOCK if size is None else min(size + 1, _DIGEST_BLOCK)
     fd = os.open(path, os.O_RDONLY)
     try:
