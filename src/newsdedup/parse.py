@@ -474,8 +474,9 @@ def _rejoin(lines: list[str]) -> list[str]:
     if width is not None:
         blocks = _blocks(lines)
         blank_separated = _is_blank_separated(blocks)
-        firsts = {line[0] for line in lines if line}
-        if blank_separated and not any(c in _BULLET_FIRST or c.isdecimal() or c.isspace() for c in firsts):
+        if blank_separated and not any(
+            c in _BULLET_FIRST or c.isdecimal() or c.isspace() for c in {line[0] for line in lines if line}
+        ):
             # no line may be a list item (_may_be_bullet): the rules join each block into one paragraph
             return [" ".join(b) for b in blocks]
     return _rejoin_rules(lines, width, blank_separated)

@@ -372,10 +372,6 @@ class _Job:
                 digest_files=self.inputs.digest_in_read,
             )
             tasks = plan_tasks(files, self.config.run.chunk_bytes)
-            if self.inputs.digest_in_read:
-                # a big JSONL file read in spans by several tasks is hashed here, whole
-                for f in {t.files[0].path: t.files[0] for t in tasks if t.span is not None}.values():
-                    self.inputs.digests[f.path] = digest_or_none(f.path, f.size)
             collector = Collector(
                 self.workdir,
                 self.state.known_ids,

@@ -235,7 +235,9 @@ def process_task(task: ReadTask, settings: ChunkSettings) -> Chunk:
 def _process_task(task: ReadTask, settings: ChunkSettings) -> Chunk:
     records: list[RawRecord] = []
     rejects: list[Reject] = []
-    digests: dict[str, str | None] | None = {} if settings.digest_files and task.span is None else None
+    # each file is hashed by the task that reads its start (a JSONL file split into spans: the first span's)
+    hash_here = settings.digest_files and (task.span is None or task.span[0] == 0)
+    digests: dict[str, str | None] | None = {} if hash_here else None
     for f in task.files:
         for item in read_file(
             f, max_article_bytes=settings.max_article_bytes, span=task.span, digests=digests
