@@ -160,7 +160,7 @@ def one(n: int, seed: int, work: Path, reference: bool, fmt: str = "jsonl") -> d
     sampler = TreeMemorySampler()  # forked now, while this process is small
     from newsdedup.config import load_config
     from newsdedup.evaluate import evaluate
-    from newsdedup.pipeline import run
+    from newsdedup.run.pipeline import run
 
     src = corpus(work, n, seed, fmt)
     out = work / (f"out-{n}-{seed}" if fmt == "jsonl" else f"out-{fmt}-{n}-{seed}")
@@ -201,7 +201,7 @@ def one(n: int, seed: int, work: Path, reference: bool, fmt: str = "jsonl") -> d
         from newsdedup.metrics import pairwise_prf
 
         arts = pd.read_parquet(out / "articles", columns=["article_id", "body"])
-        from newsdedup.normalize import normalize_for_matching
+        from newsdedup.text.normalize import normalize_for_matching
 
         texts = [normalize_for_matching(b) for b in arts["body"]]
         t1 = time.perf_counter()

@@ -48,7 +48,8 @@ def _child(corpus: Path, canonical: bool, impl: Path | None, threads: int | None
     import numpy as np
     import pandas as pd
 
-    from newsdedup.cluster import ClusterParams, StoryFeatures
+    from newsdedup.cluster.core import StoryFeatures
+    from newsdedup.params import ClusterParams
 
     if impl is not None:  # another version of the module (e.g. the previous commit's), for before/after
         spec = importlib.util.spec_from_file_location("cluster_impl", impl)
@@ -61,14 +62,14 @@ def _child(corpus: Path, canonical: bool, impl: Path | None, threads: int | None
         if threads is not None and hasattr(mod, "THREADS"):
             mod.THREADS = threads  # type: ignore[attr-defined]  # an older module may not have it
     else:
-        import newsdedup.cluster as cluster_mod
-        from newsdedup.cluster import cluster_stories, story_features
+        import newsdedup.cluster.core as cluster_mod
+        from newsdedup.cluster.core import cluster_stories, story_features
 
         params, concat = ClusterParams(), StoryFeatures.concat
         if threads is not None:
             cluster_mod.THREADS = threads
     from newsdedup.metrics import bcubed_prf
-    from newsdedup.normalize import normalize_for_matching
+    from newsdedup.text.normalize import normalize_for_matching
 
     labels = pd.read_csv(corpus / "labels.csv", dtype=str)
     keep: set[str] | None = None

@@ -24,15 +24,16 @@ from typing import Any
 import numpy as np
 import xxhash
 
-from newsdedup.articles import parse_one
-from newsdedup.boilerplate import line_keys
-from newsdedup.dedup import DedupParams, sketch_texts
-from newsdedup.minhash import minhash_signatures, word_shingles_and_counts
-from newsdedup.normalize import matching_text
-from newsdedup.parse import ParsedArticle
-from newsdedup.read import RawRecord, discover, read_all
+from newsdedup.dedup.core import sketch_texts
+from newsdedup.dedup.minhash import minhash_signatures, word_shingles_and_counts
+from newsdedup.io.read import discover, read_all
+from newsdedup.model import ParsedArticle, RawRecord
+from newsdedup.params import DedupParams
+from newsdedup.run.articles import parse_one
 from newsdedup.synth import SynthConfig, write_corpus
-from newsdedup.text_kernels import warm_up
+from newsdedup.text.boilerplate import line_keys
+from newsdedup.text.kernels import warm_up
+from newsdedup.text.normalize import matching_text
 
 
 def _records(root: Path, n: int, fmt: str) -> list[RawRecord]:

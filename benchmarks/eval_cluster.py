@@ -22,7 +22,8 @@ from typing import Any
 
 import pandas as pd
 
-from newsdedup.cluster import ClusterParams, cluster_stories
+from newsdedup.cluster.core import cluster_stories
+from newsdedup.params import ClusterParams
 
 try:
     from newsdedup.metrics import bcubed_prf
@@ -40,7 +41,7 @@ except ImportError:  # before the lead's metrics module lands
 
 
 try:
-    from newsdedup.normalize import normalize_for_matching as _norm
+    from newsdedup.text.normalize import normalize_for_matching as _norm
 except ImportError:
     _PUNCT = re.compile(r"[^\w\s]+")
 
@@ -139,9 +140,9 @@ def main() -> None:
     ap.add_argument(
         "--set", action="append", default=[], help="override ClusterParams field, e.g. title_weight=1"
     )
-    ap.add_argument("--const", action="append", default=[], help="override a newsdedup.cluster constant")
+    ap.add_argument("--const", action="append", default=[], help="override a newsdedup.cluster.core constant")
     args = ap.parse_args()
-    import newsdedup.cluster as cl
+    import newsdedup.cluster.core as cl
 
     for kv in args.const:
         k, v = kv.split("=")

@@ -27,7 +27,7 @@ def _compiled_kernels(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Build (fresh checkout) or load numba's on-disk cache of the compiled kernels once per test process,
     by running the job on the sample, so tests that start the CLI in a subprocess load them instead of each
     compiling them again."""
-    from newsdedup.config import Config
-    from newsdedup.pipeline import run
+    from newsdedup.params import Config
+    from newsdedup.run.pipeline import run
 
     run([SAMPLE / "raw", SAMPLE / "feed.jsonl"], tmp_path_factory.mktemp("warm") / "out", Config())

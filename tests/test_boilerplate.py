@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from newsdedup.boilerplate import classify_line, is_related_heading, learn_boilerplate, strip_learned
-from newsdedup.parse import parse_raw
+from newsdedup.text.boilerplate import classify_line, is_related_heading, learn_boilerplate, strip_learned
+from newsdedup.text.parse import parse_raw
 
 LINES: list[tuple[str, str | None]] = [
     ("Share", "share"),
@@ -113,7 +113,7 @@ def test_strip_learned_removes_and_counts() -> None:
 @pytest.mark.parametrize(("start", "kind"), [("Tags: ", "tags"), ("Filed under: ", "tags")])
 def test_lines_longer_than_the_limit_are_content(start: str, kind: str) -> None:
     # _clean_body skips classify_line for such lines; this is the rule that makes that exact
-    from newsdedup.boilerplate import MAX_BOILERPLATE_LINE
+    from newsdedup.text.boilerplate import MAX_BOILERPLATE_LINE
 
     short = (start + "Ann Lee, Bo Chan" * 20)[:MAX_BOILERPLATE_LINE]
     assert classify_line(short) == kind

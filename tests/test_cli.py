@@ -8,7 +8,7 @@ import pytest
 
 from newsdedup import __version__
 from newsdedup.cli import main
-from newsdedup.store import OutputStore
+from newsdedup.io.store import OutputStore
 from tests.hostile import write_hostile_corpus
 
 

@@ -11,16 +11,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdedup.cluster import (
+from newsdedup.cluster.core import (
     FEATURE_TERMS,
     TOPIC_COLUMNS,
-    ClusterParams,
     StoryClusterer,
     StoryFeatures,
     cluster_stories,
     story_features,
     topic_id_for,
 )
+from newsdedup.params import ClusterParams
 
 QUAKE = [
     (
@@ -288,7 +288,7 @@ def test_tokens_match_the_regex_on_raw_text() -> None:
     # over the whole lower-cased text, positions (for the lead) included.
     import re
 
-    from newsdedup.cluster import _count_matrices
+    from newsdedup.cluster.core import _count_matrices
 
     texts = [
         "Hello, World! it's a b test",
@@ -313,7 +313,7 @@ def test_tokens_match_the_regex_on_raw_text() -> None:
 
 
 def test_top_k_per_row_breaks_ties_on_the_smaller_tie_key() -> None:
-    from newsdedup.cluster import _top_k_per_row
+    from newsdedup.cluster.core import _top_k_per_row
 
     indptr = np.array([0, 4, 5, 5, 8])
     values = np.array([0.5, 0.9, 0.5, 0.1, 0.3, 0.2, 0.2, 0.2])
@@ -431,7 +431,7 @@ def _news_corpus(n_stories: int, per_story: int, seed: int) -> pd.DataFrame:
 def test_threaded_clustering_equals_single_threaded(monkeypatch: pytest.MonkeyPatch, threads: int) -> None:
     # Row ranges in threads must give exactly the single-threaded result (same edges in the same order,
     # same labels, same topics), whatever the number of threads and ranges.
-    import newsdedup.cluster as cluster_mod
+    import newsdedup.cluster.core as cluster_mod
 
     docs = _news_corpus(12, 9, seed=threads)
     params = ClusterParams(threshold=0.2)
@@ -460,7 +460,7 @@ def test_threaded_clustering_equals_single_threaded(monkeypatch: pytest.MonkeyPa
 
 
 def test_threaded_knn_edges_equal_single_threaded(monkeypatch: pytest.MonkeyPatch) -> None:
-    import newsdedup.cluster as cluster_mod
+    import newsdedup.cluster.core as cluster_mod
 
     docs = _news_corpus(10, 8, seed=11)
     feats = _features(docs)
@@ -486,7 +486,7 @@ def test_threaded_knn_edges_equal_single_threaded(monkeypatch: pytest.MonkeyPatc
 
 
 def test_row_blocks_cover_the_rows_in_order() -> None:
-    from newsdedup.cluster import BLOCKS_PER_THREAD, _row_blocks
+    from newsdedup.cluster.core import BLOCKS_PER_THREAD, _row_blocks
 
     assert _row_blocks(10, 1) == [(0, 10)]
     assert _row_blocks(0, 1) == []
@@ -498,7 +498,7 @@ def test_row_blocks_cover_the_rows_in_order() -> None:
 
 
 def test_top_k_per_row_maps_ties_and_orders_best_first() -> None:
-    from newsdedup.cluster import _top_k_per_row
+    from newsdedup.cluster.core import _top_k_per_row
 
     indptr = np.array([0, 4, 6])
     values = np.array([0.5, 0.9, 0.5, -1.0, 0.3, 0.3], dtype=np.float32)

@@ -10,7 +10,7 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdedup.cluster_kernels import (
+from newsdedup.cluster.kernels import (
     _insertion_sort,
     _kth_largest,
     _top_k,

@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from newsdedup.config import Config, config_to_dict, load_config
+from newsdedup.config import config_to_dict, load_config
 from newsdedup.errors import ConfigError
+from newsdedup.params import Config
 
 CONFIGS = sorted((Path(__file__).parent.parent / "configs").glob("*.toml"))
 

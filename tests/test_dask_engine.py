@@ -10,10 +10,10 @@ import pytest
 
 pytest.importorskip("dask.distributed")
 
-from newsdedup.config import Config
-from newsdedup.dedup import DedupParams, candidates_from_signatures, lsh_params
-from newsdedup.engines.dask_engine import DaskEngine
-from newsdedup.pipeline import run
+from newsdedup.dedup.core import candidates_from_signatures, lsh_params
+from newsdedup.params import Config, DedupParams
+from newsdedup.run.dask_engine import DaskEngine
+from newsdedup.run.pipeline import run
 from newsdedup.synth import SynthConfig, write_corpus
 from tests.conftest import SAMPLE
 from tests.hostile import write_hostile_corpus

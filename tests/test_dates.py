@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdedup.dates import looks_like_timestamp, parse_timestamp, strip_date_prefix
 from newsdedup.errors import ConfigError
+from newsdedup.text.dates import looks_like_timestamp, parse_timestamp, strip_date_prefix
 
 
 def _utc(y: int, mo: int, d: int, h: int = 0, mi: int = 0, s: int = 0) -> datetime:
@@ -152,7 +152,7 @@ iso_text = st.builds(
 @settings(max_examples=500, deadline=None)
 @given(iso_text, st.sampled_from(["UTC", "Europe/Paris", "America/New_York"]))
 def test_strict_iso_shortcut_equals_the_general_parser(text: str, tz: str) -> None:
-    from newsdedup.dates import _parse
+    from newsdedup.text.dates import _parse
 
     try:
         general = _parse(text, tz)

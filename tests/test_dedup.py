@@ -13,9 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdedup.dedup import (
-    CANONICAL_RULES,
-    DedupParams,
+from newsdedup.dedup.core import (
     _DocKeys,
     candidates_from_signatures,
     choose_canonical,
@@ -27,6 +25,7 @@ from newsdedup.dedup import (
     verify_pairs,
 )
 from newsdedup.errors import ConfigError, NewsdedupError
+from newsdedup.params import CANONICAL_RULES, DedupParams
 
 DATA = Path("/work/shared/data")
 
@@ -317,7 +316,7 @@ def test_verified_similarity_symmetric_and_bounded(docs: list[list[str]], data: 
 
 def _normalise(text: str) -> str:
     try:
-        from newsdedup.normalize import normalize_for_matching
+        from newsdedup.text.normalize import normalize_for_matching
     except ImportError:  # pragma: no cover - parser engineer's module not there yet
         import re
 
@@ -415,7 +414,7 @@ def test_vectorised_canonical_choice_matches_sequential_rule(
 
 
 def test_precomputed_sketches_give_the_same_result_as_texts() -> None:
-    from newsdedup.dedup import Sketches, sketch_texts
+    from newsdedup.dedup.core import Sketches, sketch_texts
 
     base = " ".join(f"word{i}" for i in range(80))
     texts = [base, base + " extra words here", "completely different " * 20, base, ""]
@@ -431,8 +430,8 @@ def test_precomputed_sketches_give_the_same_result_as_texts() -> None:
 
 
 def test_sketches_on_disk_without_texts_give_the_same_result(tmp_path: Path, monkeypatch: Any) -> None:
-    import newsdedup.dedup as dedup_mod
-    from newsdedup.dedup import compact_digests, sketch_texts
+    import newsdedup.dedup.core as dedup_mod
+    from newsdedup.dedup.core import compact_digests, sketch_texts
 
     texts = dict(PLANTED, a_far=" ".join(edit(A, 3, "z")), b_trunc=" ".join(B[:60]))
     docs = frame(texts)
@@ -458,7 +457,7 @@ def test_sketches_on_disk_without_texts_give_the_same_result(tmp_path: Path, mon
 
 
 def test_verify_pairs_on_a_memory_map_equals_in_memory(tmp_path: Path, monkeypatch: Any) -> None:
-    import newsdedup.dedup as dedup_mod
+    import newsdedup.dedup.core as dedup_mod
 
     texts = [" ".join(words(s % 5, 40 + s)) for s in range(12)]
     hashes, offsets = shingle_hashes(texts, DedupParams())
@@ -482,7 +481,7 @@ def test_verify_pairs_on_a_memory_map_equals_in_memory(tmp_path: Path, monkeypat
 
 
 def test_compact_digests_keep_every_byte() -> None:
-    from newsdedup.dedup import Sketches, compact_digests, digests_hex, sketch_texts, take_sketches
+    from newsdedup.dedup.core import Sketches, compact_digests, digests_hex, sketch_texts, take_sketches
 
     # a digest ending in zero bytes must survive (numpy 'S16' items would drop them)
     digests = [bytes(range(16)), b"\x01" + b"\x00" * 15, b"\xff" * 16]
@@ -501,7 +500,7 @@ def test_compact_digests_keep_every_byte() -> None:
 
 
 def test_sketches_alone_suffice_without_body_len() -> None:
-    from newsdedup.dedup import sketch_texts
+    from newsdedup.dedup.core import sketch_texts
 
     docs = frame(PLANTED)
     params = DedupParams(canonical_rule=("id",))
@@ -525,7 +524,7 @@ def test_sketches_alone_suffice_without_body_len() -> None:
 def test_exact_representatives_first_copy_in_row_order(
     words_: list[list[int]], tokens: list[int], reps: list[int]
 ) -> None:
-    from newsdedup.dedup import _exact_representatives
+    from newsdedup.dedup.core import _exact_representatives
 
     got = _exact_representatives(np.array(words_, dtype=np.uint64), np.array(tokens, dtype=np.int64))
     assert got.tolist() == reps

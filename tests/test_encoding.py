@@ -1,4 +1,4 @@
-"""Tests for newsdedup.encoding.decode_bytes."""
+"""Tests for newsdedup.text.encoding.decode_bytes."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdedup import encoding
-from newsdedup.encoding import DecodeFailure, decode_bytes
 from newsdedup.errors import NewsdedupError
+from newsdedup.text import encoding
+from newsdedup.text.encoding import DecodeFailure, decode_bytes
 
 BBC = Path("/work/shared/data/bbc")
 

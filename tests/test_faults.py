@@ -122,7 +122,7 @@ def test_concurrent_run_exits_75_at_once(tmp_path: Path, days: tuple[Path, Path]
         [
             sys.executable,
             "-c",
-            "import sys; from newsdedup.store import OutputStore\n"
+            "import sys; from newsdedup.io.store import OutputStore\n"
             f"with OutputStore({str(out)!r}).lock():\n    print('held', flush=True); sys.stdin.readline()",
         ],
         stdin=subprocess.PIPE,

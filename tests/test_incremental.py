@@ -9,9 +9,9 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from newsdedup.config import Config
 from newsdedup.errors import StateError
-from newsdedup.pipeline import run
+from newsdedup.params import Config
+from newsdedup.run.pipeline import run
 from newsdedup.synth import SynthConfig, generate, write_corpus
 
 
@@ -177,7 +177,7 @@ def _ledger(out: Path) -> dict[str, str]:
 
 
 def test_ledger_digests_made_while_reading_match_the_files(tmp_path: Path) -> None:
-    from newsdedup.read import file_digest
+    from newsdedup.io.read import file_digest
 
     src = tmp_path / "in"
     write_corpus(src, SynthConfig(n_articles=60, seed=5), fmt="txt")
@@ -209,7 +209,7 @@ def test_file_unreadable_after_discovery_is_rejected_and_tried_again(
 ) -> None:
     import os
 
-    import newsdedup.read as read_mod
+    import newsdedup.io.read as read_mod
 
     src = tmp_path / "in"
     write_corpus(src, SynthConfig(n_articles=30, seed=6), fmt="txt")

@@ -8,15 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdedup.errors import ConfigError
-from newsdedup.minhash import (
-    SCHEMES,
+from newsdedup.dedup.minhash import (
     combine_windows,
     minhash_signatures,
     permutations,
     shingle_hashes_for,
     signature_agreement,
 )
+from newsdedup.errors import ConfigError
+from newsdedup.params import SCHEMES
 
 TEXTS = [
     "the quick brown fox jumps over the lazy dog near the river bank today",
@@ -90,7 +90,7 @@ def test_combine_windows_counts() -> None:
 
 
 def test_threads_and_blocks_do_not_change_signatures(monkeypatch: pytest.MonkeyPatch) -> None:
-    import newsdedup.minhash as mh
+    import newsdedup.dedup.minhash as mh
 
     texts = [" ".join(f"t{(i * 7 + j) % 50}" for j in range(40)) for i in range(30)]
     hashes, offsets = shingle_hashes_for(texts, n_jobs=1)

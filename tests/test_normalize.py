@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdedup.normalize import matching_text, normalize_for_matching
-from newsdedup.parse import parse_raw
+from newsdedup.text.normalize import matching_text, normalize_for_matching
+from newsdedup.text.parse import parse_raw
 
 
 @pytest.mark.parametrize(
@@ -75,7 +75,7 @@ def test_matching_text_ignores_headline_rewrites() -> None:
 
 
 def test_short_texts_are_cached_with_the_reference_result() -> None:
-    from newsdedup import normalize as nz
+    from newsdedup.text import normalize as nz
 
     nz._normalize_short.cache_clear()
     texts = ["Editor’s NOTE: updated", "Édition spéciale — " * 4, "This story has been updated."]

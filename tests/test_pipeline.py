@@ -9,9 +9,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from newsdedup.config import Config
-from newsdedup.pipeline import run
-from newsdedup.schema import SCHEMAS
+from newsdedup.io.schema import SCHEMAS
+from newsdedup.params import Config
+from newsdedup.run.pipeline import run
 
 
 @pytest.fixture(scope="module")
@@ -113,8 +113,8 @@ def test_empty_input_folder_commits_empty_tables(tmp_path: Path) -> None:
 def test_run_freezes_the_heap_only_while_it_lasts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import gc
 
-    from newsdedup import pipeline
     from newsdedup.errors import InputError
+    from newsdedup.run import pipeline
 
     seen: list[int] = []
     real = pipeline._run

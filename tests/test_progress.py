@@ -2,7 +2,7 @@
 
 import io
 
-from newsdedup.progress import Progress
+from newsdedup.run.progress import Progress
 
 
 class _Tty(io.StringIO):

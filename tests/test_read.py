@@ -1,4 +1,4 @@
-"""Tests for newsdedup.read: discovery, decoding per format, quarantine reasons, reconciliation."""
+"""Tests for newsdedup.io.read: discovery, decoding per format, quarantine reasons, reconciliation."""
 
 from __future__ import annotations
 
@@ -17,18 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsdedup.errors import InputError
-from newsdedup.read import (
-    REJECT_REASONS,
-    SKIP_REASONS,
-    InputFile,
-    RawRecord,
-    Reject,
-    Skipped,
-    discover,
-    file_digest,
-    read_all,
-    read_file,
-)
+from newsdedup.io.read import REJECT_REASONS, SKIP_REASONS, discover, file_digest, read_all, read_file
+from newsdedup.model import InputFile, RawRecord, Reject, Skipped
 from tests.hostile import ACCEPTED, expected_per_file, write_hostile_corpus
 
 
@@ -348,7 +338,7 @@ def test_permission_error_on_open_is_unreadable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
 ) -> None:
     # Runs as root too (where chmod 0 does not stop reads): the module's open() and os.open fail.
-    import newsdedup.read as read_mod
+    import newsdedup.io.read as read_mod
 
     (tmp_path / name).write_bytes(b"id,body\n1,x\n" if name.endswith("csv") else _jsonl({"body": "x"}))
     files, _ = discover([tmp_path])

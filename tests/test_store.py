@@ -11,7 +11,7 @@ import pyarrow as pa
 import pytest
 
 from newsdedup.errors import LockHeldError, StateError
-from newsdedup.store import OutputStore
+from newsdedup.io.store import OutputStore
 
 
 def _table(values: list[int]) -> pa.Table:
@@ -64,7 +64,7 @@ def test_lock_is_exclusive_across_processes(tmp_path: Path) -> None:
     holder = textwrap.dedent(
         f"""
         import sys, time
-        from newsdedup.store import OutputStore
+        from newsdedup.io.store import OutputStore
         with OutputStore({str(tmp_path)!r}).lock():
             print("locked", flush=True)
             sys.stdin.readline()
@@ -93,7 +93,7 @@ def test_json_bytes_fast_path_and_fallback_write_the_same_values() -> None:
 
     import numpy as np
 
-    from newsdedup.store import json_bytes
+    from newsdedup.io.store import json_bytes
 
     data = {
         "n": np.int64(3),

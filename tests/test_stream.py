@@ -7,10 +7,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from newsdedup.config import Config, RunConfig
-from newsdedup.pipeline import run
-from newsdedup.read import RawRecord, Reject, discover, read_file
-from newsdedup.stream import plan_tasks
+from newsdedup.io.read import discover, read_file
+from newsdedup.model import RawRecord, Reject
+from newsdedup.params import Config, RunConfig
+from newsdedup.run.pipeline import run
+from newsdedup.run.stream import plan_tasks
 
 
 def _jsonl(path: Path, n: int) -> None:

@@ -10,15 +10,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdedup import minhash as mh
-from newsdedup import normalize as nz
-from newsdedup import text_kernels as tk
-from newsdedup.normalize import (
+from newsdedup.dedup import minhash as mh
+from newsdedup.text import kernels as tk
+from newsdedup.text import normalize as nz
+from newsdedup.text.normalize import (
     _normalize_python,
     normalize_for_matching,
     normalize_many,
 )
-from newsdedup.parse import _repair_text_steps, repair_text
+from newsdedup.text.parse import _repair_text_steps, repair_text
 
 # Tokens around the 8/16/24/32-byte word boundaries of the token hash, multi-byte UTF-8 and separators.
 TOKENS = [

@@ -97,8 +97,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from newsdedup.config import load_config
-    from newsdedup.pipeline import run
-    from newsdedup.progress import Progress
+    from newsdedup.run.pipeline import run
+    from newsdedup.run.progress import Progress
 
     config = load_config(args.config)
     if args.engine or args.scheduler:

@@ -1,4 +1,4 @@
-"""Typed configuration: one dataclass per TOML table, validated at load.
+"""Loading the configuration: TOML file and environment -> :class:`~newsdedup.params.Config`, validated.
 
 Every key lives in a section (``[input]``, ``[parse]``, ``[dedup]``, ``[cluster]``, ``[state]``, ``[run]``).
 Unknown sections or keys, wrong types and out-of-range values raise :class:`~newsdedup.errors.ConfigError`
@@ -15,120 +15,19 @@ import tomllib
 import types
 import typing
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from newsdedup.cluster import ClusterParams
-from newsdedup.dedup import DedupParams
 from newsdedup.errors import ConfigError
+from newsdedup.params import Config
 
 __all__ = [
     "Config",
-    "InputConfig",
-    "ParseConfig",
-    "RunConfig",
-    "StateConfig",
     "config_to_dict",
     "load_config",
 ]
 
 ENV_PREFIX = "NEWSDEDUP_"
-
-
-def _require(cond: bool, message: str) -> None:
-    if not cond:
-        raise ValueError(message)
-
-
-@dataclass(frozen=True)
-class InputConfig:
-    """How inputs are read and when a run counts as failed because of rejects."""
-
-    max_article_bytes: int = 5_000_000
-    max_reject_fraction: float = 0.5
-
-    def __post_init__(self) -> None:
-        _require(
-            1_000 <= self.max_article_bytes <= 1_000_000_000,
-            f"max_article_bytes must be in [1000, 1e9], got {self.max_article_bytes}",
-        )
-        _require(
-            0.0 <= self.max_reject_fraction <= 1.0,
-            f"max_reject_fraction must be in [0.0, 1.0], got {self.max_reject_fraction}",
-        )
-
-
-@dataclass(frozen=True)
-class ParseConfig:
-    """Parsing and matching-text options."""
-
-    default_tz: str = "UTC"
-    include_title_in_match: bool = False
-    learned_boilerplate: bool = True
-    learned_min_docs: int = 5
-    learned_min_fraction: float = 0.3
-
-    def __post_init__(self) -> None:
-        try:
-            ZoneInfo(self.default_tz)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"default_tz must be an IANA zone name, got {self.default_tz!r}") from exc
-        _require(self.learned_min_docs >= 2, f"learned_min_docs must be >= 2, got {self.learned_min_docs}")
-        _require(
-            0.0 < self.learned_min_fraction <= 1.0,
-            f"learned_min_fraction must be in (0.0, 1.0], got {self.learned_min_fraction}",
-        )
-
-
-@dataclass(frozen=True)
-class StateConfig:
-    """What is kept between scheduled runs, and for how long (days, by published_at)."""
-
-    incremental: bool = True
-    dedup_window_days: float = 7.0
-    topic_window_days: float = 7.0
-    retention_days: float = 30.0
-
-    def __post_init__(self) -> None:
-        for name in ("dedup_window_days", "topic_window_days", "retention_days"):
-            value = getattr(self, name)
-            _require(0.0 < value <= 36_500.0, f"{name} must be in (0, 36500], got {value}")
-        _require(
-            self.retention_days >= max(self.dedup_window_days, self.topic_window_days),
-            f"retention_days ({self.retention_days}) must be >= dedup_window_days and topic_window_days",
-        )
-
-
-@dataclass(frozen=True)
-class RunConfig:
-    """Where and how the stages run."""
-
-    engine: str = "local"
-    n_jobs: int = 2
-    chunk_bytes: int = 4 * 1024 * 1024
-    scheduler: str | None = None
-
-    def __post_init__(self) -> None:
-        _require(self.engine in ("local", "dask"), f"engine must be 'local' or 'dask', got {self.engine!r}")
-        _require(1 <= self.n_jobs <= 256, f"n_jobs must be in [1, 256], got {self.n_jobs}")
-        _require(
-            4096 <= self.chunk_bytes <= 1 << 30,
-            f"chunk_bytes must be in [4096, 1073741824], got {self.chunk_bytes}",
-        )
-
-
-@dataclass(frozen=True)
-class Config:
-    """The whole job configuration."""
-
-    input: InputConfig = field(default_factory=InputConfig)
-    parse: ParseConfig = field(default_factory=ParseConfig)
-    dedup: DedupParams = field(default_factory=DedupParams)
-    cluster: ClusterParams = field(default_factory=ClusterParams)
-    state: StateConfig = field(default_factory=StateConfig)
-    run: RunConfig = field(default_factory=RunConfig)
 
 
 def _type_ok(value: Any, annotation: Any) -> tuple[bool, Any]:

@@ -5,7 +5,7 @@ class NewsdedupError(Exception):
     """Base class of every error newsdedup raises on purpose."""
 
 
-class ConfigError(NewsdedupError):
+class ConfigError(NewsdedupError, ValueError):
     """The configuration is invalid: unknown key, wrong type or out-of-range value."""
 
 

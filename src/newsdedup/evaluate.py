@@ -9,8 +9,8 @@ from typing import Any
 import pandas as pd
 
 from newsdedup.errors import InputError
+from newsdedup.io.store import OutputStore
 from newsdedup.metrics import adjusted_rand, bcubed_prf, nmi, pairwise_prf
-from newsdedup.store import OutputStore
 
 __all__ = ["evaluate", "format_report", "read_labels"]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from newsdedup.errors import InputError
-from newsdedup.store import CURRENT, VERSIONS, OutputStore
+from newsdedup.io.store import CURRENT, VERSIONS, OutputStore
 
 __all__ = ["format_status", "status"]
 

@@ -16,7 +16,7 @@ Steps of :func:`find_duplicates`, each a function over arrays so a later step (h
    rule. Groups whose members are all direct (nearly all) are settled in one vectorised pass; only the
    others go through :func:`_guard_groups` one by one.
 
-The loops over pairs and buckets are compiled (:mod:`newsdedup.dedup_kernels`). For large runs the shingle
+The loops over pairs and buckets are compiled (:mod:`newsdedup.dedup.kernels`). For large runs the shingle
 hashes may stay on disk (a read-only ``np.memmap``; verification reads them in bounded blocks) and the
 documents frame needs no text: :func:`find_duplicates` works from the sketches alone.
 
@@ -54,16 +54,15 @@ import xxhash
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from newsdedup.dedup_kernels import band_keys_of, bucket_pairs, insert_codes, intersection_counts
-from newsdedup.errors import ConfigError, NewsdedupError
-from newsdedup.minhash import (
-    SCHEMES,
-    SHINGLE_KINDS,
+from newsdedup.dedup.kernels import band_keys_of, bucket_pairs, insert_codes, intersection_counts
+from newsdedup.dedup.minhash import (
     minhash_signatures,
     shingle_hashes_for,
     signature_agreement,
     word_shingles_and_counts_utf8,
 )
+from newsdedup.errors import NewsdedupError
+from newsdedup.params import CANONICAL_RULES, DedupParams
 
 logger = logging.getLogger(__name__)
 
@@ -84,96 +83,7 @@ __all__ = [
     "verify_pairs",
 ]
 
-CANONICAL_RULES = ("earliest", "longest", "preferred_source", "id")
 METHODS = ("canonical", "exact", "near", "containment")
-
-
-@dataclass(frozen=True)
-class DedupParams:
-    """Parameters of duplicate detection; validated on construction (ConfigError names the bad value).
-
-    shingle, shingle_size: "word" k-grams of whitespace tokens (default 5) or "char" k-grams.
-    num_perm, seed, scheme: MinHash parameters, as in ``datasketch.MinHash``.
-    threshold: Jaccard on shingle sets at or above which two texts are near-duplicates ("near").
-    containment_threshold: |A∩B|/min(|A|,|B|) at or above which the smaller text is inside the larger one
-        ("containment"), provided the smaller one has at least ``min_containment_tokens`` words.
-    min_length_ratio: the shortest contained copy (as a fraction of the longer text's shingles) the LSH
-        step is tuned to surface; sets the derived LSH threshold (see the module docstring).
-    lsh_threshold: explicit LSH threshold, overriding the derived one.
-    min_tokens, short_threshold: texts with fewer words only match with Jaccard >= short_threshold.
-    chain_floor: least similarity to the canonical of a member admitted through another member.
-    max_bucket_size: LSH buckets larger than this emit a star + chain of pairs instead of all pairs.
-    canonical_rule: order of criteria for the canonical ("earliest", "longest", "preferred_source", "id");
-        "id" is always appended as the final tie-break.
-    preferred_sources: for "preferred_source", earlier in the tuple is better; others rank after.
-    n_jobs: threads for shingling, signatures and pair verification.
-
-    Defaults, from measurements (word 5-grams, tests/test_dedup.py and benchmarks/bench_dedup.py):
-    same-event articles by different outlets (BASIL, 300 within-event pairs) reach Jaccard 0.20 and
-    containment 0.35 at k=5 (0.24 / 0.41 at k=3, 0.30 / 0.52 at k=2), so k=5 keeps the widest margin;
-    syndicated copies in the synthetic corpus (1-5% words edited, trimmed endings) have Jaccard >= 0.46
-    for 99% of pairs and containment >= 0.73 for 99%, hence threshold 0.5 and containment 0.8 (pairwise
-    F1 0.9996 at 20k articles). chain_floor 0.4 sits above the 0.35 BASIL containment maximum.
-    min_tokens 20: on AG News descriptions (7,600 short texts, median 31 words) 58 pairs group (7 exact,
-    51 near: same wire item from two feeds); the rule only guards against few-word collisions.
-    """
-
-    shingle: str = "word"
-    shingle_size: int = 5
-    num_perm: int = 128
-    seed: int = 1
-    scheme: str = "affine32"
-    threshold: float = 0.5
-    containment_threshold: float = 0.8
-    min_length_ratio: float = 0.25
-    lsh_threshold: float | None = None
-    min_tokens: int = 20
-    short_threshold: float = 0.9
-    min_containment_tokens: int = 50
-    chain_floor: float = 0.4
-    max_bucket_size: int = 200
-    canonical_rule: tuple[str, ...] = CANONICAL_RULES
-    preferred_sources: tuple[str, ...] = ()
-    n_jobs: int = 2
-
-    def __post_init__(self) -> None:
-        if self.shingle not in SHINGLE_KINDS:
-            raise ConfigError(f"shingle must be one of {', '.join(SHINGLE_KINDS)}, got {self.shingle!r}")
-        if self.scheme not in SCHEMES:
-            raise ConfigError(f"scheme must be one of {', '.join(SCHEMES)}, got {self.scheme!r}")
-        for name, lo in (("shingle_size", 1), ("num_perm", 2), ("max_bucket_size", 2), ("n_jobs", 1)):
-            value = getattr(self, name)
-            if not isinstance(value, int) or isinstance(value, bool) or value < lo:
-                raise ConfigError(f"{name} must be an integer >= {lo}, got {value!r}")
-        for name in ("min_tokens", "min_containment_tokens", "seed"):
-            value = getattr(self, name)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise ConfigError(f"{name} must be an integer >= 0, got {value!r}")
-        for name in ("threshold", "containment_threshold", "short_threshold"):
-            value = getattr(self, name)
-            if not 0.0 < value <= 1.0:
-                raise ConfigError(f"{name} must be in (0.0, 1.0], got {value!r}")
-        for name in ("min_length_ratio", "chain_floor"):
-            value = getattr(self, name)
-            if not 0.0 <= value <= 1.0:
-                raise ConfigError(f"{name} must be in [0.0, 1.0], got {value!r}")
-        if self.lsh_threshold is not None and not 0.0 < self.lsh_threshold < 1.0:
-            raise ConfigError(f"lsh_threshold must be in (0.0, 1.0) or None, got {self.lsh_threshold!r}")
-        bad = [r for r in self.canonical_rule if r not in CANONICAL_RULES]
-        if bad or len(set(self.canonical_rule)) != len(self.canonical_rule):
-            raise ConfigError(
-                f"canonical_rule must list distinct values among {', '.join(CANONICAL_RULES)}, "
-                f"got {self.canonical_rule!r}"
-            )
-
-    @property
-    def effective_lsh_threshold(self) -> float:
-        """LSH threshold: explicit, else min(threshold, Jaccard of a ``min_length_ratio`` contained copy)."""
-        if self.lsh_threshold is not None:
-            return self.lsh_threshold
-        c, f = self.containment_threshold, self.min_length_ratio
-        contained = c * f / (1.0 + f - c * f)
-        return min(self.threshold, max(contained, 0.05))
 
 
 def lsh_params(params: DedupParams) -> tuple[int, int]:
@@ -331,7 +241,7 @@ def verify_pairs(
     """Exact Jaccard and containment (|A∩B| / min(|A|,|B|)) of the shingle sets of each pair.
 
     ``hashes``/``offsets`` as from :func:`shingle_hashes` (sorted unique per document); ``left``/``right``
-    index documents (rows of ``offsets``). A compiled merge walk per pair (:mod:`newsdedup.dedup_kernels`).
+    index documents (rows of ``offsets``). A compiled merge walk per pair (:mod:`newsdedup.dedup.kernels`).
     ``hashes`` may be a read-only ``np.memmap`` of a flat file: the runs a block of pairs needs are then read
     from the file into a buffer of about ``VERIFY_BLOCK_BYTES``, so resident memory stays bounded whatever the
     file size. ``n_jobs`` threads share the blocks (the kernel releases the GIL). Returns

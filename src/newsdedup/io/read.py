@@ -25,15 +25,15 @@ import re
 import stat
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 import orjson
 import xxhash
 
-from newsdedup.encoding import FALLBACK_ERRORS, DecodeFailure, decode_bytes
 from newsdedup.errors import InputError
+from newsdedup.model import InputFile, RawRecord, Reject, Skipped
+from newsdedup.text.encoding import FALLBACK_ERRORS, DecodeFailure, decode_bytes
 
 __all__ = [
     "DEFAULT_MAX_ARTICLE_BYTES",
@@ -102,55 +102,6 @@ _PARQUET_BATCH_ROWS = 256
 # `"\x00" in text` walks a 2-byte-per-character string one character at a time (CPython's memchr shortcut
 # does not apply to a zero byte); the regex scan is faster on such text (1.4 vs 2.0 us per JSONL article).
 _NUL = re.compile("\x00")
-
-
-@dataclass(frozen=True, slots=True)
-class InputFile:
-    """One input file to read."""
-
-    # absolute; a str, not a Path: building a Path per file was a third of discovery over 20,000 files
-    path: str
-    rel: str  # relative to its input root, "/" separated
-    root: Path
-    format: str  # "txt" | "jsonl" | "json" | "csv" | "parquet"
-    size: int
-
-
-@dataclass(frozen=True, slots=True)
-class Skipped:
-    """A path found under the inputs but not read; `path` is relative to its input root like `InputFile.rel`."""
-
-    path: str
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class RawRecord:
-    """One usable record: a whole raw-layout article (kind "raw") or already split fields ("structured")."""
-
-    article_id: str
-    input: str  # InputFile.rel
-    record: int | None  # line/row number, None for .txt
-    kind: str  # "raw" | "structured"
-    text: str | None  # for kind == "raw"
-    title: str | None
-    body: str | None
-    published: str | None
-    author: str | None
-    source: str | None
-    url: str | None
-    encoding: str | None
-    published_invalid: bool  # a published value was present but of the wrong type
-
-
-@dataclass(frozen=True, slots=True)
-class Reject:
-    """One record (or whole file, record None) that cannot be used, with a reason from REJECT_REASONS."""
-
-    input: str
-    record: int | None
-    reason: str
-    detail: str
 
 
 # --------------------------------------------------------------------------------------------- discovery

@@ -1,7 +1,7 @@
 """Streaming read, parse and sketch: input split into tasks, tasks run in worker processes, heavy columns staged.
 
 The run's inputs are cut into :class:`ReadTask` s of about ``TASK_BYTES`` (a big JSONL file into line-aligned
-byte spans, small files grouped). A worker reads its task (:func:`newsdedup.read.read_file`), parses each
+byte spans, small files grouped). A worker reads its task (:func:`newsdedup.io.read.read_file`), parses each
 record, builds the matching text and the dedup sketches, writes the article columns to a
 staging file of its own, and returns only what the rest of the run needs in memory: the light columns (ids,
 times, sources, titles), the sketches, the short-line keys for boilerplate learning, the rejects.
@@ -34,16 +34,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import xxhash
 
-from newsdedup.articles import parse_one
-from newsdedup.boilerplate import line_keys, strip_learned
-from newsdedup.cluster import ClusterParams, StoryFeatures, story_features
-from newsdedup.config import ParseConfig
-from newsdedup.dedup import DedupParams, Sketches, compact_digests, sketch_texts
-from newsdedup.normalize import matching_text
-from newsdedup.parse import ParsedArticle
-from newsdedup.read import InputFile, RawRecord, Reject, digest_or_none, jsonl_spans, read_file
-from newsdedup.schema import SCHEMAS
-from newsdedup.text_kernels import warm_up
+from newsdedup.cluster.core import StoryFeatures, story_features
+from newsdedup.dedup.core import Sketches, compact_digests, sketch_texts
+from newsdedup.io.read import digest_or_none, jsonl_spans, read_file
+from newsdedup.io.schema import SCHEMAS
+from newsdedup.model import InputFile, ParsedArticle, RawRecord, Reject
+from newsdedup.params import ClusterParams, DedupParams, ParseConfig
+from newsdedup.run.articles import parse_one
+from newsdedup.text.boilerplate import line_keys, strip_learned
+from newsdedup.text.kernels import warm_up
+from newsdedup.text.normalize import matching_text
 
 __all__ = [
     "LIGHT_COLUMNS",
@@ -412,7 +412,7 @@ class Collector:
         rows = np.flatnonzero(keep)
         sk = chunk.sketches
         if not keep.all():
-            from newsdedup.dedup import take_sketches
+            from newsdedup.dedup.core import take_sketches
 
             sk = take_sketches(sk, rows)
         self.parts.append((chunk.path, keep))

@@ -11,12 +11,9 @@ import dataclasses
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
 
-from newsdedup.normalize import normalize_for_matching
-
-if TYPE_CHECKING:
-    from newsdedup.parse import ParsedArticle
+from newsdedup.model import ParsedArticle
+from newsdedup.text.normalize import normalize_for_matching
 
 __all__ = [
     "MAX_BOILERPLATE_LINE",

@@ -3,7 +3,7 @@
 Everything here works on many documents at once: the shingle hashes of all documents are concatenated
 into one ``uint32`` array with ``offsets`` (document ``i`` owns ``hashes[offsets[i]:offsets[i + 1]]``,
 sorted and unique), and signatures are computed over blocks of that array, never with a Python loop per
-shingle. Word shingling and signatures run as compiled kernels (:mod:`newsdedup.text_kernels`, one pass per
+shingle. Word shingling and signatures run as compiled kernels (:mod:`newsdedup.text.kernels`, one pass per
 document); the numpy formulations here (``_word_units`` + :func:`combine_windows` + ``_unique_per_doc``,
 ``_signature_block``) define the values and are what the kernels are tested against.
 
@@ -32,7 +32,8 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from newsdedup.errors import ConfigError
-from newsdedup.text_kernels import minhash_rows, word_shingles
+from newsdedup.params import SCHEMES, SHINGLE_KINDS
+from newsdedup.text.kernels import minhash_rows, word_shingles
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +49,6 @@ __all__ = [
     "word_shingles_and_counts_utf8",
 ]
 
-SCHEMES = ("affine32", "affine64", "legacy")
-SHINGLE_KINDS = ("word", "char")
 
 _MERSENNE = np.uint64((1 << 61) - 1)
 _MAX32 = np.uint32(0xFFFFFFFF)

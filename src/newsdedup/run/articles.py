@@ -1,6 +1,6 @@
 """Parsing one read record into fields, and a chunk of records into what the dedup step needs.
 
-The run's streaming driver (:mod:`newsdedup.stream`) calls :func:`parse_one` in its worker processes;
+The run's streaming driver (:mod:`newsdedup.run.stream`) calls :func:`parse_one` in its worker processes;
 :func:`parse_chunk` is the same work for a list of records (benchmarks and tools).
 """
 
@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from newsdedup.boilerplate import line_keys
-from newsdedup.dedup import DedupParams, Sketches, sketch_texts
-from newsdedup.normalize import matching_text
-from newsdedup.parse import ParsedArticle, parse_raw, parse_record
-from newsdedup.read import RawRecord
+from newsdedup.dedup.core import Sketches, sketch_texts
+from newsdedup.model import ParsedArticle, RawRecord
+from newsdedup.params import DedupParams
+from newsdedup.text.boilerplate import line_keys
+from newsdedup.text.normalize import matching_text
+from newsdedup.text.parse import parse_raw, parse_record
 
 __all__ = ["parse_chunk", "parse_one"]
 

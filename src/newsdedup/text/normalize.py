@@ -10,11 +10,11 @@ import functools
 import itertools
 import unicodedata
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from newsdedup.text_kernels import (
+from newsdedup.model import ParsedArticle
+from newsdedup.text.kernels import (
     FOLD_COMPLEX,
     FOLD_DELETE,
     FOLD_SPACE,
@@ -26,9 +26,6 @@ from newsdedup.text_kernels import (
     fold_texts,
     nfkc_stable,
 )
-
-if TYPE_CHECKING:
-    from newsdedup.parse import ParsedArticle
 
 __all__ = ["matching_text", "normalize_for_matching", "normalize_many"]
 

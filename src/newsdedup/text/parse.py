@@ -16,7 +16,7 @@ for the next line's first word ended its paragraph; when paragraphs are also bla
 single newline is a wrap. Unwrapped text: each line is a paragraph unless it stops mid-sentence. The dateline
 is then cut from the first paragraph into ``location``.
 
-Zone rule: see `newsdedup.dates` (a timestamp without a zone is read in ``default_tz`` and flagged
+Zone rule: see `newsdedup.text.dates` (a timestamp without a zone is read in ``default_tz`` and flagged
 ``published_tz_assumed``).
 """
 
@@ -26,40 +26,18 @@ import functools
 import html
 import itertools
 import re
-from dataclasses import dataclass, field
 from datetime import datetime
 
 import ftfy
 import numpy as np
 
-from newsdedup.boilerplate import MAX_BOILERPLATE_LINE, classify_line, is_related_heading
-from newsdedup.dates import looks_like_timestamp, parse_timestamp, resolve_zone, strip_date_prefix
-from newsdedup.normalize import normalize_for_matching
-from newsdedup.text_kernels import SCAN_AMPERSAND, scan_text
+from newsdedup.model import ParsedArticle
+from newsdedup.text.boilerplate import MAX_BOILERPLATE_LINE, classify_line, is_related_heading
+from newsdedup.text.dates import looks_like_timestamp, parse_timestamp, resolve_zone, strip_date_prefix
+from newsdedup.text.kernels import SCAN_AMPERSAND, scan_text
+from newsdedup.text.normalize import normalize_for_matching
 
-__all__ = ["ParsedArticle", "parse_raw", "parse_record", "repair_text"]
-
-
-@dataclass(frozen=True, slots=True)
-class ParsedArticle:
-    """The fields recovered from one article; ``body`` paragraphs are separated by a blank line.
-
-    ``removed`` kinds: the `classify_line` kinds (share, copyright, credit, related, advertisement, subscribe,
-    image, tags, navigation) plus "header" (outlet/section/kicker lines), "standfirst", "footer" (a trailing
-    outlet-name line) and "learned" (added by `strip_learned`).
-    """
-
-    title: str | None
-    author: str | None
-    published_at: datetime | None  # tz-aware, UTC
-    published_raw: str | None  # timestamp text as found, without a "Published:" prefix
-    published_tz_assumed: bool  # True when the text had no zone and default_tz was applied
-    location: str | None  # dateline place, e.g. "BRUSSELS, Belgium" / "LONDON"
-    summary: tuple[str, ...]  # bullet lines, bullet marker stripped
-    body: str
-    source: str | None  # outlet found in a title suffix ("Headline | Outlet"), else None
-    removed: dict[str, int] = field(default_factory=dict)  # boilerplate kind -> lines removed
-    removed_lines: tuple[str, ...] = ()
+__all__ = ["parse_raw", "parse_record", "repair_text"]
 
 
 # ---------------------------------------------------------------------------------------------- text repair

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 
 from newsdedup.jit import njit
-from newsdedup.text_kernels import _fmix32, _fmix64, _token_hash
+from newsdedup.text.kernels import _fmix32, _fmix64, _token_hash
 
 __all__ = [
     "average_linkage",

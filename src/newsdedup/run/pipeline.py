@@ -33,15 +33,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from newsdedup import __version__
-from newsdedup.cluster import TOPIC_COLUMNS, StoryFeatures, cluster_stories, story_features
-from newsdedup.config import Config, config_to_dict
-from newsdedup.dedup import Sketches, digests_hex, find_duplicates, sketch_texts
+from newsdedup.cluster.core import TOPIC_COLUMNS, StoryFeatures, cluster_stories, story_features
+from newsdedup.config import config_to_dict
+from newsdedup.dedup.core import Sketches, digests_hex, find_duplicates, sketch_texts
 from newsdedup.failpoints import failpoint
 from newsdedup.incremental import effective_time, reconcile_duplicates, reconcile_topics, related_history
-from newsdedup.progress import Progress
-from newsdedup.read import InputFile, Reject, Skipped, digest_or_none, discover
-from newsdedup.schema import SCHEMA_VERSION, arrow_schema, to_arrow
-from newsdedup.state import (
+from newsdedup.io.read import digest_or_none, discover
+from newsdedup.io.schema import SCHEMA_VERSION, arrow_schema, to_arrow
+from newsdedup.io.state import (
     LEDGER_COLUMNS,
     META_COLUMNS,
     TEXT_COLUMNS,
@@ -54,9 +53,12 @@ from newsdedup.state import (
     load_ledger,
     load_state,
 )
-from newsdedup.steps import StepLog
-from newsdedup.store import OutputStore, Staging
-from newsdedup.stream import (
+from newsdedup.io.store import OutputStore, Staging
+from newsdedup.model import InputFile, Reject, Skipped
+from newsdedup.params import Config
+from newsdedup.run.progress import Progress
+from newsdedup.run.steps import StepLog
+from newsdedup.run.stream import (
     STAGE_SCHEMA,
     Chunk,
     ChunkSettings,
@@ -266,7 +268,7 @@ def _cap_malloc_arenas(arenas: int = 2) -> bool:
 def _engine(config: Config) -> AbstractContextManager[Any]:
     """The Dask engine for ``engine = "dask"``; for the local engine, nothing to set up."""
     if config.run.engine == "dask":
-        from newsdedup.engines.dask_engine import DaskEngine
+        from newsdedup.run.dask_engine import DaskEngine
 
         return DaskEngine(config.run.scheduler, n_workers=config.run.n_jobs)
     return nullcontext(None)

@@ -1,6 +1,6 @@
 """Compiled kernels for the per-article text work: word shingle hashing and MinHash signatures.
 
-Each kernel reproduces, bit for bit, a numpy formulation kept in :mod:`newsdedup.minhash` (the contract is
+Each kernel reproduces, bit for bit, a numpy formulation kept in :mod:`newsdedup.dedup.minhash` (the contract is
 tested against it and against datasketch), but walks the data once per document instead of materialising
 whole-block temporaries: a document's tokens, shingles and signature row stay in L1 cache. They are
 plain loops over uint8/uint32/uint64 arrays, compiled by numba on first call and cached on disk.

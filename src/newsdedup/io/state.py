@@ -21,8 +21,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from newsdedup.dedup import DedupParams
 from newsdedup.errors import StateError
+from newsdedup.params import DedupParams
 
 __all__ = [
     "HISTORY_COLUMNS",

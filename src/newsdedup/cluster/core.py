@@ -66,7 +66,7 @@ import xxhash
 from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from newsdedup.cluster_kernels import (
+from newsdedup.cluster.kernels import (
     average_linkage,
     candidate_terms,
     centroid_cosines,
@@ -78,7 +78,8 @@ from newsdedup.cluster_kernels import (
     top_k_rows,
     unique_edges,
 )
-from newsdedup.normalize import normalize_many
+from newsdedup.params import ClusterParams
+from newsdedup.text.normalize import normalize_many
 
 __all__ = [
     "TOPIC_COLUMNS",
@@ -143,53 +144,6 @@ TOPIC_COLUMNS = [
     "first_published",
     "last_published",
 ]
-
-
-def _check_range(name: str, value: Any, low: float, high: float, *, low_open: bool = False) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
-        raise ValueError(f"{name} must be a number, got {value!r}")
-    too_low = value <= low if low_open else value < low
-    if too_low or value > high:
-        bracket = "(" if low_open else "["
-        raise ValueError(f"{name} must be in {bracket}{low}, {high}], got {value!r}")
-
-
-def _check_int(name: str, value: Any, low: int, high: int | None = None) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"{name} must be an integer, got {value!r}")
-    if value < low or (high is not None and value > high):
-        upper = "inf" if high is None else str(high)
-        raise ValueError(f"{name} must be in [{low}, {upper}], got {value!r}")
-
-
-@dataclass(frozen=True)
-class ClusterParams:
-    """Settings of story clustering (the ``[cluster]`` config table); checked on construction.
-
-    threshold: minimum average cosine (time-decayed) between two clusters for them to merge; higher gives
-        finer, purer stories. time_scale_days: e-folding time of the decay, None to ignore time.
-    """
-
-    threshold: float = 0.16
-    time_scale_days: float | None = 7.0
-    title_weight: float = 1.0
-    lead_words: int = 60
-    n_neighbors: int = 20
-    max_features: int | None = None
-    random_state: int = 0
-    keywords_top_n: int = 8
-
-    def __post_init__(self) -> None:
-        _check_range("threshold", self.threshold, 0.0, 1.0, low_open=True)
-        if self.time_scale_days is not None:
-            _check_range("time_scale_days", self.time_scale_days, 0.0, 1e6, low_open=True)
-        _check_range("title_weight", self.title_weight, 0.0, 10.0)
-        _check_int("lead_words", self.lead_words, 0)
-        _check_int("n_neighbors", self.n_neighbors, 1, 1000)
-        if self.max_features is not None:
-            _check_int("max_features", self.max_features, 1)
-        _check_int("random_state", self.random_state, 0)
-        _check_int("keywords_top_n", self.keywords_top_n, 1, 100)
 
 
 def topic_id_for(smallest_article_id: str) -> str:

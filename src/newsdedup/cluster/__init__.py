@@ -1,0 +1,1 @@
+"""Pure story clustering: features, neighbour graph, linkage, topic description."""

@@ -1,0 +1,1 @@
+"""Pure duplicate detection: sketches, LSH, verification, groups and the canonical rule."""

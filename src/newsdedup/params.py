@@ -1,0 +1,266 @@
+"""Every stage's parameters, declared once and validated on construction.
+
+Each dataclass is one table of the TOML config (``[input]``, ``[parse]``, ``[dedup]``, ``[cluster]``,
+``[state]``, ``[run]``); :mod:`newsdedup.config` builds them from a file. A bad value raises
+:class:`~newsdedup.errors.ConfigError` (a ``ValueError``) whose message names the key, the value and the
+allowed range. The stages take these objects, never the whole config.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from newsdedup.errors import ConfigError
+
+__all__ = [
+    "CANONICAL_RULES",
+    "SCHEMES",
+    "SHINGLE_KINDS",
+    "ClusterParams",
+    "Config",
+    "DedupParams",
+    "InputConfig",
+    "ParseConfig",
+    "RunConfig",
+    "StateConfig",
+]
+
+SCHEMES = ("affine32", "affine64", "legacy")
+
+
+SHINGLE_KINDS = ("word", "char")
+
+
+CANONICAL_RULES = ("earliest", "longest", "preferred_source", "id")
+
+
+@dataclass(frozen=True)
+class DedupParams:
+    """Parameters of duplicate detection; validated on construction (ConfigError names the bad value).
+
+    shingle, shingle_size: "word" k-grams of whitespace tokens (default 5) or "char" k-grams.
+    num_perm, seed, scheme: MinHash parameters, as in ``datasketch.MinHash``.
+    threshold: Jaccard on shingle sets at or above which two texts are near-duplicates ("near").
+    containment_threshold: |A∩B|/min(|A|,|B|) at or above which the smaller text is inside the larger one
+        ("containment"), provided the smaller one has at least ``min_containment_tokens`` words.
+    min_length_ratio: the shortest contained copy (as a fraction of the longer text's shingles) the LSH
+        step is tuned to surface; sets the derived LSH threshold (see the module docstring).
+    lsh_threshold: explicit LSH threshold, overriding the derived one.
+    min_tokens, short_threshold: texts with fewer words only match with Jaccard >= short_threshold.
+    chain_floor: least similarity to the canonical of a member admitted through another member.
+    max_bucket_size: LSH buckets larger than this emit a star + chain of pairs instead of all pairs.
+    canonical_rule: order of criteria for the canonical ("earliest", "longest", "preferred_source", "id");
+        "id" is always appended as the final tie-break.
+    preferred_sources: for "preferred_source", earlier in the tuple is better; others rank after.
+    n_jobs: threads for shingling, signatures and pair verification.
+
+    Defaults, from measurements (word 5-grams, tests/test_dedup.py and benchmarks/bench_dedup.py):
+    same-event articles by different outlets (BASIL, 300 within-event pairs) reach Jaccard 0.20 and
+    containment 0.35 at k=5 (0.24 / 0.41 at k=3, 0.30 / 0.52 at k=2), so k=5 keeps the widest margin;
+    syndicated copies in the synthetic corpus (1-5% words edited, trimmed endings) have Jaccard >= 0.46
+    for 99% of pairs and containment >= 0.73 for 99%, hence threshold 0.5 and containment 0.8 (pairwise
+    F1 0.9996 at 20k articles). chain_floor 0.4 sits above the 0.35 BASIL containment maximum.
+    min_tokens 20: on AG News descriptions (7,600 short texts, median 31 words) 58 pairs group (7 exact,
+    51 near: same wire item from two feeds); the rule only guards against few-word collisions.
+    """
+
+    shingle: str = "word"
+    shingle_size: int = 5
+    num_perm: int = 128
+    seed: int = 1
+    scheme: str = "affine32"
+    threshold: float = 0.5
+    containment_threshold: float = 0.8
+    min_length_ratio: float = 0.25
+    lsh_threshold: float | None = None
+    min_tokens: int = 20
+    short_threshold: float = 0.9
+    min_containment_tokens: int = 50
+    chain_floor: float = 0.4
+    max_bucket_size: int = 200
+    canonical_rule: tuple[str, ...] = CANONICAL_RULES
+    preferred_sources: tuple[str, ...] = ()
+    n_jobs: int = 2
+
+    def __post_init__(self) -> None:
+        if self.shingle not in SHINGLE_KINDS:
+            raise ConfigError(f"shingle must be one of {', '.join(SHINGLE_KINDS)}, got {self.shingle!r}")
+        if self.scheme not in SCHEMES:
+            raise ConfigError(f"scheme must be one of {', '.join(SCHEMES)}, got {self.scheme!r}")
+        for name, lo in (("shingle_size", 1), ("num_perm", 2), ("max_bucket_size", 2), ("n_jobs", 1)):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < lo:
+                raise ConfigError(f"{name} must be an integer >= {lo}, got {value!r}")
+        for name in ("min_tokens", "min_containment_tokens", "seed"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise ConfigError(f"{name} must be an integer >= 0, got {value!r}")
+        for name in ("threshold", "containment_threshold", "short_threshold"):
+            value = getattr(self, name)
+            if not 0.0 < value <= 1.0:
+                raise ConfigError(f"{name} must be in (0.0, 1.0], got {value!r}")
+        for name in ("min_length_ratio", "chain_floor"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ConfigError(f"{name} must be in [0.0, 1.0], got {value!r}")
+        if self.lsh_threshold is not None and not 0.0 < self.lsh_threshold < 1.0:
+            raise ConfigError(f"lsh_threshold must be in (0.0, 1.0) or None, got {self.lsh_threshold!r}")
+        bad = [r for r in self.canonical_rule if r not in CANONICAL_RULES]
+        if bad or len(set(self.canonical_rule)) != len(self.canonical_rule):
+            raise ConfigError(
+                f"canonical_rule must list distinct values among {', '.join(CANONICAL_RULES)}, "
+                f"got {self.canonical_rule!r}"
+            )
+
+    @property
+    def effective_lsh_threshold(self) -> float:
+        """LSH threshold: explicit, else min(threshold, Jaccard of a ``min_length_ratio`` contained copy)."""
+        if self.lsh_threshold is not None:
+            return self.lsh_threshold
+        c, f = self.containment_threshold, self.min_length_ratio
+        contained = c * f / (1.0 + f - c * f)
+        return min(self.threshold, max(contained, 0.05))
+
+
+def _check_range(name: str, value: Any, low: float, high: float, *, low_open: bool = False) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+        raise ConfigError(f"{name} must be a number, got {value!r}")
+    too_low = value <= low if low_open else value < low
+    if too_low or value > high:
+        bracket = "(" if low_open else "["
+        raise ConfigError(f"{name} must be in {bracket}{low}, {high}], got {value!r}")
+
+
+def _check_int(name: str, value: Any, low: int, high: int | None = None) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(f"{name} must be an integer, got {value!r}")
+    if value < low or (high is not None and value > high):
+        upper = "inf" if high is None else str(high)
+        raise ConfigError(f"{name} must be in [{low}, {upper}], got {value!r}")
+
+
+@dataclass(frozen=True)
+class ClusterParams:
+    """Settings of story clustering (the ``[cluster]`` config table); checked on construction.
+
+    threshold: minimum average cosine (time-decayed) between two clusters for them to merge; higher gives
+        finer, purer stories. time_scale_days: e-folding time of the decay, None to ignore time.
+    """
+
+    threshold: float = 0.16
+    time_scale_days: float | None = 7.0
+    title_weight: float = 1.0
+    lead_words: int = 60
+    n_neighbors: int = 20
+    max_features: int | None = None
+    random_state: int = 0
+    keywords_top_n: int = 8
+
+    def __post_init__(self) -> None:
+        _check_range("threshold", self.threshold, 0.0, 1.0, low_open=True)
+        if self.time_scale_days is not None:
+            _check_range("time_scale_days", self.time_scale_days, 0.0, 1e6, low_open=True)
+        _check_range("title_weight", self.title_weight, 0.0, 10.0)
+        _check_int("lead_words", self.lead_words, 0)
+        _check_int("n_neighbors", self.n_neighbors, 1, 1000)
+        if self.max_features is not None:
+            _check_int("max_features", self.max_features, 1)
+        _check_int("random_state", self.random_state, 0)
+        _check_int("keywords_top_n", self.keywords_top_n, 1, 100)
+
+
+def _require(cond: bool, message: str) -> None:
+    if not cond:
+        raise ConfigError(message)
+
+
+@dataclass(frozen=True)
+class InputConfig:
+    """How inputs are read and when a run counts as failed because of rejects."""
+
+    max_article_bytes: int = 5_000_000
+    max_reject_fraction: float = 0.5
+
+    def __post_init__(self) -> None:
+        _require(
+            1_000 <= self.max_article_bytes <= 1_000_000_000,
+            f"max_article_bytes must be in [1000, 1e9], got {self.max_article_bytes}",
+        )
+        _require(
+            0.0 <= self.max_reject_fraction <= 1.0,
+            f"max_reject_fraction must be in [0.0, 1.0], got {self.max_reject_fraction}",
+        )
+
+
+@dataclass(frozen=True)
+class ParseConfig:
+    """Parsing and matching-text options."""
+
+    default_tz: str = "UTC"
+    include_title_in_match: bool = False
+    learned_boilerplate: bool = True
+    learned_min_docs: int = 5
+    learned_min_fraction: float = 0.3
+
+    def __post_init__(self) -> None:
+        try:
+            ZoneInfo(self.default_tz)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ConfigError(f"default_tz must be an IANA zone name, got {self.default_tz!r}") from exc
+        _require(self.learned_min_docs >= 2, f"learned_min_docs must be >= 2, got {self.learned_min_docs}")
+        _require(
+            0.0 < self.learned_min_fraction <= 1.0,
+            f"learned_min_fraction must be in (0.0, 1.0], got {self.learned_min_fraction}",
+        )
+
+
+@dataclass(frozen=True)
+class StateConfig:
+    """What is kept between scheduled runs, and for how long (days, by published_at)."""
+
+    incremental: bool = True
+    dedup_window_days: float = 7.0
+    topic_window_days: float = 7.0
+    retention_days: float = 30.0
+
+    def __post_init__(self) -> None:
+        for name in ("dedup_window_days", "topic_window_days", "retention_days"):
+            value = getattr(self, name)
+            _require(0.0 < value <= 36_500.0, f"{name} must be in (0, 36500], got {value}")
+        _require(
+            self.retention_days >= max(self.dedup_window_days, self.topic_window_days),
+            f"retention_days ({self.retention_days}) must be >= dedup_window_days and topic_window_days",
+        )
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Where and how the stages run."""
+
+    engine: str = "local"
+    n_jobs: int = 2
+    chunk_bytes: int = 4 * 1024 * 1024
+    scheduler: str | None = None
+
+    def __post_init__(self) -> None:
+        _require(self.engine in ("local", "dask"), f"engine must be 'local' or 'dask', got {self.engine!r}")
+        _require(1 <= self.n_jobs <= 256, f"n_jobs must be in [1, 256], got {self.n_jobs}")
+        _require(
+            4096 <= self.chunk_bytes <= 1 << 30,
+            f"chunk_bytes must be in [4096, 1073741824], got {self.chunk_bytes}",
+        )
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole job configuration."""
+
+    input: InputConfig = field(default_factory=InputConfig)
+    parse: ParseConfig = field(default_factory=ParseConfig)
+    dedup: DedupParams = field(default_factory=DedupParams)
+    cluster: ClusterParams = field(default_factory=ClusterParams)
+    state: StateConfig = field(default_factory=StateConfig)
+    run: RunConfig = field(default_factory=RunConfig)

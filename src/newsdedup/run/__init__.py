@@ -1,0 +1,1 @@
+"""The only layer with processes and threads: the job, its steps, the engines, the manifest."""

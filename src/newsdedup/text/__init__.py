@@ -1,0 +1,1 @@
+"""Pure text stages: bytes -> text -> parsed article -> matching text, and their kernels."""
