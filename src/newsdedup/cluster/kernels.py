@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 
 from newsdedup.jit import njit
-from newsdedup.text.kernels import _fmix32, _fmix64, _token_hash
+from newsdedup.text.kernels import fmix32, fmix64, token_hash
 
 __all__ = [
     "average_linkage",
@@ -1016,7 +1016,7 @@ def token_hashes(buf: np.ndarray, starts: np.ndarray) -> np.ndarray:
     n = len(starts) - 1
     out = np.empty(n, dtype=np.uint64)
     for i in range(n):
-        out[i] = _fmix64(_token_hash(buf, starts[i], starts[i + 1]))
+        out[i] = fmix64(token_hash(buf, starts[i], starts[i + 1]))
     return out
 
 
@@ -1152,7 +1152,7 @@ def doc_terms(
                     if chars < 2:
                         continue
                 # finalised: the token hash alone mixes its last word weakly (its 32-bit fold collided)
-                h = _fmix64(_token_hash(buf, s, p))
+                h = fmix64(token_hash(buf, s, p))
                 slot = np.int64(h & np.uint64(mask))
                 while slot_stamp[slot] == i and keys[slot_ent[slot]] != h:
                     slot = (slot + 1) & mask
@@ -1271,7 +1271,7 @@ def doc_terms(
 def _table_insert(keys: np.ndarray, used: np.ndarray, vals: np.ndarray, h: np.uint32, add: int) -> bool:
     """Add ``add`` to the value of key h in an open-addressing table; returns whether h was new."""
     mask = len(keys) - 1
-    slot = np.int64(_fmix32(h)) & mask
+    slot = np.int64(fmix32(h)) & mask
     while used[slot] and keys[slot] != h:
         slot = (slot + 1) & mask
     if used[slot]:
@@ -1286,7 +1286,7 @@ def _table_insert(keys: np.ndarray, used: np.ndarray, vals: np.ndarray, h: np.ui
 @njit
 def _table_get(keys: np.ndarray, used: np.ndarray, vals: np.ndarray, h: np.uint32) -> int:
     mask = len(keys) - 1
-    slot = np.int64(_fmix32(h)) & mask
+    slot = np.int64(fmix32(h)) & mask
     while keys[slot] != h:
         slot = (slot + 1) & mask
     return vals[slot]
@@ -1403,7 +1403,7 @@ def term_columns(
         idf[c] = math.log((1.0 + n) / (1.0 + df)) + 1.0
     for c in range(n_keys):  # the table now maps a hash to its column
         mask = cap - 1
-        slot = np.int64(_fmix32(hashes[c])) & mask
+        slot = np.int64(fmix32(hashes[c])) & mask
         while keys[slot] != hashes[c]:
             slot = (slot + 1) & mask
         vals[slot] = c

@@ -143,7 +143,7 @@ def _mix(h: np.uint64, word: np.uint64) -> np.uint64:
 
 
 @njit
-def _token_hash(buf: np.ndarray, start: int, end: int) -> np.uint64:
+def token_hash(buf: np.ndarray, start: int, end: int) -> np.uint64:
     """The hash of one token (bytes ``start:end``), as ``minhash._word_units`` defines it."""
     length = end - start
     h = np.uint64(length) * _WORD_MULT
@@ -165,7 +165,7 @@ def _low_bytes(count: int) -> np.uint64:
 
 @njit
 def _token_hash_padded(buf: np.ndarray, start: int, length: int) -> np.uint64:
-    """:func:`_token_hash` of bytes ``start:start + length`` (length >= 1) when 8 bytes past the token are
+    """:func:`token_hash` of bytes ``start:start + length`` (length >= 1) when 8 bytes past the token are
     readable: whole-word loads and masks instead of :func:`_load_le`'s bounds branches (the same value)."""
     h = np.uint64(length) * _WORD_MULT
     if length <= 8:
@@ -242,7 +242,7 @@ def word_shingles(
             else:
                 while i < hi and buf[i] > 0x20:
                     i += 1
-                units[n_units] = _token_hash(buf, start, i)
+                units[n_units] = token_hash(buf, start, i)
             n_units += 1
         first = pos_out
         if n_units > 0 and n_units < size:
@@ -268,7 +268,7 @@ def word_shingles(
 
 
 @njit
-def _fmix32(h: np.uint32) -> np.uint32:
+def fmix32(h: np.uint32) -> np.uint32:
     h ^= h >> np.uint32(16)
     h = np.uint32(h * np.uint32(0x85EBCA6B))
     h ^= h >> np.uint32(13)
@@ -278,7 +278,7 @@ def _fmix32(h: np.uint32) -> np.uint32:
 
 
 @njit
-def _fmix64(h: np.uint64) -> np.uint64:
+def fmix64(h: np.uint64) -> np.uint64:
     h ^= h >> np.uint64(33)
     h *= np.uint64(0xFF51AFD7ED558CCD)
     h ^= h >> np.uint64(33)
@@ -300,7 +300,7 @@ def _rows_affine32(
             continue
         row[:] = np.uint32(0xFFFFFFFF)
         for s in range(lo, hi):
-            v = _fmix32(np.uint32(hashes[s]))
+            v = fmix32(np.uint32(hashes[s]))
             for k in range(n_perm):
                 x = np.uint32(a[k] * v + b[k])
                 if x < row[k]:
@@ -321,7 +321,7 @@ def _rows_affine64(
             continue
         row[:] = np.uint64(0xFFFFFFFFFFFFFFFF)
         for s in range(lo, hi):
-            v = _fmix64(np.uint64(hashes[s]))
+            v = fmix64(np.uint64(hashes[s]))
             for k in range(n_perm):
                 x = a[k] * v + b[k]
                 if x < row[k]:
