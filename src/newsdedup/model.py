@@ -1,4 +1,5 @@
-"""Plain data passed between the layers: an input file, a raw record, a reject, a parsed article.
+"""Plain data passed between the layers (an input file, a raw record, a reject, a parsed article) and the
+shape of the ``map_fn`` through which the run layer lends the pure stages its threads.
 
 Frozen dataclasses with slots and no behaviour; the layers that make them (``io`` for the first three,
 ``text`` for the parsed article) and the layers that consume them import them from here.
@@ -6,11 +7,26 @@ Frozen dataclasses with slots and no behaviour; the layers that make them (``io`
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any, Protocol
 
-__all__ = ["InputFile", "ParsedArticle", "RawRecord", "Reject", "Skipped"]
+__all__ = ["InputFile", "MapFn", "ParsedArticle", "RawRecord", "Reject", "Skipped", "serial_map"]
+
+
+class MapFn(Protocol):
+    """How a pure stage runs independent pieces of work: ``map_fn(fn, items)`` returns
+    ``[fn(item) for item in items]`` in order. The stages take one as an argument; only the run layer makes
+    parallel ones (threads), so the stages themselves never start a thread or a process."""
+
+    def __call__(self, fn: Callable[[Any], Any], items: Sequence[Any], /) -> list[Any]: ...
+
+
+def serial_map(fn: Callable[[Any], Any], items: Sequence[Any], /) -> list[Any]:
+    """The default :class:`MapFn`: one item after another, in this thread."""
+    return [fn(item) for item in items]
 
 
 @dataclass(frozen=True, slots=True)
