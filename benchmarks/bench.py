@@ -114,10 +114,10 @@ class TreeMemorySampler:
     interval; counts them once).
 
     The sampling runs in a process of its own: as a thread of the timed process it took the interpreter lock
-    from the job it measures (its /proc reads took about 8 ms per sample). Reading PSS every 0.2 s still
-    slowed the 20,000-article job by 0.1 to 0.2 s (three runs each way), hence the longer PSS interval.
+    from the job it measures. Reading PSS stalls the measured process while the kernel walks its page
+    tables, so it is read less often than the RSS (the figures are in docs/benchmarks.md).
 
-    Make it while this process is small (:meth:`start` forks it): a child's peak RSS counts the pages it
+    Make it while this process is small (the constructor starts it): a child's peak RSS counts the pages it
     shared with its parent before it ran the sampler, and ``RUSAGE_CHILDREN`` (the workers' peak) would
     report the benchmark's own size. Use it as a context manager around the measured run."""
 

@@ -2,8 +2,8 @@
 
 Corpus: ``newsdedup.synth`` jsonl (generated once per size into a temporary folder, outside the timing), or
 existing corpus folders with ``--corpora``. Documents are featurised chunk by chunk while reading (as the
-parse workers do: no matching text is kept), then clustered from the features; both steps are timed (wall
-and CPU) and the story B-cubed F1 against labels.csv is printed. ``--canonical`` keeps one article per
+job's cluster step featurises staged parts: no matching text is kept), then clustered from the features;
+both steps are timed (wall and CPU) and the story B-cubed F1 against labels.csv is printed. ``--canonical`` keeps one article per
 ``dup_group`` (the smallest id), i.e. the canonical articles clustering sees after dedup.
 Usage: python benchmarks/bench_cluster.py [--sizes 10000,100000] [--workdir DIR] [--corpora A,B] [--canonical]
     [--impl OTHER_CLUSTER_MODULE.py] [--threads N]

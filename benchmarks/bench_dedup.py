@@ -8,7 +8,8 @@ Prints seconds per stage, docs/s, peak RSS after each run (ru_maxrss is a high-w
 first), the speed ratio, and pairwise precision/recall/F1 of both against labels.csv dup_group.
 ``--sketched`` times the dedup step alone, with sketches computed beforehand (as the pipeline passes them);
 ``--on-disk`` also stages the shingle hashes in a read-only memory map and drops ``match_text``;
-``--compare-rev REV`` times dedup.py as of git revision REV in the same process and checks equal results.
+``--compare-rev REV`` times src/newsdedup/dedup.py as of git revision REV in the same process and checks
+equal results (that path is the module before the layered package, so only revisions before it load).
 """
 
 from __future__ import annotations
@@ -64,7 +65,8 @@ def load_corpus(folder: Path) -> pd.DataFrame:
 
 
 def module_at(rev: str) -> ModuleType:
-    """newsdedup/dedup.py as of git revision ``rev``, imported under another name."""
+    """src/newsdedup/dedup.py (the dedup module before the layered package) as of git revision ``rev``,
+    imported under another name."""
     root = Path(__file__).resolve().parent.parent
     text = subprocess.run(
         ["git", "show", f"{rev}:src/newsdedup/dedup.py"], cwd=root, check=True, capture_output=True, text=True

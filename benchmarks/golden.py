@@ -7,8 +7,9 @@ it changed nothing.
 
 `record` runs the CLI (a subprocess, as a user runs it) on each corpus and writes, per corpus and table, a
 canonical JSON-lines dump: rows sorted, columns that name a run or a moment (`run_id`, `seen_at`) and
-absolute paths dropped. The manifest is kept without its timings, host, pid, argv and versions. `compare`
-reports every dump that differs and exits 1 if any does.
+absolute paths dropped. The manifest is kept without its timings, memory peaks, start and end times, host,
+pid, argv, versions, output folder and input paths. `compare` reports every dump that differs and exits 1
+if any does.
 
 Corpora: the bundled sample (one run, and the same inputs as two incremental runs), the synthetic raw
 layouts (1,600 .txt files, seeds 21 and 22), a 20,000-article synthetic JSONL corpus and, when
