@@ -152,7 +152,7 @@ _TABLE: np.ndarray | None = None
 _STABLE: np.ndarray | None = None
 
 # Blocks whose characters are NFKC-stable when they are unchanged by NFKC alone and are not combining: no
-# character in them is the second half of a canonical composition (checked in tests/test_text_kernels.py),
+# character in them is the second half of a canonical composition (checked in tests/text/test_kernels.py),
 # so text made only of such characters (and ASCII) is already NFKC and skips unicodedata.normalize.
 _STABLE_BLOCKS = ((0x80, 0x300), (0x370, 0x483), (0x48A, 0x590), (0x1E00, 0x2070), (0x20A0, 0x20D0))
 
