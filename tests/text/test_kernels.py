@@ -18,7 +18,7 @@ from newsdedup.text.normalize import (
     normalize_for_matching,
     normalize_many,
 )
-from newsdedup.text.parse import _repair_text_steps, repair_text
+from newsdedup.text.repair import _repair_text_steps, repair_text
 
 # Tokens around the 8/16/24/32-byte word boundaries of the token hash, multi-byte UTF-8 and separators.
 TOKENS = [
