@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from newsdedup.model import ParsedArticle
-from newsdedup.text.kernels import (
+from newsdedup.text.kernels.fold import (
     FOLD_COMPLEX,
     FOLD_DELETE,
     FOLD_SPACE,

@@ -12,7 +12,7 @@ import re
 import ftfy
 import numpy as np
 
-from newsdedup.text.kernels import SCAN_AMPERSAND, scan_text
+from newsdedup.text.kernels.scan import SCAN_AMPERSAND, scan_text
 
 __all__ = ["repair_text"]
 
