@@ -43,7 +43,6 @@ _ONE_WORD_OUTLETS = frozenset(
     aljazeera reuters.com
     """.split()  # noqa: SIM905
 )
-_TITLE_SEPS = (" | ", " - ", " – ", " — ", " :: ")
 _SMALL_WORDS = frozenset(
     {"of", "the", "and", "for", "on", "in", "at", "de", "la", "le", "&", "y", "du", "el"}
 )
@@ -69,7 +68,8 @@ def looks_like_outlet(s: str) -> bool:
 
 def split_title(line: str) -> tuple[str, str | None]:
     """("Headline", "Outlet") when the line ends with an outlet suffix, else (line, None)."""
-    # _TITLE_SEPS tested one by one (keep in sync): a generator over them costs more than the tests
+    # the separators _TITLE_SUFFIX allows, with their spaces, tested one by one (keep in sync with it): a
+    # generator over them costs more than the tests
     if not (" | " in line or " - " in line or " – " in line or " — " in line or " :: " in line):
         return line, None
     m = _TITLE_SUFFIX.match(line)

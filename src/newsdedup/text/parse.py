@@ -8,8 +8,8 @@ cleaning to an export record whose fields are already separated.
 Header rule: the first non-empty line is the headline (a bare kicker such as "Breaking News" before it is
 skipped; a repeat of it is collapsed). The header then runs over author/timestamp/bullet/short noise lines and
 ends at the first line that reads like prose (>= 60 chars or >= 6 words, or a short sentence) or opens with a
-dateline. A prose line followed within three lines by a byline or timestamp is a standfirst (removed, counted).
-The recognisers of header lines are in :mod:`newsdedup.text.header`.
+dateline. A prose line followed within three lines by a byline or timestamp is a standfirst (removed,
+counted). The recognisers of header lines are in :mod:`newsdedup.text.header`.
 
 Body rule: boilerplate lines are removed per kind; lines are re-joined into paragraphs; the dateline is then
 cut from the first paragraph into ``location`` (:mod:`newsdedup.text.body`).

@@ -1,7 +1,7 @@
 """Text repair: the first step of parsing any field (pure functions, no I/O).
 
-Control characters go (``\\n`` and ``\\t`` kept), line breaks become LF, mojibake (UTF-8 read as cp1252/latin-1) and
-HTML entities are fixed; typography is kept.
+Control characters go (``\\n`` and ``\\t`` kept), line breaks become LF, mojibake (UTF-8 read as
+cp1252/latin-1) and HTML entities are fixed; typography is kept.
 """
 
 from __future__ import annotations
