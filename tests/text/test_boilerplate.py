@@ -129,7 +129,7 @@ def test_strip_learned_removes_and_counts() -> None:
 
 @pytest.mark.parametrize(("start", "kind"), [("Tags: ", "tags"), ("Filed under: ", "tags")])
 def test_lines_longer_than_the_limit_are_content(start: str, kind: str) -> None:
-    # _clean_body skips classify_line for such lines; this is the rule that makes that exact
+    # body.clean_body skips classify_line for such lines; this is the rule that makes that exact
     from newsdedup.text.boilerplate import MAX_BOILERPLATE_LINE
 
     short = (start + "Ann Lee, Bo Chan" * 20)[:MAX_BOILERPLATE_LINE]
