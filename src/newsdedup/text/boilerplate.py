@@ -1,8 +1,8 @@
 """Boilerplate lines: fixed patterns (share buttons, copyright, wire credits, ...) and per-source learned lines.
 
 Pure functions, no I/O. `classify_line` names the kind of a boilerplate line so the parser can count what it
-removed per kind; `learn_boilerplate` finds lines that recur across many articles of one source (footers the
-patterns do not know), and `strip_learned` removes them from a parsed article.
+removed per kind; `line_keys` and `learn_from_keys` find lines that recur across many articles of one source
+(footers the patterns do not know), and `strip_learned` removes them from a parsed article.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ __all__ = [
     "MAX_BOILERPLATE_LINE",
     "classify_line",
     "is_related_heading",
-    "learn_boilerplate",
+    "learn_from_keys",
+    "line_keys",
     "strip_learned",
 ]
 
@@ -179,8 +180,14 @@ def line_keys(body: str) -> frozenset[str]:
 def learn_from_keys(
     keys_by_group: Mapping[str, Sequence[frozenset[str]]], *, min_docs: int = 5, min_fraction: float = 0.3
 ) -> dict[str, frozenset[str]]:
-    """:func:`learn_boilerplate` over precomputed :func:`line_keys` (one set per article), so the keys can be
-    computed where the articles are parsed."""
+    """Per group (input folder or source), the learned boilerplate: the line keys that recur in at least
+    ``min_docs`` articles and in at least ``min_fraction`` of the group's articles.
+
+    ``keys_by_group`` holds one :func:`line_keys` set per article (computed where the articles are parsed), so
+    a line (up to MAX_LEARNED_LINE characters) is compared after `normalize_for_matching` and counted once
+    per article. Groups smaller than ``min_docs`` learn nothing, so a handful of syndicated copies of one
+    story cannot erase each other's text.
+    """
     if min_docs < 1:
         raise ValueError(f"min_docs must be >= 1, got {min_docs}")
     if not 0.0 <= min_fraction <= 1.0:
@@ -193,23 +200,6 @@ def learn_from_keys(
         need = max(min_docs, min_fraction * len(key_sets))
         learned[group] = frozenset(k for k, c in counts.items() if c >= need)
     return learned
-
-
-def learn_boilerplate(
-    bodies_by_group: Mapping[str, Sequence[str]], *, min_docs: int = 5, min_fraction: float = 0.3
-) -> dict[str, frozenset[str]]:
-    """Per group (input folder or source), the normalised lines that recur in at least ``min_docs`` articles
-    and in at least ``min_fraction`` of the group's articles.
-
-    Lines (up to MAX_LEARNED_LINE characters) are compared after `normalize_for_matching`, counted once per
-    article. Groups smaller than ``min_docs`` learn nothing, so a handful of syndicated copies of one story
-    cannot erase each other's text.
-    """
-    return learn_from_keys(
-        {g: [line_keys(b) for b in bodies] for g, bodies in bodies_by_group.items()},
-        min_docs=min_docs,
-        min_fraction=min_fraction,
-    )
 
 
 def strip_learned(article: ParsedArticle, lines: frozenset[str]) -> ParsedArticle:

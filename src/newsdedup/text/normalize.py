@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from newsdedup.model import ParsedArticle
-from newsdedup.text.kernels import (
+from newsdedup.text.kernels.fold import (
     FOLD_COMPLEX,
     FOLD_DELETE,
     FOLD_SPACE,
@@ -94,8 +94,9 @@ def _normalize_kernel(text: str) -> str:
     return out[:n].tobytes().decode("utf-8", "surrogatepass")
 
 
-# Below this length a text goes through the reference path rather than the compiled kernel (measured: ASCII
-# lines of ~200 characters 1.2 vs 2.3 us; non-ASCII ones 4.7 vs 2.9 us, even at ~50 characters).
+# Below this length a text goes through the reference path rather than the compiled kernel, whose fixed cost
+# exceeds what it saves on a short ASCII line; non-ASCII text, whose Unicode steps cost more, gains from the
+# kernel from _KERNEL_MIN_NON_ASCII characters on.
 _KERNEL_MIN_CHARS = 400
 _KERNEL_MIN_NON_ASCII = 50
 # Texts per kernel call in normalize_many.
@@ -109,7 +110,7 @@ def normalize_many(texts: Sequence[str]) -> list[str]:
     casefold) and collapses separators. Texts with a rarer character (a multi-character casefold, or one
     whose fold needs re-normalising) take the general path."""
     if len(texts) > _BATCH_DOCS:
-        # blocks keep the buffers cache-sized instead of one copy of the whole input (measured faster)
+        # blocks keep the buffers cache-sized instead of one copy of the whole input
         return [
             s
             for lo in range(0, len(texts), _BATCH_DOCS)
@@ -152,7 +153,7 @@ _TABLE: np.ndarray | None = None
 _STABLE: np.ndarray | None = None
 
 # Blocks whose characters are NFKC-stable when they are unchanged by NFKC alone and are not combining: no
-# character in them is the second half of a canonical composition (checked in tests/test_text_kernels.py),
+# character in them is the second half of a canonical composition (checked in tests/text/test_kernels.py),
 # so text made only of such characters (and ASCII) is already NFKC and skips unicodedata.normalize.
 _STABLE_BLOCKS = ((0x80, 0x300), (0x370, 0x483), (0x48A, 0x590), (0x1E00, 0x2070), (0x20A0, 0x20D0))
 

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from newsdedup.text.boilerplate import classify_line, is_related_heading, learn_boilerplate, strip_learned
+from newsdedup.text.boilerplate import (
+    classify_line,
+    is_related_heading,
+    learn_from_keys,
+    line_keys,
+    strip_learned,
+)
 from newsdedup.text.parse import parse_raw
 
 LINES: list[tuple[str, str | None]] = [
@@ -73,29 +79,40 @@ def _article(body: str) -> str:
     return f"Headline number one\nBy Jane Smith\n\n{body}\n"
 
 
+def _learn_from_bodies(
+    bodies_by_group: dict[str, list[str]], *, min_docs: int = 5, min_fraction: float = 0.3
+) -> dict[str, frozenset[str]]:
+    """Learn from whole bodies: line_keys where the articles are parsed, learn_from_keys over them."""
+    return learn_from_keys(
+        {g: [line_keys(b) for b in bodies] for g, bodies in bodies_by_group.items()},
+        min_docs=min_docs,
+        min_fraction=min_fraction,
+    )
+
+
 def test_learn_boilerplate_finds_recurring_lines_per_group() -> None:
     footer = "The Herald is an independent paper owned by its readers."
     herald = [f"Story {i} happened on day {i} in the town.\n\n{footer}" for i in range(6)]
     herald += ["A different story with no footer at all."] * 0 + ["Unique text about the harbour."]
     other = [f"Other outlet story {i}.\n\nSome shared quote line." for i in range(3)]
-    learned = learn_boilerplate({"herald": herald, "other": other}, min_docs=5, min_fraction=0.3)
+    learned = _learn_from_bodies({"herald": herald, "other": other}, min_docs=5, min_fraction=0.3)
     assert learned["herald"] == frozenset({"the herald is an independent paper owned by its readers"})
     assert learned["other"] == frozenset()  # 3 articles < min_docs: nothing learned
 
 
 def test_learn_boilerplate_respects_min_fraction() -> None:
     bodies = ["Recurring promo line."] * 5 + [f"Body {i}." for i in range(20)]
-    assert learn_boilerplate({"g": bodies}, min_docs=5, min_fraction=0.3)["g"] == frozenset()
-    assert learn_boilerplate({"g": bodies}, min_docs=5, min_fraction=0.2)["g"] == frozenset(
+    assert _learn_from_bodies({"g": bodies}, min_docs=5, min_fraction=0.3)["g"] == frozenset()
+    assert _learn_from_bodies({"g": bodies}, min_docs=5, min_fraction=0.2)["g"] == frozenset(
         {"recurring promo line"}
     )
 
 
 def test_learn_boilerplate_validates_parameters() -> None:
     with pytest.raises(ValueError, match="min_docs"):
-        learn_boilerplate({}, min_docs=0)
+        _learn_from_bodies({}, min_docs=0)
     with pytest.raises(ValueError, match="min_fraction"):
-        learn_boilerplate({}, min_fraction=1.5)
+        _learn_from_bodies({}, min_fraction=1.5)
 
 
 def test_strip_learned_removes_and_counts() -> None:
@@ -112,7 +129,7 @@ def test_strip_learned_removes_and_counts() -> None:
 
 @pytest.mark.parametrize(("start", "kind"), [("Tags: ", "tags"), ("Filed under: ", "tags")])
 def test_lines_longer_than_the_limit_are_content(start: str, kind: str) -> None:
-    # _clean_body skips classify_line for such lines; this is the rule that makes that exact
+    # body.clean_body skips classify_line for such lines; this is the rule that makes that exact
     from newsdedup.text.boilerplate import MAX_BOILERPLATE_LINE
 
     short = (start + "Ann Lee, Bo Chan" * 20)[:MAX_BOILERPLATE_LINE]

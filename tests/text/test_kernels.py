@@ -13,12 +13,13 @@ from hypothesis import strategies as st
 from newsdedup.dedup import minhash as mh
 from newsdedup.text import kernels as tk
 from newsdedup.text import normalize as nz
+from newsdedup.text.kernels import hashing
 from newsdedup.text.normalize import (
     _normalize_python,
     normalize_for_matching,
     normalize_many,
 )
-from newsdedup.text.parse import _repair_text_steps, repair_text
+from newsdedup.text.repair import _repair_text_steps, repair_text
 
 # Tokens around the 8/16/24/32-byte word boundaries of the token hash, multi-byte UTF-8 and separators.
 TOKENS = [
@@ -224,14 +225,14 @@ def test_padded_token_hash_equals_token_hash(data: bytes, draw: st.DataObject) -
     buf = np.frombuffer(data + bytes(8), dtype=np.uint8)
     start = draw.draw(st.integers(0, len(data) - 1))
     length = draw.draw(st.integers(1, len(data) - start))
-    assert tk._token_hash_padded(buf, start, length) == tk.token_hash(buf, start, start + length)
+    assert hashing._token_hash_padded(buf, start, length) == tk.token_hash(buf, start, start + length)
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.integers(0, 2**32 - 1) | st.sampled_from([0, 1, 255, 256, 2**32 - 1]), max_size=600))
 def test_sort_unique_equals_numpy(values: list[int]) -> None:
     x = np.array(values, dtype=np.uint32)
-    k = tk._sort_unique_u32(x, np.empty(len(values), dtype=np.uint32))
+    k = hashing._sort_unique_u32(x, np.empty(len(values), dtype=np.uint32))
     assert x[:k].tolist() == np.unique(np.array(values, dtype=np.uint32)).tolist()
 
 

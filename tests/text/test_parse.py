@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from newsdedup.errors import ConfigError
 from newsdedup.model import ParsedArticle
-from newsdedup.text.parse import parse_raw, parse_record, repair_text
+from newsdedup.text.parse import parse_raw, parse_record
+from newsdedup.text.repair import repair_text
 
 SEED_DIR = Path("/work/shared/seed")
 BBC_DIR = Path("/work/shared/data/bbc")
@@ -493,7 +494,7 @@ BODY_LINES = [
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(BODY_LINES), max_size=14))
 def test_join_lines_shortcut_equals_the_rules(lines: list[str]) -> None:
-    from newsdedup.text.parse import _join_lines, _rejoin
+    from newsdedup.text.body import _join_lines, _rejoin
 
     assert _join_lines(lines) == _rejoin(lines)
 
@@ -515,7 +516,7 @@ WRAPPED_LINES = [
 
 
 def _rules(lines: list[str]) -> list[str]:
-    from newsdedup.text.parse import _blocks, _is_blank_separated, _rejoin_rules, _wrap_width
+    from newsdedup.text.body import _blocks, _is_blank_separated, _rejoin_rules, _wrap_width
 
     width = _wrap_width(lines)
     return _rejoin_rules(lines, width, width is not None and _is_blank_separated(_blocks(lines)))
@@ -524,20 +525,20 @@ def _rules(lines: list[str]) -> list[str]:
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.sampled_from(WRAPPED_LINES + BODY_LINES), max_size=24))
 def test_rejoin_shortcuts_equal_the_line_by_line_rules(lines: list[str]) -> None:
-    from newsdedup.text.parse import _rejoin
+    from newsdedup.text.body import _rejoin
 
     assert _rejoin(lines) == _rules(lines)
 
 
 def test_rejoin_shortcuts_are_taken_and_agree(monkeypatch: pytest.MonkeyPatch) -> None:
-    from newsdedup.text import parse
-    from newsdedup.text.parse import _rejoin
+    from newsdedup.text import body
+    from newsdedup.text.body import _rejoin
 
     wrapped = [WRAPPED_LINES[1], WRAPPED_LINES[2], "", WRAPPED_LINES[4], WRAPPED_LINES[9], WRAPPED_LINES[2]]
     unwrapped = ["First paragraph ends here.", "Second one too!", "“And a quote,” she said."]
     expected = _rules(wrapped)
     with monkeypatch.context() as m:  # both layouts are settled without the line-by-line rules
-        m.setattr(parse, "_rejoin_rules", None)
+        m.setattr(body, "_rejoin_rules", None)
         assert _rejoin(wrapped) == expected
         assert _rejoin(unwrapped) == unwrapped
     assert expected == [
@@ -552,7 +553,7 @@ def test_rejoin_shortcuts_are_taken_and_agree(monkeypatch: pytest.MonkeyPatch) -
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(BODY_LINES[2:]), max_size=8))
 def test_single_line_paragraphs_take_the_shortcut_unchanged(paragraphs: list[str]) -> None:
-    from newsdedup.text.parse import _join_lines, _rejoin
+    from newsdedup.text.body import _join_lines, _rejoin
 
     lines = [x for p in paragraphs for x in (p, "")]
     assert _join_lines(lines) == _rejoin(lines) == paragraphs
@@ -561,20 +562,20 @@ def test_single_line_paragraphs_take_the_shortcut_unchanged(paragraphs: list[str
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=60))
 def test_repair_text_short_field_shortcut_equals_steps(text: str) -> None:
-    from newsdedup.text.parse import _repair_text_steps
+    from newsdedup.text.repair import _repair_text_steps
 
     assert repair_text(text) == _repair_text_steps(text)
 
 
 def test_cached_byline_still_checks_each_headline() -> None:
-    from newsdedup.text.parse import _author_from_line
+    from newsdedup.text.header import author_from_line
 
-    assert _author_from_line("Rosa Marsh", "Council doubles the bridge toll") == ("Rosa Marsh", None)
+    assert author_from_line("Rosa Marsh", "Council doubles the bridge toll") == ("Rosa Marsh", None)
     # the same line, now under a headline that reads the same: not a byline (the cache holds no headline)
-    assert _author_from_line("Rosa Marsh", "Rosa Marsh") == (None, None)
-    assert _author_from_line("Rosa Marsh | Daily Herald", "ROSA MARSH") == (None, None)
-    assert _author_from_line("Rosa Marsh | Daily Herald", "Another headline") == (
+    assert author_from_line("Rosa Marsh", "Rosa Marsh") == (None, None)
+    assert author_from_line("Rosa Marsh | Daily Herald", "ROSA MARSH") == (None, None)
+    assert author_from_line("Rosa Marsh | Daily Herald", "Another headline") == (
         "Rosa Marsh",
         "Daily Herald",
     )
-    assert _author_from_line("By Rosa Marsh", "Rosa Marsh") == ("Rosa Marsh", None)  # a "By" line is a byline
+    assert author_from_line("By Rosa Marsh", "Rosa Marsh") == ("Rosa Marsh", None)  # a "By" line is a byline
