@@ -32,7 +32,11 @@ import pyarrow.parquet as pq
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "src" / "newsdedup" / "sample"
-SHARED = REPO.parent / "shared" / "data"
+# ../shared/data beside the checkout (or beside a parent folder, for a git worktree)
+SHARED = next(
+    (p / "shared" / "data" for p in REPO.parents if (p / "shared" / "data").is_dir()),
+    REPO.parent / "shared" / "data",
+)
 TABLES = (
     "articles",
     "duplicates",
