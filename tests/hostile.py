@@ -1,8 +1,8 @@
 """A folder of hostile inputs with known outcomes, for reader and end-to-end tests.
 
 `write_hostile_corpus(root)` writes the corpus and returns the expected totals when the whole folder is
-given as one input (`discover([root])` then `read_all`) with max_article_bytes between 4096 and
-5_000_000 (the default). `HOSTILE_FILES` lists every file with the outcomes expected for it, in record
+given as one input (`discover([root])` then `tests.io.reference.read_all`) with max_article_bytes
+between 4096 and 5_000_000 (the default). `HOSTILE_FILES` lists every file with the outcomes expected for it, in record
 order, so tests can reconcile per file.
 """
 

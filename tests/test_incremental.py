@@ -177,7 +177,7 @@ def _ledger(out: Path) -> dict[str, str]:
 
 
 def test_ledger_digests_made_while_reading_match_the_files(tmp_path: Path) -> None:
-    from newsdedup.io.read import file_digest
+    from newsdedup.io.digest import file_digest
 
     src = tmp_path / "in"
     write_corpus(src, SynthConfig(n_articles=60, seed=5), fmt="txt")
@@ -209,7 +209,7 @@ def test_file_unreadable_after_discovery_is_rejected_and_tried_again(
 ) -> None:
     import os
 
-    import newsdedup.io.read as read_mod
+    import newsdedup.io.readers.txt as read_mod
 
     src = tmp_path / "in"
     write_corpus(src, SynthConfig(n_articles=30, seed=6), fmt="txt")

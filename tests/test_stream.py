@@ -7,7 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from newsdedup.io.read import discover, read_file
+from newsdedup.io.discover import discover
+from newsdedup.io.readers import read_file
 from newsdedup.model import RawRecord, Reject
 from newsdedup.params import Config, RunConfig
 from newsdedup.run.pipeline import run

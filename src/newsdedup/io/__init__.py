@@ -1,1 +1,9 @@
-"""The only layer that touches files: discovery, readers, staging, state, the versioned store."""
+"""The only layer that touches files: discovery, readers, digests, staging, state, the versioned store.
+
+discover.py  command-line paths -> input files (format by name) and skipped paths
+readers/     one input file -> RawRecords and Rejects (txt, jsonl/json, csv, parquet)
+digest.py    content digests of input files, for the state ledger
+schema.py    the output tables' Arrow schemas
+state.py     the retained history and ledger between runs
+store.py     the versioned output store: staging, atomic writes, commit
+"""

@@ -109,7 +109,7 @@ def json_bytes(data: Mapping[str, Any]) -> bytes:
     """``data`` as indented JSON (UTF-8, newline-terminated); what JSON has no type for is written as str.
 
     orjson first: the standard library's indenting encoder is pure Python, and a run manifest lists every
-    input file (about 0.3 s over 20,000 files). What orjson refuses (a lone surrogate from an undecodable
+    input file, so it is slow on big runs. What orjson refuses (a lone surrogate from an undecodable
     file name, an integer beyond 64 bits) goes to the standard library, which escapes it."""
     try:
         return orjson.dumps(data, default=str, option=_ORJSON_OPTIONS)

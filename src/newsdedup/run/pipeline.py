@@ -38,7 +38,8 @@ from newsdedup.config import config_to_dict
 from newsdedup.dedup.core import Sketches, digests_hex, find_duplicates, sketch_texts
 from newsdedup.failpoints import failpoint
 from newsdedup.incremental import effective_time, reconcile_duplicates, reconcile_topics, related_history
-from newsdedup.io.read import digest_or_none, discover
+from newsdedup.io.digest import digest_or_none
+from newsdedup.io.discover import discover
 from newsdedup.io.schema import SCHEMA_VERSION, arrow_schema, to_arrow
 from newsdedup.io.state import (
     LEDGER_COLUMNS,

@@ -1,7 +1,7 @@
 """Streaming read, parse and sketch: input split into tasks, tasks run in worker processes, heavy columns staged.
 
 The run's inputs are cut into :class:`ReadTask` s of about ``TASK_BYTES`` (a big JSONL file into line-aligned
-byte spans, small files grouped). A worker reads its task (:func:`newsdedup.io.read.read_file`), parses each
+byte spans, small files grouped). A worker reads its task (:func:`newsdedup.io.readers.read_file`), parses each
 record, builds the matching text and the dedup sketches, writes the article columns to a
 staging file of its own, and returns only what the rest of the run needs in memory: the light columns (ids,
 times, sources, titles), the sketches, the short-line keys for boilerplate learning, the rejects.
@@ -36,7 +36,8 @@ import xxhash
 
 from newsdedup.cluster.core import StoryFeatures, story_features
 from newsdedup.dedup.core import Sketches, compact_digests, sketch_texts
-from newsdedup.io.read import digest_or_none, jsonl_spans, read_file
+from newsdedup.io.digest import digest_or_none
+from newsdedup.io.readers import jsonl_spans, read_file
 from newsdedup.io.schema import SCHEMAS
 from newsdedup.model import InputFile, ParsedArticle, RawRecord, Reject
 from newsdedup.params import ClusterParams, DedupParams, ParseConfig

@@ -2,7 +2,7 @@
 
 `decode_bytes` turns the bytes of one article (a .txt file or one JSON line) into text and names the
 encoding it used, or raises `DecodeFailure` with a reject reason. Line ends are kept exactly as they are
-(CRLF stays CRLF); `newsdedup.io.read` normalises them to "\\n" for every field it emits.
+(CRLF stays CRLF); the readers (`newsdedup.io.readers`) normalise them to "\\n" in every field they emit.
 
 Order of checks:
 1. empty input -> DecodeFailure("empty").

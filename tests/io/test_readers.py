@@ -1,4 +1,4 @@
-"""Tests for newsdedup.io.read: discovery, decoding per format, quarantine reasons, reconciliation."""
+"""Tests for newsdedup.io.readers: decoding per format, quarantine reasons, reconciliation per file."""
 
 from __future__ import annotations
 
@@ -12,14 +12,14 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-import xxhash
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsdedup.errors import InputError
-from newsdedup.io.read import REJECT_REASONS, SKIP_REASONS, discover, file_digest, read_all, read_file
-from newsdedup.model import InputFile, RawRecord, Reject, Skipped
+from newsdedup.io.discover import SKIP_REASONS, discover
+from newsdedup.io.readers import REJECT_REASONS, read_file
+from newsdedup.model import InputFile, RawRecord, Reject
 from tests.hostile import ACCEPTED, expected_per_file, write_hostile_corpus
+from tests.io.reference import read_all
 
 
 def _outcomes(root: Path | str, max_bytes: int = 5_000_000) -> list[str]:
@@ -184,69 +184,6 @@ def test_ids_for_records_without_id(tmp_path: Path) -> None:
     assert ids == ["k", "a.jsonl:2", "a.jsonl:3"]
 
 
-def test_ids_relative_to_root_and_sorted(tmp_path: Path) -> None:
-    for rel in ["b.txt", "a/z.txt", "a/b/c.txt", "A.txt"]:
-        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rel).write_text(f"title {rel}\n\nbody\n")
-    files, _ = discover([tmp_path])
-    assert [f.rel for f in files] == ["A.txt", "a/b/c.txt", "a/z.txt", "b.txt"]
-    assert all(os.path.isabs(f.path) and f.root == tmp_path and f.format == "txt" for f in files)
-    ids = [r.article_id for r in read_all(files) if isinstance(r, RawRecord)]
-    assert ids == ["A.txt", "a/b/c.txt", "a/z.txt", "b.txt"]
-    # a file given directly has its name as id
-    direct, _ = discover([tmp_path / "a" / "b" / "c.txt"])
-    assert [f.rel for f in direct] == ["c.txt"]
-
-
-def test_glob_expansion_relative_to_prefix(tmp_path: Path) -> None:
-    for rel in ["in/x/1.txt", "in/x/y/2.txt", "in/3.jsonl", "in/x/4.csv", "other/5.txt"]:
-        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rel).write_text("t\n\nb\n")
-    files, _ = discover([str(tmp_path / "in" / "**" / "*.txt")])
-    assert [f.rel for f in files] == ["x/1.txt", "x/y/2.txt"]
-    assert all(f.root == tmp_path / "in" for f in files)
-    files, _ = discover([str(tmp_path / "in" / "**")])  # folders and files matched: each file once
-    assert [f.rel for f in files] == ["3.jsonl", "x/1.txt", "x/4.csv", "x/y/2.txt"]
-
-
-def test_unsupported_and_hidden_are_skipped(tmp_path: Path) -> None:
-    (tmp_path / "report.pdf").write_bytes(b"%PDF")
-    (tmp_path / ".DS_Store").write_bytes(b"\x00")
-    (tmp_path / "data.xml").write_text("<a/>")
-    (tmp_path / "ok.txt").write_text("t\n\nb\n")
-    files, skipped = discover([tmp_path])
-    assert [f.rel for f in files] == ["ok.txt"]
-    assert skipped == [
-        Skipped(".DS_Store", "hidden"),
-        Skipped("data.xml", "unsupported_extension"),
-        Skipped("report.pdf", "unsupported_extension"),
-    ]
-    files, skipped = discover([tmp_path / "report.pdf"])
-    assert files == [] and skipped == [Skipped("report.pdf", "unsupported_extension")]
-
-
-def test_symlink_loop_finishes(tmp_path: Path) -> None:
-    (tmp_path / "a" / "b").mkdir(parents=True)
-    (tmp_path / "a" / "b" / "x.txt").write_text("t\n\nb\n")
-    os.symlink(tmp_path / "a", tmp_path / "a" / "b" / "up", target_is_directory=True)
-    os.symlink(tmp_path / "a" / "b", tmp_path / "a" / "again", target_is_directory=True)
-    files, skipped = discover([tmp_path])
-    assert [f.rel for f in files] == ["a/b/x.txt"]
-    assert sorted(s.reason for s in skipped) == ["already_visited", "already_visited"]
-
-
-def test_missing_inputs_raise_input_error(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="does not exist"):
-        discover([tmp_path / "nope"])
-    with pytest.raises(InputError, match="matches nothing"):
-        discover([str(tmp_path / "*.jsonl")])
-    os.symlink(tmp_path / "gone", tmp_path / "dangling.txt")
-    with pytest.raises(InputError, match="broken symlink"):
-        discover([tmp_path / "dangling.txt"])
-    _, skipped = discover([tmp_path])  # inside a folder it is listed, not fatal
-    assert skipped == [Skipped("dangling.txt", "broken_symlink")]
-
-
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root can read any file")
 def test_permission_denied_is_unreadable(tmp_path: Path) -> None:
     path = tmp_path / "secret.jsonl"
@@ -292,20 +229,6 @@ def test_csv_in_cp1252_is_decoded_whole(tmp_path: Path) -> None:
     assert recs[-1].body == "£5 ’quoted’" and recs[-1].encoding == "cp1252"
 
 
-@pytest.mark.parametrize(
-    "size", [0, 1, 5000, 1024 * 1024 - 1, 1024 * 1024, 1024 * 1024 + 1, 3 * 1024 * 1024 + 17]
-)
-def test_file_digest_matches_xxh3_128(tmp_path: Path, size: int) -> None:
-    # empty, one block (hashed in one call), exactly one block, and several blocks (streamed)
-    data = os.urandom(size)
-    (tmp_path / "a.bin").write_bytes(data)
-    want = xxhash.xxh3_128(data).hexdigest()
-    assert file_digest(tmp_path / "a.bin") == want
-    # with the size discovery saw: the same, also when the file has grown or shrunk since
-    for hint in {size, max(size - 1, 0), size // 2, size + 1, 2 * size + 5}:
-        assert file_digest(tmp_path / "a.bin", hint) == want, hint
-
-
 def test_read_file_streams(tmp_path: Path) -> None:
     (tmp_path / "a.jsonl").write_bytes(_jsonl({"body": "1"}, {"body": "2"}))
     f = discover([tmp_path])[0][0]
@@ -338,7 +261,7 @@ def test_permission_error_on_open_is_unreadable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
 ) -> None:
     # Runs as root too (where chmod 0 does not stop reads): the module's open() and os.open fail.
-    import newsdedup.io.read as read_mod
+    import newsdedup.io.readers.base as base_mod
 
     (tmp_path / name).write_bytes(b"id,body\n1,x\n" if name.endswith("csv") else _jsonl({"body": "x"}))
     files, _ = discover([tmp_path])
@@ -346,8 +269,8 @@ def test_permission_error_on_open_is_unreadable(
     def denied(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(read_mod, "open", denied, raising=False)
-    monkeypatch.setattr(read_mod.os, "open", denied)  # .txt files are opened by descriptor
+    monkeypatch.setattr(base_mod, "open", denied, raising=False)  # jsonl and csv files: open_binary
+    monkeypatch.setattr(os, "open", denied)  # .txt files are opened by descriptor
     items = list(read_file(files[0]))
     assert [(i.reason, i.record) for i in items if isinstance(i, Reject)] == [("unreadable", None)]
     assert len(items) == 1

@@ -1,0 +1,67 @@
+"""The readers: one input file -> a stream of `RawRecord`s and `Reject`s.
+
+Every record seen becomes exactly one of them; bad content or an I/O error never raises, it becomes a
+`Reject` with a reason from REJECT_REASONS. Every text field emitted has CRLF and lone CR normalised to
+"\\n". Blank lines in .jsonl files are not records and are not counted. A zero-byte file of any format
+gives one `Reject(reason="empty", record=None)`. Ids are not checked across files here: the run keeps the
+first record of an id (run/stream.py).
+
+A new format is a module here with a `read_<format>(f, max_bytes)` generator, an entry in READERS and its
+file name suffixes in `newsdedup.io.discover.FORMATS`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+
+from newsdedup.io.readers.base import DEFAULT_MAX_ARTICLE_BYTES, REJECT_REASONS, os_detail
+from newsdedup.io.readers.csv import read_csv
+from newsdedup.io.readers.jsonl import jsonl_spans, read_json, read_jsonl
+from newsdedup.io.readers.parquet import read_parquet
+from newsdedup.io.readers.txt import read_txt
+from newsdedup.model import InputFile, RawRecord, Reject
+
+__all__ = ["DEFAULT_MAX_ARTICLE_BYTES", "READERS", "REJECT_REASONS", "jsonl_spans", "read_file"]
+
+# format -> reader of a whole file (.txt files are read by read_file itself, see there)
+READERS: dict[str, Callable[[InputFile, int], Iterator[RawRecord | Reject]]] = {
+    "jsonl": read_jsonl,
+    "json": read_json,
+    "csv": read_csv,
+    "parquet": read_parquet,
+}
+
+
+def read_file(
+    f: InputFile,
+    *,
+    max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES,
+    span: tuple[int, int, int] | None = None,
+    digests: dict[str, str | None] | None = None,
+) -> Iterator[RawRecord | Reject]:
+    """Stream one file's records; every record seen becomes exactly one RawRecord or Reject.
+
+    ``span`` = (start byte, end byte, number of lines before start) reads only the lines that start in
+    [start, end) of an uncompressed JSONL file (see :func:`jsonl_spans`), so one file can be read in parallel
+    parts; line numbers stay those of the whole file. Never raises for bad content or I/O errors (those
+    become Rejects).
+
+    ``digests``: a whole file read at once (a .txt article) gets its digest here, from the bytes read, under
+    its path; other files are left out (see :func:`newsdedup.io.digest.digest_or_none`).
+    """
+    if span is not None:
+        yield from read_jsonl(f, max_article_bytes, span)
+        return
+    if f.format == "txt":  # stats the open file itself: one system call less per (small) article file
+        yield from read_txt(f, max_article_bytes, digests)
+        return
+    try:
+        size = os.stat(f.path).st_size
+    except OSError as exc:
+        yield Reject(f.rel, None, "unreadable", os_detail(exc))
+        return
+    if size == 0:
+        yield Reject(f.rel, None, "empty", "file is 0 bytes")
+        return
+    yield from READERS[f.format](f, max_article_bytes)
