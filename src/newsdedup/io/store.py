@@ -44,7 +44,7 @@ from newsdedup.failpoints import failpoint
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["TABLES", "OutputStore", "Staging", "VersionInfo"]
+__all__ = ["TABLES", "OutputStore", "Staging", "VersionInfo", "held_lock_fds"]
 
 TABLES = ("articles", "topics", "duplicates", "rejects", "runs", "state")
 LOCK_NAME = ".newsdedup.lock"
@@ -139,6 +139,16 @@ def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else str(value)
 
 
+_HELD_LOCK_FDS: set[int] = set()
+
+
+def held_lock_fds() -> frozenset[int]:
+    """The descriptors of the output locks this process holds now. A forked worker inherits them and must
+    close them at once (:mod:`newsdedup.run.lifeline` does): a descriptor left open in a worker that
+    outlives the run would keep the lock held after the run's death."""
+    return frozenset(_HELD_LOCK_FDS)
+
+
 def _liveness(holder: str) -> str:
     """ ", running" or ", not running" for a lock holder written as "pid N" (a dead holder whose lock is still
     held means a process it started outlived it)."""
@@ -231,8 +241,10 @@ class OutputStore:
                 raise
             os.ftruncate(fd, 0)
             os.pwrite(fd, f"pid {os.getpid()}\n".encode(), 0)
+            _HELD_LOCK_FDS.add(fd)
             yield
         finally:
+            _HELD_LOCK_FDS.discard(fd)
             os.close(fd)
 
     # -- versions -----------------------------------------------------------------------------------
