@@ -19,3 +19,16 @@ class StateError(NewsdedupError):
 
 class InputError(NewsdedupError):
     """An input path given on the command line does not exist or cannot be used."""
+
+
+class RunCancelled(BaseException):
+    """The run was cancelled by a signal (SIGTERM, SIGINT). A BaseException, like KeyboardInterrupt, so no
+    ``except Exception`` on the way up swallows it; the CLI maps it to 128 + the signal number."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(f"cancelled by signal {signum}")
+        self.signum = signum
+
+
+class WorkerDied(NewsdedupError):
+    """A worker process died while it held a task (killed, or out of memory); nothing was committed."""

@@ -6,12 +6,17 @@ Layout under the output folder ``DIR``::
     DIR/topics, duplicates, rejects, runs, state -> _current/<name>
     DIR/_current -> _versions/<run_id>    (ONE symlink: replacing it is the commit)
     DIR/_versions/<run_id>/<table>/part-*.parquet
+    DIR/_versions/<run_id>/.committed     (written once the version has been made current)
     DIR/.newsdedup.lock                   (flock; the OS drops it when the process dies)
+    DIR/.last_run.json                    (the latest run's outcome, for `newsdedup status` and monitoring)
 
 A run stages a complete new version in ``_versions/<run_id>.staging`` (unchanged parts of the previous
 version are hard-linked, not copied), renames it to ``_versions/<run_id>``, then atomically replaces the
-``_current`` symlink. A run killed at any point leaves ``_current`` pointing at the previous, complete
-version, so every table stays readable and consistent with the others; the next run removes the leftovers.
+``_current`` symlink and marks the version committed. A run killed at any point leaves ``_current``
+pointing at the previous, complete version, so every table stays readable and consistent with the others;
+the next run removes the leftovers. The last ``keep_versions`` committed versions are kept (they share
+unchanged files through hard links), so :meth:`OutputStore.rollback` can make an earlier one current again;
+each version holds its own state and ledger, so the run after a rollback continues from there.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import os
 import shutil
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,13 +44,24 @@ from newsdedup.failpoints import failpoint
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["TABLES", "OutputStore", "Staging"]
+__all__ = ["TABLES", "OutputStore", "Staging", "VersionInfo", "held_lock_fds"]
 
 TABLES = ("articles", "topics", "duplicates", "rejects", "runs", "state")
 LOCK_NAME = ".newsdedup.lock"
 CURRENT = "_current"
 VERSIONS = "_versions"
 STAGING_SUFFIX = ".staging"
+COMMITTED = ".committed"
+LAST_RUN = ".last_run.json"
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """One folder under ``_versions``: a committed version (current or kept for rollback) or a leftover."""
+
+    name: str
+    committed: bool
+    current: bool
 
 
 def _fsync_dir(path: Path) -> None:
@@ -120,6 +137,26 @@ def json_bytes(data: Mapping[str, Any]) -> bytes:
 def _plain(value: Any) -> Any:
     """The standard library's ``default`` matching orjson's options above: numpy scalars as numbers."""
     return value.item() if isinstance(value, np.generic) else str(value)
+
+
+_HELD_LOCK_FDS: set[int] = set()
+
+
+def held_lock_fds() -> frozenset[int]:
+    """The descriptors of the output locks this process holds now. A forked worker inherits them and must
+    close them at once (:mod:`newsdedup.run.lifeline` does): a descriptor left open in a worker that
+    outlives the run would keep the lock held after the run's death."""
+    return frozenset(_HELD_LOCK_FDS)
+
+
+def _liveness(holder: str) -> str:
+    """ ", running" or ", not running" for a lock holder written as "pid N" (a dead holder whose lock is still
+    held means a process it started outlived it)."""
+    parts = holder.split()
+    if len(parts) != 2 or parts[0] != "pid" or not parts[1].isdigit():
+        return ""
+    alive = Path(f"/proc/{parts[1]}").exists()
+    return ", running" if alive else ", not running: a process it started still holds the lock"
 
 
 class Staging:
@@ -199,13 +236,15 @@ class OutputStore:
                     holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
                     raise LockHeldError(
                         f"another newsdedup run holds the lock on {self.root}"
-                        + (f" ({holder})" if holder else "")
+                        + (f" ({holder}{_liveness(holder)})" if holder else "")
                     ) from exc
                 raise
             os.ftruncate(fd, 0)
             os.pwrite(fd, f"pid {os.getpid()}\n".encode(), 0)
+            _HELD_LOCK_FDS.add(fd)
             yield
         finally:
+            _HELD_LOCK_FDS.discard(fd)
             os.close(fd)
 
     # -- versions -----------------------------------------------------------------------------------
@@ -224,18 +263,30 @@ class OutputStore:
             )
         return target
 
-    def recover(self) -> list[str]:
-        """Remove what killed runs left behind (staging and uncommitted versions); returns what was removed."""
-        versions = self.root / VERSIONS
-        if not versions.is_dir():
+    def versions(self) -> list[VersionInfo]:
+        """Every folder under ``_versions``, oldest first (run ids sort by time)."""
+        folder = self.root / VERSIONS
+        if not folder.is_dir():
             return []
         current = self.current()
+        return [
+            VersionInfo(
+                name=entry.name,
+                committed=(entry / COMMITTED).exists() or entry == current,
+                current=entry == current,
+            )
+            for entry in sorted(folder.iterdir(), key=lambda e: e.name)
+        ]
+
+    def recover(self) -> list[str]:
+        """Remove what killed runs left behind (staging and uncommitted versions); returns what was removed.
+
+        Committed versions kept for rollback stay."""
         removed = []
-        for entry in sorted(versions.iterdir()):
-            if current is not None and entry.resolve() == current:
-                continue
-            shutil.rmtree(entry, ignore_errors=True)
-            removed.append(entry.name)
+        for v in self.versions():
+            if not v.committed:
+                shutil.rmtree(self.root / VERSIONS / v.name, ignore_errors=True)
+                removed.append(v.name)
         for tmp in self.root.glob(f"{CURRENT}.*.tmp"):
             tmp.unlink(missing_ok=True)
             removed.append(tmp.name)
@@ -260,8 +311,9 @@ class OutputStore:
         path.mkdir(parents=True)
         return Staging(path, run_id, self.current())
 
-    def commit(self, staging: Staging) -> Path:
-        """Make the staged version current in one atomic step; older versions are then removed."""
+    def commit(self, staging: Staging, keep_versions: int = 1) -> Path:
+        """Make the staged version current in one atomic step; then keep the ``keep_versions`` newest
+        committed versions (the current one always) and remove the rest."""
         for sub in [staging.path, *(p for p in staging.path.iterdir() if p.is_dir())]:
             _fsync_dir(sub)
         final = self.root / VERSIONS / staging.run_id
@@ -269,11 +321,9 @@ class OutputStore:
         os.replace(staging.path, final)
         _fsync_dir(final.parent)
         failpoint("before_switch")
-        tmp_link = self.root / f"{CURRENT}.{staging.run_id}.tmp"
-        tmp_link.unlink(missing_ok=True)
-        os.symlink(Path(VERSIONS) / staging.run_id, tmp_link)
-        os.replace(tmp_link, self.root / CURRENT)
+        self._switch(staging.run_id)
         failpoint("after_switch")
+        (final / COMMITTED).touch()
         for name in TABLES:
             link = self.root / name
             if not link.is_symlink():
@@ -281,13 +331,78 @@ class OutputStore:
                     raise StateError(f"{link} exists and is not newsdedup's symlink; move it away")
                 os.symlink(Path(CURRENT) / name, link)
         _fsync_dir(self.root)
-        self._remove_old_versions(final)
+        self.prune(keep_versions)
         return final
 
-    def _remove_old_versions(self, keep: Path) -> None:
-        for entry in (self.root / VERSIONS).iterdir():
-            if entry != keep:
-                shutil.rmtree(entry, ignore_errors=True)
+    def _switch(self, name: str) -> None:
+        """Point ``_current`` at ``_versions/<name>`` in one atomic rename of a new symlink."""
+        tmp_link = self.root / f"{CURRENT}.{name}.tmp"
+        tmp_link.unlink(missing_ok=True)
+        os.symlink(Path(VERSIONS) / name, tmp_link)
+        os.replace(tmp_link, self.root / CURRENT)
+        _fsync_dir(self.root)
+
+    def prune(self, keep_versions: int) -> list[str]:
+        """Remove committed versions beyond the ``keep_versions`` newest, never the current one, and every
+        uncommitted leftover; returns the removed names."""
+        kept = 0
+        removed = []
+        for v in reversed(self.versions()):
+            if v.current or (v.committed and kept < keep_versions - 1):
+                kept += 0 if v.current else 1
+                continue
+            shutil.rmtree(self.root / VERSIONS / v.name, ignore_errors=True)
+            removed.append(v.name)
+        return removed
+
+    def rollback(self, to: str | None = None) -> str:
+        """Make an earlier committed version current (the one before the current, or run ``to``); returns
+        its name. The caller holds the lock. Versions after it stay until pruned, so a rollback can be undone
+        by rolling back to the later run id."""
+        versions = [v for v in self.versions() if v.committed]
+        current = next((v.name for v in versions if v.current), None)
+        if current is None:
+            raise StateError(f"{self.root} has no committed version to roll back from")
+        if to is None:
+            earlier = [v.name for v in versions if v.name < current]
+            if not earlier:
+                raise StateError(f"no version before {current} is kept in {self.root / VERSIONS}")
+            to = earlier[-1]
+        if to not in {v.name for v in versions}:
+            kept = ", ".join(v.name for v in versions) or "none"
+            raise StateError(f"no committed version {to!r} in {self.root / VERSIONS}; kept: {kept}")
+        self._switch(to)
+        return to
+
+    # -- the latest run's outcome ------------------------------------------------------------------
+    def record_run(self, info: Mapping[str, Any]) -> None:
+        """Write the latest run's outcome (run id, status, exit code, times) beside the versions."""
+        write_json_atomic(info, self.root / LAST_RUN)
+
+    def last_run(self) -> dict[str, Any] | None:
+        """The outcome :meth:`record_run` wrote last, or None."""
+        try:
+            data = json.loads((self.root / LAST_RUN).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as exc:
+            raise StateError(f"cannot read {self.root / LAST_RUN}: {exc}") from exc
+        return data if isinstance(data, dict) else None
+
+    def lock_holder(self) -> str | None:
+        """Who holds the lock now (its "pid N" line), or None when nobody does; never takes the lock itself
+        (it reads /proc/locks), so asking cannot make a starting run fail with "lock held"."""
+        path = self.root / LOCK_NAME
+        try:
+            st = path.stat()
+            key = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+            with open("/proc/locks", encoding="ascii") as fh:
+                held = any(len(f) > 5 and f[1] == "FLOCK" and f[5] == key for f in map(str.split, fh))
+        except OSError:
+            return None
+        if not held:
+            return None
+        return path.read_text(encoding="utf-8", errors="replace").strip() or "unknown"
 
     def read_table(self, table: str) -> pd.DataFrame | None:
         """Read a committed table, or None when there is no committed version yet."""
