@@ -1,4 +1,4 @@
-"""Benchmark newsdedup.dedup.core against the datasketch reference pipeline on the same texts, same process.
+"""Benchmark newsdedup.dedup against the datasketch reference pipeline on the same texts, same process.
 
     .venv/bin/python benchmarks/bench_dedup.py --n 20000            # generates a synthetic corpus
     .venv/bin/python benchmarks/bench_dedup.py --corpus DIR         # DIR from `python -m newsdedup.synth`
@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from reference import reference_dedup
 
-from newsdedup.dedup.core import Sketches, compact_digests, find_duplicates, sketch_texts
+from newsdedup.dedup import Sketches, compact_digests, find_duplicates, sketch_texts
 from newsdedup.metrics import pairwise_prf
 from newsdedup.params import DedupParams
 from newsdedup.text.normalize import normalize_for_matching

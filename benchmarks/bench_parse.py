@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import xxhash
 
-from newsdedup.dedup.core import sketch_texts
+from newsdedup.dedup import sketch_texts
 from newsdedup.dedup.minhash import minhash_signatures, word_shingles_and_counts
 from newsdedup.io.read import discover, read_all
 from newsdedup.model import ParsedArticle, RawRecord
