@@ -14,6 +14,7 @@ import functools
 from collections.abc import Callable
 
 import numpy as np
+from scipy.integrate import quad
 
 from newsdedup.dedup.kernels import band_keys_of, bucket_pairs, insert_codes
 from newsdedup.params import DedupParams
@@ -25,6 +26,7 @@ __all__ = [
     "candidates_from_signatures",
     "codes_to_pairs",
     "lsh_params",
+    "optimal_param",
 ]
 
 #: The LSH banding step: (signatures, bands, rows, max_bucket_size) -> (left, right, capped buckets).
@@ -32,17 +34,56 @@ CandidateFn = Callable[[np.ndarray, int, int, int], tuple[np.ndarray, np.ndarray
 
 
 def lsh_params(params: DedupParams) -> tuple[int, int]:
-    """(bands, rows) for the effective LSH threshold, from datasketch's own optimiser (equal FP/FN weights)."""
+    """(bands, rows) for the effective LSH threshold, from datasketch's optimiser (equal FP/FN weights)."""
     return _optimal_bands(params.effective_lsh_threshold, params.num_perm)
 
 
 @functools.lru_cache(maxsize=64)
 def _optimal_bands(threshold: float, num_perm: int) -> tuple[int, int]:
     # The optimiser integrates numerically for every (bands, rows) split: worth remembering.
-    from datasketch.lsh import _optimal_param
-
-    bands, rows = _optimal_param(threshold, num_perm, 0.5, 0.5)
+    bands, rows = optimal_param(threshold, num_perm, 0.5, 0.5)
     return int(bands), int(rows)
+
+
+# The three functions below are datasketch's LSH parameter optimiser (datasketch/lsh.py of ekzhu/datasketch,
+# version 2.0.0; MIT License, Copyright (c) 2015 ekzhu), copied so newsdedup does not import a private name.
+# tests/dedup/test_lsh.py checks that optimal_param returns exactly what datasketch's _optimal_param returns.
+
+
+def _false_positive_probability(threshold: float, b: int, r: int) -> float:
+    def probability(s: float) -> float:
+        return 1 - (1 - s ** float(r)) ** float(b)
+
+    area, _err = quad(probability, 0.0, threshold)
+    return float(area)
+
+
+def _false_negative_probability(threshold: float, b: int, r: int) -> float:
+    def probability(s: float) -> float:
+        return 1 - (1 - (1 - s ** float(r)) ** float(b))
+
+    area, _err = quad(probability, threshold, 1.0)
+    return float(area)
+
+
+def optimal_param(
+    threshold: float, num_perm: int, false_positive_weight: float, false_negative_weight: float
+) -> tuple[int, int]:
+    """The (bands, rows) with ``bands * rows <= num_perm`` that minimise the weighted sum of the probabilities
+    of a false positive (similarity below ``threshold``) and a false negative (at or above it), each
+    integrated over the similarity range; datasketch's ``MinHashLSH`` optimiser."""
+    min_error = float("inf")
+    opt = (0, 0)
+    for b in range(1, num_perm + 1):
+        max_r = int(num_perm / b)
+        for r in range(1, max_r + 1):
+            fp = _false_positive_probability(threshold, b, r)
+            fn = _false_negative_probability(threshold, b, r)
+            error = fp * false_positive_weight + fn * false_negative_weight
+            if error < min_error:
+                min_error = error
+                opt = (b, r)
+    return opt
 
 
 def _band_keys(band: np.ndarray) -> np.ndarray:
