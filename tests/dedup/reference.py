@@ -49,3 +49,18 @@ def reason(criterion: str, w: int, keys: DocKeys) -> str:
     if criterion == "preferred_source":
         return f"preferred source ({keys.sources[w]})"
     return f"lowest article_id ({keys.ids[w]})"
+
+
+def band_keys(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """(n, bands) uint64 bucket keys in numpy, band by band: FNV-1a-style mixing of the band's values with an
+    extra shift, one uint64 per row of each band (the Dask engine's former implementation)."""
+    out = np.empty((sig.shape[0], bands), dtype=np.uint64)
+    for b in range(bands):
+        band = sig[:, b * rows : (b + 1) * rows]
+        acc = np.full(band.shape[0], np.uint64(0xCBF29CE484222325), dtype=np.uint64)
+        for j in range(band.shape[1]):
+            acc ^= band[:, j].astype(np.uint64)
+            acc *= np.uint64(0x100000001B3)
+            acc ^= acc >> np.uint64(29)
+        out[:, b] = acc
+    return out

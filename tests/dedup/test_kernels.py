@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdedup.dedup.kernels import band_keys_of, bucket_pairs, insert_codes, intersection_counts
-from newsdedup.dedup.lsh import band_keys
+from tests.dedup.reference import band_keys
 
 
 def flat(sets: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:

@@ -86,22 +86,16 @@ def optimal_param(
     return opt
 
 
-def _band_keys(band: np.ndarray) -> np.ndarray:
-    """One uint64 per row of a (n, rows) band: equal rows give equal keys (collisions ~2**-64)."""
-    acc = np.full(band.shape[0], np.uint64(0xCBF29CE484222325), dtype=np.uint64)
-    for j in range(band.shape[1]):
-        acc ^= band[:, j].astype(np.uint64)
-        acc *= np.uint64(0x100000001B3)
-        acc ^= acc >> np.uint64(29)
-    return acc
-
-
-def band_keys(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
-    """(n, bands) uint64 bucket keys: one per band of each signature row."""
-    out = np.empty((sig.shape[0], bands), dtype=np.uint64)
-    for b in range(bands):
-        out[:, b] = _band_keys(sig[:, b * rows : (b + 1) * rows])
-    return out
+def band_keys(
+    sig: np.ndarray, bands: int, rows: int, *, select: np.ndarray | None = None, first_band: int = 0
+) -> np.ndarray:
+    """(n, bands) uint64 bucket keys: one per band (``rows`` signature columns each, from band
+    ``first_band`` on) of each signature row, of the rows ``select`` (all rows if None). Equal band values
+    give equal keys (collisions ~2**-64). The one definition of a bucket key: the local banding and the
+    Dask engine both call it. The keys are computed band-major (:func:`newsdedup.dedup.kernels.band_keys_of`),
+    so the result is a transposed view whose columns (``.T`` rows) are contiguous."""
+    chosen = np.arange(sig.shape[0], dtype=np.int64) if select is None else np.asarray(select, dtype=np.int64)
+    return band_keys_of(sig, chosen, first_band * rows, rows, bands).T
 
 
 def bucket_pair_codes(
@@ -158,7 +152,6 @@ def candidates_from_signatures(
     the selected signatures as a whole.
     """
     n = sig.shape[0] if select is None else len(select)
-    rows_sel = np.arange(n, dtype=np.int64) if select is None else np.asarray(select, dtype=np.int64)
     capped = 0
     # A true pair collides in many bands (~17 of 31 at 1M documents): a hash set keeps each pair once instead
     # of sorting every band's copy.
@@ -168,8 +161,7 @@ def candidates_from_signatures(
     batch = 8
     for b0 in range(0, bands if n >= 2 else 0, batch):
         nb = min(batch, bands - b0)
-        keys_batch = band_keys_of(sig, rows_sel, b0 * rows, rows, nb)
-        for keys in keys_batch:
+        for keys in band_keys(sig, nb, rows, select=select, first_band=b0).T:
             # Members need no order within a bucket (see bucket_pairs), so the faster unstable sort will do.
             order = np.argsort(keys)
             codes, k = bucket_pairs(keys[order], order, n, max_bucket_size)
