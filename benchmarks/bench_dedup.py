@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -116,13 +117,15 @@ def main(argv: list[str] | None = None) -> int:
             f"loaded {len(docs)} docs, mean match_text {docs['match_text'].str.len().mean():.0f} chars, "
             f"{time.perf_counter() - t:.1f}s; rss {peak_rss_mb():.0f} MB"
         )
-    params = DedupParams(threshold=args.threshold, n_jobs=args.n_jobs)
+    params = DedupParams(threshold=args.threshold)
     cols = ["article_id", "match_text", "published_at", "body_len", "source"]
-    kwargs: dict[str, Any] = {}
+    # --n-jobs threads run the blocks of sketching and verification, as the run layer's thread map does
+    pool = ThreadPoolExecutor(max(1, args.n_jobs))
+    kwargs: dict[str, Any] = {"map_fn": lambda fn, items: list(pool.map(fn, items))}
     frame = docs[cols]
     if args.sketched:
         t = time.perf_counter()
-        sk = sketch_texts(docs["match_text"].tolist(), params)
+        sk = sketch_texts(docs["match_text"].tolist(), params, map_fn=kwargs["map_fn"])
         print(f"sketches: {time.perf_counter() - t:.2f}s (not counted below)")
         kwargs["sketches"] = sk
         if args.on_disk:

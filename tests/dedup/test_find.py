@@ -4,6 +4,7 @@ precomputed sketches, real data."""
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from newsdedup.dedup.lsh import lsh_params
 from newsdedup.dedup.sketches import Sketches, compact_digests, sketch_texts
 from newsdedup.errors import ConfigError, NewsdedupError
 from newsdedup.params import DedupParams
+from tests.dedup.maps import reversed_map, thread_map
 from tests.dedup.planted import PLANTED, PLANTED_GROUPS, A, B, edit, frame, groups_of, words
 
 DATA = Path("/work/shared/data")
@@ -330,6 +332,29 @@ def test_sketches_on_disk_without_texts_give_the_same_result(tmp_path: Path, mon
     pd.testing.assert_frame_equal(want.assignments, got.assignments)
     pd.testing.assert_frame_equal(want.duplicates, got.duplicates)
     assert groups_of(got.assignments) >= {frozenset({"b", "b_edit", "b_trunc"})}
+
+
+def test_result_is_the_same_whatever_the_map(tmp_path: Path, monkeypatch: Any) -> None:
+    docs = frame(dict(PLANTED, a_far=" ".join(edit(A, 3, "z")), b_trunc=" ".join(B[:60])))
+    params = DedupParams()
+    want = find_duplicates(docs, params)
+    sk = sketch_texts(docs["match_text"].tolist(), params)
+    path = tmp_path / "hashes.u32"
+    sk.hashes.tofile(path)
+    on_disk = Sketches(
+        sk.digests, sk.tokens, np.memmap(path, dtype=sk.hashes.dtype, mode="r"), sk.offsets, sk.signatures
+    )
+    monkeypatch.setattr(verify, "PAIRS_PER_BLOCK", 2)
+    monkeypatch.setattr(verify, "VERIFY_BLOCK_BYTES", 1)
+    with ThreadPoolExecutor(2) as pool:
+        for map_fn in (thread_map(pool), reversed_map):
+            for got in (
+                find_duplicates(docs, params, map_fn=map_fn),
+                find_duplicates(docs, params, sketches=on_disk, map_fn=map_fn),
+            ):
+                pd.testing.assert_frame_equal(want.assignments, got.assignments)
+                pd.testing.assert_frame_equal(want.duplicates, got.duplicates)
+                assert np.array_equal(want.signatures, got.signatures)
 
 
 def test_sketches_alone_suffice_without_body_len() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,9 @@ from hypothesis import strategies as st
 from newsdedup.dedup import verify
 from newsdedup.dedup.sketches import shingle_hashes
 from newsdedup.dedup.verify import verify_pairs
+from newsdedup.model import serial_map
 from newsdedup.params import DedupParams
+from tests.dedup.maps import reversed_map, thread_map
 from tests.dedup.planted import words
 
 
@@ -59,3 +62,22 @@ def test_verify_pairs_on_a_memory_map_equals_in_memory(tmp_path: Path, monkeypat
     got, _ = verify_pairs(mapped[skip:], offsets[2:] - skip, left % 10, right % 10)
     want, _ = verify_pairs(hashes, offsets, left % 10 + 2, right % 10 + 2)
     assert np.array_equal(got, want)
+
+
+def test_verify_pairs_is_the_same_whatever_the_map(tmp_path: Path, monkeypatch: Any) -> None:
+    texts = [" ".join(words(s % 4, 30 + s)) for s in range(10)]
+    hashes, offsets = shingle_hashes(texts, DedupParams())
+    path = tmp_path / "h.u32"
+    hashes.tofile(path)
+    mapped = np.memmap(path, dtype=hashes.dtype, mode="r")
+    rng = np.random.default_rng(1)
+    left, right = rng.integers(0, 10, 200), rng.integers(0, 10, 200)
+    want = verify_pairs(hashes, offsets, left, right)
+    # many small blocks, run in parallel or backwards: the counts are joined in pair order all the same
+    monkeypatch.setattr(verify, "PAIRS_PER_BLOCK", 7)
+    monkeypatch.setattr(verify, "VERIFY_BLOCK_BYTES", 2000)
+    with ThreadPoolExecutor(2) as pool:
+        for map_fn in (serial_map, thread_map(pool), reversed_map):
+            for source in (hashes, mapped):
+                got = verify_pairs(source, offsets, left, right, map_fn=map_fn)
+                assert all(np.array_equal(g, w) for g, w in zip(got, want, strict=True))

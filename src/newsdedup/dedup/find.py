@@ -41,6 +41,7 @@ from newsdedup.dedup.minhash import signature_agreement
 from newsdedup.dedup.sketches import Sketches, compact_digests, sketch_texts
 from newsdedup.dedup.verify import edge_rule, verify_pairs
 from newsdedup.errors import NewsdedupError
+from newsdedup.model import MapFn, serial_map
 from newsdedup.params import DedupParams
 
 logger = logging.getLogger(__name__)
@@ -86,6 +87,8 @@ def find_duplicates(
     params: DedupParams | None = None,
     sketches: Sketches | None = None,
     candidates: CandidateFn | None = None,
+    *,
+    map_fn: MapFn = serial_map,
 ) -> DedupResult:
     """Find exact and near-duplicate articles and group them under a canonical article.
 
@@ -96,7 +99,8 @@ def find_duplicates(
     :func:`~newsdedup.dedup.verify.verify_pairs`) and its ``digests`` a numpy array. ``candidates`` replaces
     the LSH banding step (:func:`~newsdedup.dedup.lsh.candidates_from_signatures`, same contract and result)
     with another executor's, e.g. Dask's. The result does not depend on row order: work happens in
-    article_id order and is mapped back to input order at the end.
+    article_id order and is mapped back to input order at the end. ``map_fn`` runs the blocks of sketching
+    and verification (a thread map from the run layer runs them in parallel; the result is the same).
     """
     params = params or DedupParams()
     ids, order = _article_order(docs, need_text=sketches is None)
@@ -104,7 +108,7 @@ def find_duplicates(
     clock = _Stopwatch(stats)
     if sketches is None:
         texts = docs["match_text"].fillna("").astype(str).tolist()
-        sketches = sketch_texts(texts, params, n_jobs=params.n_jobs)
+        sketches = sketch_texts(texts, params, map_fn=map_fn)
         clock.lap("sketch")
     elif len(sketches.tokens) != len(docs) or len(sketches.digests) != len(docs):
         raise NewsdedupError(f"sketches cover {len(sketches.tokens)} documents, docs has {len(docs)}")
@@ -114,7 +118,7 @@ def find_duplicates(
     clock.lap("exact")
     left, right = _lsh_candidates(sketches.signatures, prep.rows, params, candidates, stats)
     clock.lap("lsh")
-    edge_left, edge_right = _verify_candidates(prep, left, right, params, stats)
+    edge_left, edge_right = _verify_candidates(prep, left, right, params, stats, map_fn)
     clock.lap("verify")
     labels = group_components(len(prep.reps), edge_left, edge_right)
     prep.set_edges(edge_left, edge_right)
@@ -215,10 +219,11 @@ def _verify_candidates(
     right: np.ndarray,
     params: DedupParams,
     stats: dict[str, int | float],
+    map_fn: MapFn,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Step 4: exact similarities of the candidate pairs (kept in ``prep`` for reuse); returns the pairs the
     edge rule keeps."""
-    jac, con = verify_pairs(prep.hashes, prep.offsets, prep.rows[left], prep.rows[right], params.n_jobs)
+    jac, con = verify_pairs(prep.hashes, prep.offsets, prep.rows[left], prep.rows[right], map_fn=map_fn)
     prep.pair_codes, prep.pair_jac, prep.pair_con = left * len(prep.reps) + right, jac, con
     near, contained, _sim = edge_rule(jac, con, prep.tokens[left], prep.tokens[right], params)
     keep = near | contained

@@ -24,14 +24,15 @@ outside newsdedup, call :func:`shingle_hashes_for` and feed the values to datask
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from newsdedup.errors import ConfigError
+from newsdedup.model import MapFn, serial_map
 from newsdedup.params import SCHEMES, SHINGLE_KINDS
 from newsdedup.text.kernels import minhash_rows, word_shingles
 
@@ -263,7 +264,7 @@ def _shingle_block(texts: Sequence[str], kind: str, size: int) -> tuple[np.ndarr
 
 
 def shingle_hashes_for(
-    texts: Sequence[str], *, kind: str = "word", size: int = 5, n_jobs: int = 2
+    texts: Sequence[str], *, kind: str = "word", size: int = 5, map_fn: MapFn = serial_map
 ) -> tuple[np.ndarray, np.ndarray]:
     """Shingle-hash already-normalised texts.
 
@@ -271,7 +272,7 @@ def shingle_hashes_for(
     normalised matching text has no other separators), ``kind="char"`` k-grams of characters, spaces included. Returns
     ``(hashes, offsets)``: ``hashes`` is uint32, document ``i``'s shingles are
     ``hashes[offsets[i]:offsets[i + 1]]``, sorted and unique; an empty text has no shingles.
-    Blocks of documents run on ``n_jobs`` threads.
+    Blocks of about ``_TEXT_BLOCK_BYTES`` of text go through ``map_fn`` and are joined in order.
     """
     if kind not in SHINGLE_KINDS:
         raise ConfigError(f"shingle must be one of {', '.join(SHINGLE_KINDS)}, got {kind!r}")
@@ -290,11 +291,7 @@ def shingle_hashes_for(
     blocks = [texts[lo:hi] for lo, hi in itertools.pairwise(bounds)]
     if not blocks:
         return np.zeros(0, dtype=np.uint32), np.zeros(1, dtype=np.int64)
-    if n_jobs == 1 or len(blocks) == 1:
-        results = [_shingle_block(b, kind, size) for b in blocks]
-    else:
-        with ThreadPoolExecutor(max_workers=n_jobs) as pool:
-            results = list(pool.map(lambda b: _shingle_block(b, kind, size), blocks))
+    results = map_fn(functools.partial(_shingle_block, kind=kind, size=size), blocks)
     hashes = np.concatenate([h for h, _ in results])
     offsets = np.zeros(n + 1, dtype=np.int64)
     offsets[1:] = np.cumsum(np.concatenate([np.diff(o) for _, o in results]))
@@ -336,30 +333,22 @@ def minhash_signatures(
     num_perm: int,
     seed: int,
     scheme: str = "affine32",
-    n_jobs: int = 2,
+    map_fn: MapFn = serial_map,
 ) -> np.ndarray:
     """MinHash signatures of many documents at once, equal to datasketch's ``MinHash.hashvalues``.
 
     ``hashes``/``offsets`` as returned by :func:`shingle_hashes_for`. Returns an ``(n_docs, num_perm)``
     array (uint32 for "affine32", uint64 otherwise); a document without shingles gets datasketch's empty
-    value (all 2**32-1, or 2**64-1 for "affine64"). Documents are processed in blocks of about 1M
-    shingles, spread over ``n_jobs`` threads (numpy releases the GIL inside the ufuncs).
+    value (all 2**32-1, or 2**64-1 for "affine64"). Documents are processed in blocks of about ``_BLOCK``
+    shingles, which go through ``map_fn`` (the kernel releases the GIL) and are joined in order.
     """
     _check_scheme(scheme)
     if num_perm < 1:
         raise ConfigError(f"num_perm must be >= 1, got {num_perm}")
-    if n_jobs < 1:
-        raise ConfigError(f"n_jobs must be >= 1, got {n_jobs}")
     hashes = np.asarray(hashes, dtype=np.uint32)
     offsets = np.asarray(offsets, dtype=np.int64)
     n = len(offsets) - 1
     a, b = permutations(num_perm, seed, scheme)
-    if scheme == "affine32":
-        sig = np.full((n, num_perm), _MAX32, dtype=np.uint32)
-    elif scheme == "affine64":
-        sig = np.full((n, num_perm), _MAX64, dtype=np.uint64)
-    else:
-        sig = np.full((n, num_perm), np.uint64(0xFFFFFFFF), dtype=np.uint64)
     # Cut the documents into blocks of ~_BLOCK shingles (a block always holds at least one document).
     bounds = [0]
     while bounds[-1] < n:
@@ -367,20 +356,30 @@ def minhash_signatures(
         hi = int(np.searchsorted(offsets, offsets[lo] + _BLOCK, side="right")) - 1
         bounds.append(min(n, max(hi, lo + 1)))
     blocks = list(itertools.pairwise(bounds))
+    parts = map_fn(functools.partial(_signature_rows, hashes, offsets, a, b, scheme), blocks)
+    if len(parts) == 1:
+        return parts[0]
+    return np.concatenate(parts) if parts else _empty_signatures(0, num_perm, scheme)
 
-    def run(block: tuple[int, int]) -> None:
-        lo, hi = block
-        # compiled per-document loop (min over permutations per shingle, no block temporaries); equal to
-        # the numpy _signature_block, kept as the reference
-        minhash_rows(hashes, offsets[lo : hi + 1], a, b, scheme, sig[lo:hi])
 
-    if n_jobs == 1 or len(blocks) < 2:
-        for blk in blocks:
-            run(blk)
-    else:
-        with ThreadPoolExecutor(max_workers=n_jobs) as pool:
-            list(pool.map(run, blocks))
-    return sig
+def _empty_signatures(n: int, num_perm: int, scheme: str) -> np.ndarray:
+    """Signatures of ``n`` documents without shingles (datasketch's empty value)."""
+    if scheme == "affine32":
+        return np.full((n, num_perm), _MAX32, dtype=np.uint32)
+    if scheme == "affine64":
+        return np.full((n, num_perm), _MAX64, dtype=np.uint64)
+    return np.full((n, num_perm), np.uint64(0xFFFFFFFF), dtype=np.uint64)
+
+
+def _signature_rows(
+    hashes: np.ndarray, offsets: np.ndarray, a: np.ndarray, b: np.ndarray, scheme: str, block: tuple[int, int]
+) -> np.ndarray:
+    """Signatures of the documents ``block`` = (lo, hi): the compiled per-document loop (min over
+    permutations per shingle, no block temporaries), equal to the numpy :func:`_signature_block`."""
+    lo, hi = block
+    out = _empty_signatures(hi - lo, len(a), scheme)
+    minhash_rows(hashes, offsets[lo : hi + 1], a, b, scheme, out)
+    return out
 
 
 def signature_agreement(sig: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:

@@ -14,6 +14,7 @@ import xxhash
 
 from newsdedup.dedup.minhash import minhash_signatures, shingle_hashes_for, word_shingles_and_counts_utf8
 from newsdedup.errors import NewsdedupError
+from newsdedup.model import MapFn, serial_map
 from newsdedup.params import DedupParams
 
 __all__ = [
@@ -65,14 +66,18 @@ class Sketches:
         )
 
 
-def shingle_hashes(texts: Sequence[str], params: DedupParams) -> tuple[np.ndarray, np.ndarray]:
-    """Shingle hashes of matching texts: ``(uint32 hashes, int64 offsets of length n+1)``, per-doc sorted unique."""
-    return shingle_hashes_for(texts, kind=params.shingle, size=params.shingle_size, n_jobs=params.n_jobs)
+def shingle_hashes(
+    texts: Sequence[str], params: DedupParams, *, map_fn: MapFn = serial_map
+) -> tuple[np.ndarray, np.ndarray]:
+    """Shingle hashes of matching texts: ``(uint32 hashes, int64 offsets of length n+1)``, per-doc sorted
+    unique; blocks of texts go through ``map_fn``."""
+    return shingle_hashes_for(texts, kind=params.shingle, size=params.shingle_size, map_fn=map_fn)
 
 
-def sketch_texts(texts: Sequence[str], params: DedupParams, *, n_jobs: int = 1) -> Sketches:
+def sketch_texts(texts: Sequence[str], params: DedupParams, *, map_fn: MapFn = serial_map) -> Sketches:
     """Digests, word counts, shingles and signatures of matching texts; what :func:`find_duplicates` needs
-    per document, computable in parallel chunks (the result is the same whatever the chunking)."""
+    per document, computable in parallel chunks (the result is the same whatever the chunking). Blocks of
+    shingling ("char" shingles) and of signatures go through ``map_fn``."""
     encoded = [t.encode("utf-8") for t in texts]  # once, for the digests and the word shingles
     digests = [xxhash.xxh3_128_digest(b) for b in encoded]
     if params.shingle == "word":
@@ -81,9 +86,9 @@ def sketch_texts(texts: Sequence[str], params: DedupParams, *, n_jobs: int = 1) 
     else:
         # Matching text is whitespace-collapsed, so counting separators counts words without a Python split.
         tokens = np.array([t.count(" ") + 1 if t.strip() else 0 for t in texts], dtype=np.int64)
-        hashes, offsets = shingle_hashes(texts, params)
+        hashes, offsets = shingle_hashes(texts, params, map_fn=map_fn)
     sig = minhash_signatures(
-        hashes, offsets, num_perm=params.num_perm, seed=params.seed, scheme=params.scheme, n_jobs=n_jobs
+        hashes, offsets, num_perm=params.num_perm, seed=params.seed, scheme=params.scheme, map_fn=map_fn
     )
     return Sketches(digests, tokens, hashes, offsets, sig)
 

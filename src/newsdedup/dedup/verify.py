@@ -11,30 +11,33 @@ from __future__ import annotations
 import functools
 import logging
 import os
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import numpy as np
 
 from newsdedup.dedup.kernels import intersection_counts
 from newsdedup.errors import NewsdedupError
+from newsdedup.model import MapFn, serial_map
 from newsdedup.params import DedupParams
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["VERIFY_BLOCK_BYTES", "edge_rule", "keep_edges", "verify_pairs"]
+__all__ = ["PAIRS_PER_BLOCK", "VERIFY_BLOCK_BYTES", "edge_rule", "keep_edges", "verify_pairs"]
 
 #: Bytes of shingle hashes one verification block reads from a memory-mapped file into memory.
 VERIFY_BLOCK_BYTES = 64 << 20
-#: Fewer pairs than this are not worth a thread of their own.
-_MIN_PAIRS_PER_JOB = 4096
+#: Pairs per block of in-memory verification (the blocks go through the map function).
+PAIRS_PER_BLOCK = 1 << 16
 #: Gaps up to this many bytes between needed runs are read through rather than paid with another call.
 _READ_GAP_BYTES = 8 << 10
 
 
 def verify_pairs(
-    hashes: np.ndarray, offsets: np.ndarray, left: np.ndarray, right: np.ndarray, n_jobs: int = 1
+    hashes: np.ndarray,
+    offsets: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+    *,
+    map_fn: MapFn = serial_map,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Exact Jaccard and containment (|A∩B| / min(|A|,|B|)) of the shingle sets of each pair.
 
@@ -42,8 +45,9 @@ def verify_pairs(
     document); ``left``/``right`` index documents (rows of ``offsets``). A compiled merge walk per pair
     (:mod:`newsdedup.dedup.kernels`). ``hashes`` may be a read-only ``np.memmap`` of a flat file: the runs a
     block of pairs needs are then read from the file into a buffer of about ``VERIFY_BLOCK_BYTES``, so
-    resident memory stays bounded whatever the file size. ``n_jobs`` threads share the blocks (the kernel
-    releases the GIL). Returns ``(jaccard, containment)`` floats; both 0.0 when a side is empty.
+    resident memory stays bounded whatever the file size. The blocks of pairs go through ``map_fn`` (the
+    kernel releases the GIL, so a thread map runs them in parallel) and their counts are joined in pair
+    order. Returns ``(jaccard, containment)`` floats; both 0.0 when a side is empty.
     """
     left = np.asarray(left, dtype=np.int64)
     right = np.asarray(right, dtype=np.int64)
@@ -52,9 +56,9 @@ def verify_pairs(
     la_all, lb_all = lens[left], lens[right]
     inter = None
     if isinstance(hashes, np.memmap) and not hashes.flags.writeable and len(left):
-        inter = _read_intersections(hashes, offsets, left, right, la_all + lb_all, n_jobs)
+        inter = _read_intersections(hashes, offsets, left, right, la_all + lb_all, map_fn)
     if inter is None:
-        inter = _count_in_memory(np.asarray(hashes), offsets, left, right, n_jobs)
+        inter = _count_in_memory(np.asarray(hashes), offsets, left, right, map_fn)
     union = la_all + lb_all - inter
     small = np.minimum(la_all, lb_all)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -63,30 +67,20 @@ def verify_pairs(
     return jaccard, containment
 
 
-def _run_all(fn: Callable[[Any], None], items: Sequence[Any], n_jobs: int) -> None:
-    """``fn(item)`` for every item, on up to ``n_jobs`` threads (results are written by ``fn`` itself)."""
-    if n_jobs <= 1 or len(items) <= 1:
-        for item in items:
-            fn(item)
-        return
-    with ThreadPoolExecutor(max_workers=min(n_jobs, len(items))) as pool:
-        for _ in pool.map(fn, items):
-            pass
-
-
 def _count_in_memory(
-    flat: np.ndarray, offsets: np.ndarray, left: np.ndarray, right: np.ndarray, n_jobs: int
+    flat: np.ndarray, offsets: np.ndarray, left: np.ndarray, right: np.ndarray, map_fn: MapFn
 ) -> np.ndarray:
-    """Intersection counts of the pairs, with the shingle hashes in memory."""
-    inter = np.zeros(len(left), dtype=np.int64)
-    starts, ends = offsets[:-1], offsets[1:]
+    """Intersection counts of the pairs, with the shingle hashes in memory, in blocks of ``PAIRS_PER_BLOCK``."""
+    count = functools.partial(_count_slice, flat, offsets[:-1], offsets[1:], left, right)
+    blocks = [slice(lo, lo + PAIRS_PER_BLOCK) for lo in range(0, len(left), PAIRS_PER_BLOCK)]
+    counts = map_fn(count, blocks)
+    return np.concatenate(counts) if counts else np.zeros(0, dtype=np.int64)
 
-    def count(sel: slice) -> None:
-        inter[sel] = intersection_counts(flat, starts, ends, left[sel], right[sel])
 
-    step = max(_MIN_PAIRS_PER_JOB, -(-len(left) // max(n_jobs, 1)))
-    _run_all(count, [slice(lo, lo + step) for lo in range(0, len(left), step)], n_jobs)
-    return inter
+def _count_slice(
+    flat: np.ndarray, starts: np.ndarray, ends: np.ndarray, left: np.ndarray, right: np.ndarray, sel: slice
+) -> np.ndarray:
+    return intersection_counts(flat, starts, ends, left[sel], right[sel])
 
 
 def _read_intersections(
@@ -95,15 +89,16 @@ def _read_intersections(
     left: np.ndarray,
     right: np.ndarray,
     sizes: np.ndarray,
-    n_jobs: int = 1,
+    map_fn: MapFn,
 ) -> np.ndarray | None:
     """Intersection counts with the shingle hashes read from the memory map's file block by block.
 
     Not through the mapping: a page fault maps a whole page-cache folio (up to megabytes per random touch on
     recent Linux), so random access would make most of the file resident. Pairs are sorted by their first
     document, so a block's first sides are one stretch of the file; each block reads the runs it needs
-    (nearby runs in one call) into a buffer of about ``VERIFY_BLOCK_BYTES`` (one per thread). Returns None
-    when the file does not hold the array where the memmap says (e.g. a slice of a larger map)."""
+    (nearby runs in one call) into a buffer of about ``VERIFY_BLOCK_BYTES`` (one per block running at a
+    time). Returns None when the file does not hold the array where the memmap says (e.g. a slice of a
+    larger map)."""
     if hashes.filename is None:
         return None
     fd = os.open(hashes.filename, os.O_RDONLY)
@@ -111,13 +106,11 @@ def _read_intersections(
         if not _file_holds(fd, hashes):
             logger.warning("shingle hashes are not where their memmap says; reading them through the map")
             return None
+        blocks = _pair_blocks(np.minimum(left, right), sizes * hashes.itemsize)
+        counts = map_fn(functools.partial(_count_block, fd, hashes, offsets, left, right), blocks)
         inter = np.zeros(len(left), dtype=np.int64)
-        count = functools.partial(_count_block, fd, hashes, offsets, left, right)
-
-        def store(sel: np.ndarray) -> None:
-            inter[sel] = count(sel)
-
-        _run_all(store, _pair_blocks(np.minimum(left, right), sizes * hashes.itemsize), n_jobs)
+        for sel, got in zip(blocks, counts, strict=True):
+            inter[sel] = got
         return inter
     finally:
         os.close(fd)
