@@ -21,7 +21,6 @@ __all__ = [
     "Sketches",
     "compact_digests",
     "digests_hex",
-    "replace_sketches",
     "shingle_hashes",
     "sketch_texts",
     "take_sketches",
@@ -45,11 +44,28 @@ class Sketches:
     signatures: np.ndarray
 
     @classmethod
-    def concat(cls, parts: Sequence[Sketches], params: DedupParams) -> Sketches:
-        """Join sketches of consecutive chunks into one, in order."""
+    def concat(
+        cls, parts: Sequence[Sketches], params: DedupParams | None = None, *, hashes: np.ndarray | None = None
+    ) -> Sketches:
+        """Join sketches of consecutive chunks into one, in order: the one way to append sketches.
+
+        ``hashes``, when given, is the parts' shingle hashes already joined, e.g. a flat file the caller
+        appended them to, memory-mapped, so they are not concatenated in memory. ``params`` sets the shape of
+        the signatures when there are no parts. The digests are compact (an (n, 2) uint64 array) when any
+        part's are.
+        """
         if not parts:
+            if params is None:
+                raise NewsdedupError("Sketches.concat needs params to join no parts")
             return sketch_texts([], params)
         shift = np.cumsum([0] + [int(p.offsets[-1]) for p in parts[:-1]])
+        offsets = np.concatenate(
+            [parts[0].offsets[:1]] + [p.offsets[1:] + s for p, s in zip(parts, shift, strict=True)]
+        )
+        if hashes is None:
+            hashes = np.concatenate([p.hashes for p in parts])
+        elif len(hashes) != int(offsets[-1]) - int(offsets[0]):
+            raise NewsdedupError(f"joined hashes hold {len(hashes)} values, the parts {int(offsets[-1])}")
         digests: list[bytes] | np.ndarray
         if any(isinstance(p.digests, np.ndarray) for p in parts):
             digests = np.concatenate([compact_digests(p.digests) for p in parts])
@@ -58,10 +74,8 @@ class Sketches:
         return cls(
             digests=digests,
             tokens=np.concatenate([p.tokens for p in parts]),
-            hashes=np.concatenate([p.hashes for p in parts]),
-            offsets=np.concatenate(
-                [parts[0].offsets[:1]] + [p.offsets[1:] + s for p, s in zip(parts, shift, strict=True)]
-            ),
+            hashes=hashes,
+            offsets=offsets,
             signatures=np.vstack([p.signatures for p in parts]),
         )
 
@@ -102,33 +116,6 @@ def take_sketches(base: Sketches, rows: np.ndarray) -> Sketches:
         else [base.digests[i] for i in rows.tolist()]
     )
     return Sketches(digests, base.tokens[rows], hashes, offsets, base.signatures[rows])
-
-
-def replace_sketches(base: Sketches, rows: np.ndarray, new: Sketches) -> Sketches:
-    """``base`` with the documents at ``rows`` replaced by ``new`` (same order as ``rows``)."""
-    if len(rows) == 0:
-        return base
-    hashes = np.concatenate([base.hashes, new.hashes])
-    starts = base.offsets[:-1].copy()
-    lengths = np.diff(base.offsets)
-    starts[rows] = new.offsets[:-1] + len(base.hashes)
-    lengths[rows] = np.diff(new.offsets)
-    offsets = np.zeros(len(starts) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=offsets[1:])
-    idx = np.repeat(starts - offsets[:-1], lengths) + np.arange(int(offsets[-1]), dtype=np.int64)
-    digests: list[bytes] | np.ndarray
-    if isinstance(base.digests, np.ndarray) or isinstance(new.digests, np.ndarray):
-        digests = compact_digests(base.digests).copy()
-        digests[rows] = compact_digests(new.digests)
-    else:
-        digests = list(base.digests)
-        for r, d in zip(rows.tolist(), new.digests, strict=True):
-            digests[r] = d
-    tokens = base.tokens.copy()
-    tokens[rows] = new.tokens
-    sig = base.signatures.copy()
-    sig[rows] = new.signatures
-    return Sketches(digests, tokens, hashes[idx], offsets, sig)
 
 
 def _take_segments(
