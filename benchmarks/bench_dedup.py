@@ -1,4 +1,4 @@
-"""Benchmark newsdedup.dedup.core against the datasketch reference pipeline on the same texts, same process.
+"""Benchmark newsdedup.dedup against the datasketch reference pipeline on the same texts, same process.
 
     .venv/bin/python benchmarks/bench_dedup.py --n 20000            # generates a synthetic corpus
     .venv/bin/python benchmarks/bench_dedup.py --corpus DIR         # DIR from `python -m newsdedup.synth`
@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -33,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from reference import reference_dedup
 
-from newsdedup.dedup.core import Sketches, compact_digests, find_duplicates, sketch_texts
+from newsdedup.dedup import Sketches, compact_digests, find_duplicates, sketch_texts
 from newsdedup.metrics import pairwise_prf
 from newsdedup.params import DedupParams
 from newsdedup.text.normalize import normalize_for_matching
@@ -118,13 +119,15 @@ def main(argv: list[str] | None = None) -> int:
             f"loaded {len(docs)} docs, mean match_text {docs['match_text'].str.len().mean():.0f} chars, "
             f"{time.perf_counter() - t:.1f}s; rss {peak_rss_mb():.0f} MB"
         )
-    params = DedupParams(threshold=args.threshold, n_jobs=args.n_jobs)
+    params = DedupParams(threshold=args.threshold)
     cols = ["article_id", "match_text", "published_at", "body_len", "source"]
-    kwargs: dict[str, Any] = {}
+    # --n-jobs threads run the blocks of sketching and verification, as the run layer's thread map does
+    pool = ThreadPoolExecutor(max(1, args.n_jobs))
+    kwargs: dict[str, Any] = {"map_fn": lambda fn, items: list(pool.map(fn, items))}
     frame = docs[cols]
     if args.sketched:
         t = time.perf_counter()
-        sk = sketch_texts(docs["match_text"].tolist(), params)
+        sk = sketch_texts(docs["match_text"].tolist(), params, map_fn=kwargs["map_fn"])
         print(f"sketches: {time.perf_counter() - t:.2f}s (not counted below)")
         kwargs["sketches"] = sk
         if args.on_disk:

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import xxhash
 
-from newsdedup.dedup.core import sketch_texts
+from newsdedup.dedup import sketch_texts
 from newsdedup.dedup.minhash import minhash_signatures, word_shingles_and_counts
 from newsdedup.io.discover import discover
 from newsdedup.io.readers import read_file
@@ -67,7 +67,7 @@ def _keys_all(arts: list[ParsedArticle]) -> list[frozenset[str]]:
 def _batch_sketch(texts: list[str], params: DedupParams) -> np.ndarray:
     [xxhash.xxh3_128_digest(t.encode("utf-8")) for t in texts]
     hashes, offsets, _ = word_shingles_and_counts(texts, size=params.shingle_size)
-    return minhash_signatures(hashes, offsets, num_perm=params.num_perm, seed=params.seed, n_jobs=1)
+    return minhash_signatures(hashes, offsets, num_perm=params.num_perm, seed=params.seed)
 
 
 def main() -> int:

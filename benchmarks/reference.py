@@ -2,7 +2,7 @@
 
 One ``MinHash`` per document updated with its word 5-gram strings hashed by ``xxhash.xxh32_intdigest``, a
 ``MinHashLSH`` index (insert everything, then query every document) and union-find over the query results.
-It is the baseline that benchmarks/bench_dedup.py compares newsdedup.dedup.core against.
+It is the baseline that benchmarks/bench_dedup.py compares newsdedup.dedup against.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ import pytest
 
 pytest.importorskip("dask.distributed")
 
-from newsdedup.dedup.core import candidates_from_signatures, lsh_params
+from newsdedup.dedup import candidates_from_signatures, lsh_params
 from newsdedup.params import Config, DedupParams
 from newsdedup.run.dask_engine import DaskEngine
 from newsdedup.run.pipeline import run

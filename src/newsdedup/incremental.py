@@ -4,7 +4,7 @@ The rules, chosen so that ids users have already stored never change:
 
 - **Duplicates.** Retained history within ``dedup_window_days`` of the new articles is screened with LSH on
   the retained signatures; history articles that are candidates of a new article (or share its content hash)
-  are pulled in with their whole duplicate group, and the ordinary :func:`~newsdedup.dedup.core.find_duplicates`
+  are pulled in with their whole duplicate group, and the ordinary :func:`~newsdedup.dedup.find_duplicates`
   runs on those plus the new articles. A new article that lands in a group with earlier articles takes that
   group's existing ``dup_group_id``. The canonical follows the configured rule across runs: when a new article
   wins (say it was published earlier), it becomes the group's canonical and the earlier rows are updated
@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from newsdedup.dedup.core import candidates_from_signatures, lsh_params
+from newsdedup.dedup import candidates_from_signatures, lsh_params
 from newsdedup.params import DedupParams
 
 __all__ = ["DedupReconciled", "effective_time", "reconcile_duplicates", "reconcile_topics", "related_history"]

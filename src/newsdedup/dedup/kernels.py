@@ -1,4 +1,4 @@
-"""Compiled loops of :mod:`newsdedup.dedup.core`: set intersections of shingle runs and LSH bucket pairs.
+"""Compiled loops of duplicate detection: set intersections of shingle runs and LSH bucket pairs.
 
 Each kernel does in one pass what numpy could only do with large temporary arrays (a gathered, tagged and
 sorted copy of every pair's shingles; one shifted comparison per bucket size), so memory stays at the size of
@@ -21,7 +21,7 @@ _FNV_PRIME = np.uint64(0x100000001B3)
 def band_keys_of(sig: np.ndarray, select: np.ndarray, col0: int, rows: int, bands: int = 1) -> np.ndarray:
     """Bucket keys of ``bands`` consecutive bands (``rows`` columns each, from column ``col0``) of the
     signature rows ``select``, as a (bands, len(select)) array: the same mixing as
-    :func:`newsdedup.dedup.core.band_keys`, in one pass over each signature row (rows are contiguous in memory,
+    :func:`newsdedup.dedup.lsh.band_keys`, in one pass over each signature row (rows are contiguous in memory,
     so several bands per visit cost little more than one)."""
     n = select.shape[0]
     out = np.empty((bands, n), dtype=np.uint64)

@@ -4,10 +4,10 @@ Everything here works on many documents at once: the shingle hashes of all docum
 into one ``uint32`` array with ``offsets`` (document ``i`` owns ``hashes[offsets[i]:offsets[i + 1]]``,
 sorted and unique), and signatures are computed over blocks of that array, never with a Python loop per
 shingle. Word shingling and signatures run as compiled kernels (:mod:`newsdedup.text.kernels`, one pass per
-document); the numpy formulations here (``_word_units`` + :func:`combine_windows` + ``_unique_per_doc``,
-``_signature_block``) define the values and are what the kernels are tested against.
+document); plain numpy formulations of the same values (``word_units`` + :func:`combine_windows` +
+``_unique_per_doc``, ``signature_block``, in tests/dedup/reference.py) are what the kernels are tested against.
 
-Reproducing a signature with datasketch (the compatibility contract, tested in tests/test_minhash.py)::
+Reproducing a signature with datasketch (the compatibility contract, tested in tests/dedup/test_minhash.py)::
 
     hashes, offsets = shingle_hashes_for(texts, kind="word", size=5)
     sig = minhash_signatures(hashes, offsets, num_perm=128, seed=1, scheme="affine32")
@@ -17,21 +17,22 @@ Reproducing a signature with datasketch (the compatibility contract, tested in t
     lean = datasketch.LeanMinHash(seed=1, hashvalues=sig[i], scheme="affine32")  # usable in MinHashLSH
 
 The shingle hash itself (how a k-gram becomes a 32-bit value) is ours, not datasketch's: a token is hashed
-from its UTF-8 bytes read as uint64 words (see ``_word_units``), a k-gram combines its k token hashes in order
+from its UTF-8 bytes read as uint64 words (:func:`newsdedup.text.kernels.token_hash`), a k-gram combines its k token hashes in order
 (:func:`combine_windows`) and keeps the high 32 bits of the 64-bit state. To reproduce a signature
 outside newsdedup, call :func:`shingle_hashes_for` and feed the values to datasketch as above.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from newsdedup.errors import ConfigError
+from newsdedup.model import MapFn, serial_map
 from newsdedup.params import SCHEMES, SHINGLE_KINDS
 from newsdedup.text.kernels import minhash_rows, word_shingles
 
@@ -39,7 +40,6 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "SCHEMES",
-    "fmix32",
     "fmix64",
     "minhash_signatures",
     "permutations",
@@ -55,20 +55,9 @@ _MAX32 = np.uint32(0xFFFFFFFF)
 _MAX64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 # Multiplier of the k-gram combiner (64-bit FNV prime): odd, so each step is a bijection of the state.
 _COMBINE_MULT = np.uint64(0x100000001B3)
-# Elements of the shingle array processed per block when computing signatures: 256K uint32 values (1 MB)
-# per permutation keeps the working buffer in L2 cache (measured 1.5 s -> 1.0 s at 10M shingles).
+# Elements of the shingle array per block of documents when computing signatures: 256K uint32 values (1 MB)
+# keep a block's shingles in L2 cache while the kernel walks them for every permutation.
 _BLOCK = 1 << 18
-
-
-def fmix32(h: np.ndarray) -> np.ndarray:
-    """MurmurHash3 32-bit finaliser on a uint32 array (datasketch's pre-mix for "affine32")."""
-    h = h.astype(np.uint32, copy=True)
-    h ^= h >> np.uint32(16)
-    h *= np.uint32(0x85EBCA6B)
-    h ^= h >> np.uint32(13)
-    h *= np.uint32(0xC2B2AE35)
-    h ^= h >> np.uint32(16)
-    return h
 
 
 def fmix64(h: np.ndarray) -> np.ndarray:
@@ -107,61 +96,8 @@ def _check_scheme(scheme: str) -> None:
         raise ConfigError(f"scheme must be one of {', '.join(SCHEMES)}, got {scheme!r}")
 
 
-# Masks keeping the first k bytes (little-endian) of a uint64 word, k = 0..8.
-_BYTE_MASKS = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)
-_WORD_MULT = np.uint64(0x9E3779B97F4A7C15)
 # Documents per shingling block: bounds the temporary arrays to well under 100 MB.
 _TEXT_BLOCK_BYTES = 1 << 20
-
-
-def _word_units(encoded: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
-    """Hash the whitespace-separated tokens of UTF-8 texts; return ``(token_hashes, tokens_per_doc)``.
-
-    A token's hash mixes its byte length with its bytes read as little-endian uint64 words (a strided,
-    unaligned uint64 view of the byte buffer, so each word is one gather per token): the words at
-    offsets 0, 8, 16 and 24 that the token reaches and, for tokens longer than 32 bytes, the last 8 bytes. Equal tokens always
-    hash equal; two distinct tokens longer than 32 bytes that differ only in the middle collide, which
-    normalised news text does not produce in practice (such "tokens" are smashed URLs).
-    """
-    n = len(encoded)
-    joined = b" ".join(encoded)
-    pad = b"\0" * 40
-    raw = np.frombuffer(joined + pad, dtype=np.uint8)
-    buf = raw[: len(joined)]
-    if len(buf) == 0:
-        return np.zeros(0, dtype=np.uint64), np.zeros(n, dtype=np.int64)
-    # Separators: space and ASCII control characters (a compare is ~10x cheaper than a lookup table).
-    # Space flags framed by a virtual separator on each side: status changes alternate token start / end.
-    framed = np.ones(len(buf) + 2, dtype=bool)
-    np.less_equal(buf, 0x20, out=framed[1:-1])
-    changes = np.flatnonzero(framed[1:] != framed[:-1])
-    starts, ends = changes[0::2], changes[1::2]
-    length = ends - starts
-    words = np.ndarray(shape=(len(raw) - 7,), dtype="<u8", buffer=raw, strides=(1,))
-    h = length.astype(np.uint64) * _WORD_MULT
-    # Word k of a token is mixed in only when the token is longer than 8k bytes: a per-token condition, so
-    # a token's hash never depends on the other tokens of its block; most tokens need one round only.
-    capped_len = np.minimum(length, 8)
-    h ^= words[starts] & _BYTE_MASKS[capped_len]
-    h *= _WORD_MULT
-    h ^= h >> np.uint64(32)
-    for k in (1, 2, 3):
-        sel = np.flatnonzero(length > 8 * k)
-        if len(sel) == 0:
-            break
-        hs = h[sel] ^ (words[starts[sel] + 8 * k] & _BYTE_MASKS[np.minimum(length[sel] - 8 * k, 8)])
-        hs *= _WORD_MULT
-        hs ^= hs >> np.uint64(32)
-        h[sel] = hs
-    long_ = np.flatnonzero(length > 32)
-    if len(long_):
-        h[long_] = (h[long_] ^ words[ends[long_] - 8]) * _WORD_MULT
-    # Tokens per document: documents are joined by one space, so doc i's bytes start at cum_len + i.
-    doc_start = np.zeros(n + 1, dtype=np.int64)
-    doc_start[1:] = np.cumsum(np.fromiter((len(e) + 1 for e in encoded), dtype=np.int64, count=n))
-    lengths = np.diff(np.searchsorted(starts, doc_start)).astype(np.int64)
-    # Every step above is a bijection of the 64-bit state, so no extra finaliser is needed here.
-    return h, lengths
 
 
 def combine_windows(units: np.ndarray, lengths: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -206,7 +142,7 @@ def combine_windows(units: np.ndarray, lengths: np.ndarray, size: int) -> tuple[
 def _unique_per_doc(hashes: np.ndarray, doc: np.ndarray, n_docs: int) -> tuple[np.ndarray, np.ndarray]:
     """Sort and deduplicate shingle hashes within each document; return ``(hashes, offsets)``."""
     key = (doc.astype(np.uint64) << np.uint64(32)) | hashes.astype(np.uint64)
-    # np.sort + adjacent compare: np.unique is an order of magnitude slower on large uint64 arrays here.
+    # np.sort + adjacent compare: np.unique is much slower on large uint64 arrays here.
     key.sort()
     if len(key):
         keep = np.empty(len(key), dtype=bool)
@@ -250,7 +186,7 @@ def word_shingles_and_counts_utf8(
 def _shingle_block(texts: Sequence[str], kind: str, size: int) -> tuple[np.ndarray, np.ndarray]:
     if kind == "word":
         # one compiled pass per document (tokens, windows, sort-unique); same values as the numpy
-        # formulation _word_units + combine_windows + _unique_per_doc, which stays as the reference
+        # formulation word_units + combine_windows + _unique_per_doc of tests/dedup/reference.py
         hashes, offsets, _ = _word_shingles_utf8([t.encode("utf-8") for t in texts], size)
         return hashes, offsets
     else:
@@ -263,7 +199,7 @@ def _shingle_block(texts: Sequence[str], kind: str, size: int) -> tuple[np.ndarr
 
 
 def shingle_hashes_for(
-    texts: Sequence[str], *, kind: str = "word", size: int = 5, n_jobs: int = 2
+    texts: Sequence[str], *, kind: str = "word", size: int = 5, map_fn: MapFn = serial_map
 ) -> tuple[np.ndarray, np.ndarray]:
     """Shingle-hash already-normalised texts.
 
@@ -271,7 +207,7 @@ def shingle_hashes_for(
     normalised matching text has no other separators), ``kind="char"`` k-grams of characters, spaces included. Returns
     ``(hashes, offsets)``: ``hashes`` is uint32, document ``i``'s shingles are
     ``hashes[offsets[i]:offsets[i + 1]]``, sorted and unique; an empty text has no shingles.
-    Blocks of documents run on ``n_jobs`` threads.
+    Blocks of about ``_TEXT_BLOCK_BYTES`` of text go through ``map_fn`` and are joined in order.
     """
     if kind not in SHINGLE_KINDS:
         raise ConfigError(f"shingle must be one of {', '.join(SHINGLE_KINDS)}, got {kind!r}")
@@ -290,43 +226,11 @@ def shingle_hashes_for(
     blocks = [texts[lo:hi] for lo, hi in itertools.pairwise(bounds)]
     if not blocks:
         return np.zeros(0, dtype=np.uint32), np.zeros(1, dtype=np.int64)
-    if n_jobs == 1 or len(blocks) == 1:
-        results = [_shingle_block(b, kind, size) for b in blocks]
-    else:
-        with ThreadPoolExecutor(max_workers=n_jobs) as pool:
-            results = list(pool.map(lambda b: _shingle_block(b, kind, size), blocks))
+    results = map_fn(functools.partial(_shingle_block, kind=kind, size=size), blocks)
     hashes = np.concatenate([h for h, _ in results])
     offsets = np.zeros(n + 1, dtype=np.int64)
     offsets[1:] = np.cumsum(np.concatenate([np.diff(o) for _, o in results]))
     return hashes, offsets
-
-
-def _signature_block(
-    hashes: np.ndarray, offsets: np.ndarray, a: np.ndarray, b: np.ndarray, scheme: str, out: np.ndarray
-) -> None:
-    """Fill ``out`` (docs of this block x num_perm) with the MinHash of each document's shingles."""
-    lengths = np.diff(offsets)
-    nonempty = lengths > 0
-    if scheme == "affine32":
-        h = fmix32(hashes)
-        buf = np.empty(len(h), dtype=np.uint32)
-    elif scheme == "affine64":
-        h = fmix64(hashes.astype(np.uint64))
-        buf = np.empty(len(h), dtype=np.uint64)
-    else:
-        h = hashes.astype(np.uint64)
-        buf = np.empty(len(h), dtype=np.uint64)
-    starts = (offsets[:-1] - offsets[0])[nonempty]
-    if len(h) == 0:
-        return
-    with np.errstate(over="ignore"):
-        for k in range(len(a)):
-            np.multiply(h, a[k], out=buf)
-            np.add(buf, b[k], out=buf)
-            if scheme == "legacy":
-                np.remainder(buf, _MERSENNE, out=buf)
-                np.bitwise_and(buf, np.uint64(0xFFFFFFFF), out=buf)
-            out[nonempty, k] = np.minimum.reduceat(buf, starts)
 
 
 def minhash_signatures(
@@ -336,30 +240,22 @@ def minhash_signatures(
     num_perm: int,
     seed: int,
     scheme: str = "affine32",
-    n_jobs: int = 2,
+    map_fn: MapFn = serial_map,
 ) -> np.ndarray:
     """MinHash signatures of many documents at once, equal to datasketch's ``MinHash.hashvalues``.
 
     ``hashes``/``offsets`` as returned by :func:`shingle_hashes_for`. Returns an ``(n_docs, num_perm)``
     array (uint32 for "affine32", uint64 otherwise); a document without shingles gets datasketch's empty
-    value (all 2**32-1, or 2**64-1 for "affine64"). Documents are processed in blocks of about 1M
-    shingles, spread over ``n_jobs`` threads (numpy releases the GIL inside the ufuncs).
+    value (all 2**32-1, or 2**64-1 for "affine64"). Documents are processed in blocks of about ``_BLOCK``
+    shingles, which go through ``map_fn`` (the kernel releases the GIL) and are joined in order.
     """
     _check_scheme(scheme)
     if num_perm < 1:
         raise ConfigError(f"num_perm must be >= 1, got {num_perm}")
-    if n_jobs < 1:
-        raise ConfigError(f"n_jobs must be >= 1, got {n_jobs}")
     hashes = np.asarray(hashes, dtype=np.uint32)
     offsets = np.asarray(offsets, dtype=np.int64)
     n = len(offsets) - 1
     a, b = permutations(num_perm, seed, scheme)
-    if scheme == "affine32":
-        sig = np.full((n, num_perm), _MAX32, dtype=np.uint32)
-    elif scheme == "affine64":
-        sig = np.full((n, num_perm), _MAX64, dtype=np.uint64)
-    else:
-        sig = np.full((n, num_perm), np.uint64(0xFFFFFFFF), dtype=np.uint64)
     # Cut the documents into blocks of ~_BLOCK shingles (a block always holds at least one document).
     bounds = [0]
     while bounds[-1] < n:
@@ -367,20 +263,30 @@ def minhash_signatures(
         hi = int(np.searchsorted(offsets, offsets[lo] + _BLOCK, side="right")) - 1
         bounds.append(min(n, max(hi, lo + 1)))
     blocks = list(itertools.pairwise(bounds))
+    parts = map_fn(functools.partial(_signature_rows, hashes, offsets, a, b, scheme), blocks)
+    if len(parts) == 1:
+        return parts[0]
+    return np.concatenate(parts) if parts else _empty_signatures(0, num_perm, scheme)
 
-    def run(block: tuple[int, int]) -> None:
-        lo, hi = block
-        # compiled per-document loop (min over permutations per shingle, no block temporaries); equal to
-        # the numpy _signature_block, kept as the reference
-        minhash_rows(hashes, offsets[lo : hi + 1], a, b, scheme, sig[lo:hi])
 
-    if n_jobs == 1 or len(blocks) < 2:
-        for blk in blocks:
-            run(blk)
-    else:
-        with ThreadPoolExecutor(max_workers=n_jobs) as pool:
-            list(pool.map(run, blocks))
-    return sig
+def _empty_signatures(n: int, num_perm: int, scheme: str) -> np.ndarray:
+    """Signatures of ``n`` documents without shingles (datasketch's empty value)."""
+    if scheme == "affine32":
+        return np.full((n, num_perm), _MAX32, dtype=np.uint32)
+    if scheme == "affine64":
+        return np.full((n, num_perm), _MAX64, dtype=np.uint64)
+    return np.full((n, num_perm), np.uint64(0xFFFFFFFF), dtype=np.uint64)
+
+
+def _signature_rows(
+    hashes: np.ndarray, offsets: np.ndarray, a: np.ndarray, b: np.ndarray, scheme: str, block: tuple[int, int]
+) -> np.ndarray:
+    """Signatures of the documents ``block`` = (lo, hi): the compiled per-document loop (min over
+    permutations per shingle, no block temporaries), equal to the numpy ``signature_block`` of tests/dedup/reference.py."""
+    lo, hi = block
+    out = _empty_signatures(hi - lo, len(a), scheme)
+    minhash_rows(hashes, offsets[lo : hi + 1], a, b, scheme, out)
+    return out
 
 
 def signature_agreement(sig: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from newsdedup.dedup.core import Sketches, sketch_texts
+from newsdedup.dedup import Sketches, sketch_texts
 from newsdedup.model import ParsedArticle, RawRecord
 from newsdedup.params import DedupParams
 from newsdedup.text.boilerplate import line_keys

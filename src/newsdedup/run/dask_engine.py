@@ -6,7 +6,7 @@ What runs where:
   reading a group of input files or a span of a big JSONL file, parsing, matching text, and the dedup
   sketches (content digests, shingles, MinHash signatures).
 - **Shuffled by Dask**: LSH banding. Every (document, band) bucket key becomes a row of a Dask DataFrame,
-  shuffled on the key so each bucket lands in one partition, where :func:`newsdedup.dedup.core.bucket_pair_codes`
+  shuffled on the key so each bucket lands in one partition, where :func:`newsdedup.dedup.lsh.bucket_pair_codes`
   (the local engine's own function) emits the bucket's candidate pairs.
 - **On the client**: the steps whose result depends on the whole run and must equal the local engine's:
   duplicate-id rejection in task order, boilerplate learning, verification, connected components, canonical
@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from newsdedup.dedup.core import CandidateFn, band_keys, bucket_pair_codes, codes_to_pairs
+from newsdedup.dedup import CandidateFn, band_keys, bucket_pair_codes, codes_to_pairs
 from newsdedup.errors import ConfigError
 from newsdedup.params import DedupParams
 from newsdedup.run.stream import Chunk, ChunkSettings, ReadTask, process_task

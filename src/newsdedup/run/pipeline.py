@@ -35,7 +35,7 @@ import pyarrow.parquet as pq
 from newsdedup import __version__
 from newsdedup.cluster.core import TOPIC_COLUMNS, StoryFeatures, cluster_stories, story_features
 from newsdedup.config import config_to_dict
-from newsdedup.dedup.core import Sketches, digests_hex, find_duplicates, sketch_texts
+from newsdedup.dedup import Sketches, digests_hex, find_duplicates, sketch_texts
 from newsdedup.failpoints import failpoint
 from newsdedup.incremental import effective_time, reconcile_duplicates, reconcile_topics, related_history
 from newsdedup.io.digest import digest_or_none

@@ -35,7 +35,7 @@ import pyarrow.compute as pc
 import xxhash
 
 from newsdedup.cluster.core import StoryFeatures, story_features
-from newsdedup.dedup.core import Sketches, compact_digests, sketch_texts
+from newsdedup.dedup import Sketches, compact_digests, sketch_texts
 from newsdedup.io.digest import digest_or_none
 from newsdedup.io.readers import jsonl_spans, read_file
 from newsdedup.io.schema import SCHEMAS
@@ -413,7 +413,7 @@ class Collector:
         rows = np.flatnonzero(keep)
         sk = chunk.sketches
         if not keep.all():
-            from newsdedup.dedup.core import take_sketches
+            from newsdedup.dedup import take_sketches
 
             sk = take_sketches(sk, rows)
         self.parts.append((chunk.path, keep))

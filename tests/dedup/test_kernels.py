@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdedup.dedup.core import band_keys
 from newsdedup.dedup.kernels import band_keys_of, bucket_pairs, insert_codes, intersection_counts
+from tests.dedup.reference import band_keys
 
 
 def flat(sets: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
@@ -91,7 +91,7 @@ def test_band_keys_of_equal_band_keys_on_selected_rows(dtype: type, rows: int) -
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.lists(st.integers(0, 10**12), max_size=50), max_size=6))
 def test_insert_codes_keeps_each_code_once(batches: list[list[int]]) -> None:
-    from newsdedup.dedup.core import _grow
+    from newsdedup.dedup.lsh import _grow
 
     table = np.full(4, -1, dtype=np.int64)
     seen: set[int] = set()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import datasketch
 import numpy as np
 import pytest
@@ -16,7 +18,9 @@ from newsdedup.dedup.minhash import (
     signature_agreement,
 )
 from newsdedup.errors import ConfigError
+from newsdedup.model import serial_map
 from newsdedup.params import SCHEMES
+from tests.dedup.maps import reversed_map, thread_map
 
 TEXTS = [
     "the quick brown fox jumps over the lazy dog near the river bank today",
@@ -89,18 +93,26 @@ def test_combine_windows_counts() -> None:
     assert hashes.dtype == np.uint32
 
 
-def test_threads_and_blocks_do_not_change_signatures(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_maps_and_blocks_do_not_change_signatures(monkeypatch: pytest.MonkeyPatch) -> None:
     import newsdedup.dedup.minhash as mh
 
     texts = [" ".join(f"t{(i * 7 + j) % 50}" for j in range(40)) for i in range(30)]
-    hashes, offsets = shingle_hashes_for(texts, n_jobs=1)
-    one = minhash_signatures(hashes, offsets, num_perm=16, seed=1, n_jobs=1)
+    hashes, offsets = shingle_hashes_for(texts, map_fn=serial_map)
+    one = minhash_signatures(hashes, offsets, num_perm=16, seed=1, map_fn=serial_map)
+    chars = shingle_hashes_for(texts, kind="char")
     monkeypatch.setattr(mh, "_BLOCK", 50)
     monkeypatch.setattr(mh, "_TEXT_BLOCK_BYTES", 300)
-    hashes2, offsets2 = shingle_hashes_for(texts, n_jobs=2)
-    np.testing.assert_array_equal(hashes, hashes2)
-    np.testing.assert_array_equal(offsets, offsets2)
-    np.testing.assert_array_equal(one, minhash_signatures(hashes2, offsets2, num_perm=16, seed=1, n_jobs=2))
+    with ThreadPoolExecutor(2) as pool:
+        for map_fn in (thread_map(pool), reversed_map):
+            got = shingle_hashes_for(texts, kind="char", map_fn=map_fn)
+            np.testing.assert_array_equal(chars[0], got[0])
+            np.testing.assert_array_equal(chars[1], got[1])
+            hashes2, offsets2 = shingle_hashes_for(texts, map_fn=map_fn)
+            np.testing.assert_array_equal(hashes, hashes2)
+            np.testing.assert_array_equal(offsets, offsets2)
+            np.testing.assert_array_equal(
+                one, minhash_signatures(hashes2, offsets2, num_perm=16, seed=1, map_fn=map_fn)
+            )
 
 
 @settings(max_examples=60, deadline=None)
@@ -130,11 +142,10 @@ def test_identical_texts_equal_signatures_and_symmetric_agreement(a: list[str], 
     [
         ({"scheme": "affine16"}, "scheme must be one of"),
         ({"num_perm": 0}, "num_perm must be >= 1, got 0"),
-        ({"n_jobs": 0}, "n_jobs must be >= 1, got 0"),
     ],
 )
 def test_signature_argument_validation(kwargs: dict[str, object], message: str) -> None:
-    args: dict[str, object] = {"num_perm": 4, "seed": 1, "scheme": "affine32", "n_jobs": 1} | kwargs
+    args: dict[str, object] = {"num_perm": 4, "seed": 1, "scheme": "affine32"} | kwargs
     with pytest.raises(ConfigError, match=message):
         minhash_signatures(np.zeros(0, dtype=np.uint32), np.zeros(1, dtype=np.int64), **args)  # type: ignore[arg-type]
 

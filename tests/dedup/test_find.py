@@ -1,79 +1,27 @@
-"""Duplicate detection: planted groups, containment, short texts, chaining guard, canonical rule, real data."""
+"""Duplicate detection end to end: planted groups, containment, short texts, chaining guard, canonical rule,
+precomputed sketches, real data."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from newsdedup.dedup.core import (
-    _DocKeys,
-    candidates_from_signatures,
-    choose_canonical,
-    choose_canonicals,
-    find_duplicates,
-    group_components,
-    lsh_params,
-    shingle_hashes,
-    verify_pairs,
-)
+from newsdedup.dedup import verify
+from newsdedup.dedup.find import _exact_representatives, find_duplicates
+from newsdedup.dedup.lsh import lsh_params
+from newsdedup.dedup.sketches import Sketches, compact_digests, sketch_texts
 from newsdedup.errors import ConfigError, NewsdedupError
-from newsdedup.params import CANONICAL_RULES, DedupParams
+from newsdedup.params import DedupParams
+from tests.dedup.maps import reversed_map, thread_map
+from tests.dedup.planted import PLANTED, PLANTED_GROUPS, A, B, edit, frame, groups_of, words
 
 DATA = Path("/work/shared/data")
-
-
-def words(seed: int, n: int) -> list[str]:
-    """Deterministic filler words from a 3000-word vocabulary (unrelated seeds share almost no 5-grams)."""
-    return [f"w{x}" for x in np.random.RandomState(seed).randint(0, 3000, n)]
-
-
-def edit(tokens: list[str], every: int, tag: str) -> list[str]:
-    return [f"{tag}{i}" if i % every == every // 2 else t for i, t in enumerate(tokens)]
-
-
-def frame(texts: dict[str, str], **cols: Mapping[str, Any]) -> pd.DataFrame:
-    df = pd.DataFrame({"article_id": list(texts), "match_text": list(texts.values())})
-    for name, values in cols.items():
-        df[name] = pd.Series([values.get(k) for k in texts], dtype=object)
-    if "published_at" in df:
-        df["published_at"] = pd.to_datetime(df["published_at"], utc=True)
-    return df
-
-
-def groups_of(result_assignments: pd.DataFrame) -> set[frozenset[str]]:
-    return {frozenset(g.article_id) for _, g in result_assignments.groupby("dup_group_id")}
-
-
-A = words(1, 200)
-B = words(2, 150)
-PLANTED = {
-    "a": " ".join(A),
-    "a_copy": " ".join(A),
-    "a_edit": " ".join(edit(A, 40, "e")),
-    "a_trunc": " ".join(A[:80]),
-    "b": " ".join(B),
-    "b_edit": " ".join(edit(B, 30, "f")),
-    "c": " ".join(words(3, 180)),
-    "d": " ".join(words(4, 90)),
-    "empty1": "",
-    "empty2": "",
-}
-PLANTED_GROUPS = {
-    frozenset({"a", "a_copy", "a_edit", "a_trunc"}),
-    frozenset({"b", "b_edit"}),
-    frozenset({"c"}),
-    frozenset({"d"}),
-    frozenset({"empty1"}),
-    frozenset({"empty2"}),
-}
 
 
 def test_planted_groups_come_back_exactly() -> None:
@@ -274,43 +222,6 @@ def test_empty_input() -> None:
     assert res.assignments.empty and res.duplicates.empty and res.stats["groups"] == 0
 
 
-def test_capped_bucket_emits_star_and_chain() -> None:
-    sig = np.zeros((6, 8), dtype=np.uint32)  # six identical signatures: one bucket per band
-    left, right, capped = candidates_from_signatures(sig, bands=2, rows=4, max_bucket_size=3)
-    assert capped == 2
-    pairs = set(zip(left.tolist(), right.tolist(), strict=True))
-    assert pairs == {(0, k) for k in range(1, 6)} | {(k, k + 1) for k in range(5)}
-    left, right, capped = candidates_from_signatures(sig, bands=2, rows=4, max_bucket_size=6)
-    assert capped == 0 and len(left) == 15
-
-
-def test_group_components_labels_by_first_node() -> None:
-    labels = group_components(5, np.array([3, 0]), np.array([4, 2]))
-    assert labels.tolist() == [0, 1, 0, 2, 2]
-
-
-@settings(max_examples=50, deadline=None)
-@given(
-    st.lists(st.lists(st.sampled_from(["a", "b", "c", "d", "e", "f"]), max_size=25), min_size=2, max_size=5),
-    st.data(),
-)
-def test_verified_similarity_symmetric_and_bounded(docs: list[list[str]], data: st.DataObject) -> None:
-    hashes, offsets = shingle_hashes([" ".join(d) for d in docs], DedupParams(shingle_size=2))
-    n = len(docs)
-    left = np.array(data.draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=8)))
-    right = np.array(data.draw(st.lists(st.integers(0, n - 1), min_size=len(left), max_size=len(left))))
-    j1, c1 = verify_pairs(hashes, offsets, left, right)
-    j2, c2 = verify_pairs(hashes, offsets, right, left)
-    np.testing.assert_allclose(j1, j2)
-    np.testing.assert_allclose(c1, c2)
-    assert ((j1 >= 0) & (j1 <= c1) & (c1 <= 1)).all()
-    for i, (a, b) in enumerate(zip(left, right, strict=True)):
-        sa = set(hashes[offsets[a] : offsets[a + 1]].tolist())
-        sb = set(hashes[offsets[b] : offsets[b + 1]].tolist())
-        expected = len(sa & sb) / len(sa | sb) if sa | sb else 0.0
-        assert j1[i] == pytest.approx(expected)
-
-
 # --- real data (skipped when absent) ---------------------------------------------------------------------
 
 
@@ -385,37 +296,7 @@ def test_synthetic_corpus_pairwise_f1(tmp_path: Path) -> None:
     assert f1 >= 0.97
 
 
-@settings(max_examples=60, deadline=None)
-@given(
-    st.lists(
-        st.tuples(st.sampled_from([None, 1, 2]), st.integers(0, 2), st.sampled_from([None, "AP", "Reuters"])),
-        min_size=2,
-        max_size=7,
-    ),
-    st.permutations(list(CANONICAL_RULES)),
-)
-def test_vectorised_canonical_choice_matches_sequential_rule(
-    rows: list[tuple[int | None, int, str | None]], rule: list[str]
-) -> None:
-    n = len(rows)
-    pub = np.array([np.iinfo(np.int64).max if p is None else p * 60_000_000_000 for p, _, _ in rows])
-    sources = np.array([s for _, _, s in rows], dtype=object)
-    keys = _DocKeys(
-        ids=np.array([f"id{i}" for i in range(n)], dtype=object),
-        pub_ns=pub.astype(np.int64),
-        has_pub=np.array([p is not None for p, _, _ in rows]),
-        body_len=np.array([b for _, b, _ in rows], dtype=np.int64),
-        source_rank=np.array([{"Reuters": 0, "AP": 1}.get(s, 2) for s in sources.tolist()], dtype=np.int64),
-        sources=sources,
-    )
-    members = np.arange(n)[::-1].copy()
-    winners, reasons = choose_canonicals(np.zeros(n, dtype=np.int64), members, keys, tuple(rule))
-    assert (int(winners[0]), reasons[0]) == choose_canonical(members, keys, tuple(rule))
-
-
 def test_precomputed_sketches_give_the_same_result_as_texts() -> None:
-    from newsdedup.dedup.core import Sketches, sketch_texts
-
     base = " ".join(f"word{i}" for i in range(80))
     texts = [base, base + " extra words here", "completely different " * 20, base, ""]
     docs = pd.DataFrame({"article_id": [f"a{i}" for i in range(len(texts))], "match_text": texts})
@@ -430,9 +311,6 @@ def test_precomputed_sketches_give_the_same_result_as_texts() -> None:
 
 
 def test_sketches_on_disk_without_texts_give_the_same_result(tmp_path: Path, monkeypatch: Any) -> None:
-    import newsdedup.dedup.core as dedup_mod
-    from newsdedup.dedup.core import compact_digests, sketch_texts
-
     texts = dict(PLANTED, a_far=" ".join(edit(A, 3, "z")), b_trunc=" ".join(B[:60]))
     docs = frame(texts)
     docs["body_len"] = [len(t) * 2 for t in texts.values()]
@@ -440,7 +318,7 @@ def test_sketches_on_disk_without_texts_give_the_same_result(tmp_path: Path, mon
     sk = sketch_texts(docs["match_text"].tolist(), params)
     path = tmp_path / "hashes.u32"
     sk.hashes.tofile(path)
-    on_disk = dedup_mod.Sketches(
+    on_disk = Sketches(
         compact_digests(sk.digests),
         sk.tokens,
         np.memmap(path, dtype=sk.hashes.dtype, mode="r"),
@@ -448,7 +326,7 @@ def test_sketches_on_disk_without_texts_give_the_same_result(tmp_path: Path, mon
         sk.signatures,
     )
     # one pair per block, so the block loop and page release run many times
-    monkeypatch.setattr(dedup_mod, "VERIFY_BLOCK_BYTES", 1)
+    monkeypatch.setattr(verify, "VERIFY_BLOCK_BYTES", 1)
     want = find_duplicates(docs, params)
     got = find_duplicates(docs.drop(columns="match_text"), params, sketches=on_disk)
     pd.testing.assert_frame_equal(want.assignments, got.assignments)
@@ -456,52 +334,30 @@ def test_sketches_on_disk_without_texts_give_the_same_result(tmp_path: Path, mon
     assert groups_of(got.assignments) >= {frozenset({"b", "b_edit", "b_trunc"})}
 
 
-def test_verify_pairs_on_a_memory_map_equals_in_memory(tmp_path: Path, monkeypatch: Any) -> None:
-    import newsdedup.dedup.core as dedup_mod
-
-    texts = [" ".join(words(s % 5, 40 + s)) for s in range(12)]
-    hashes, offsets = shingle_hashes(texts, DedupParams())
-    path = tmp_path / "h.u32"
-    hashes.tofile(path)
-    mapped = np.memmap(path, dtype=hashes.dtype, mode="r")
-    rng = np.random.default_rng(0)
-    left, right = rng.integers(0, 12, 60), rng.integers(0, 12, 60)
-    monkeypatch.setattr(dedup_mod, "VERIFY_BLOCK_BYTES", 3000)
-    for got, want in zip(
-        verify_pairs(mapped, offsets, left, right), verify_pairs(hashes, offsets, left, right), strict=True
-    ):
-        assert np.array_equal(got, want)
-    jac, _ = verify_pairs(mapped, offsets, left, right)
-    assert (jac[left == right] == 1.0).all() and (jac[(left % 5) != (right % 5)] < 0.5).all()
-    # a slice of a larger map is not where its memmap offset says: read through the map, same answer
-    skip = int(offsets[2])
-    got, _ = verify_pairs(mapped[skip:], offsets[2:] - skip, left % 10, right % 10)
-    want, _ = verify_pairs(hashes, offsets, left % 10 + 2, right % 10 + 2)
-    assert np.array_equal(got, want)
-
-
-def test_compact_digests_keep_every_byte() -> None:
-    from newsdedup.dedup.core import Sketches, compact_digests, digests_hex, sketch_texts, take_sketches
-
-    # a digest ending in zero bytes must survive (numpy 'S16' items would drop them)
-    digests = [bytes(range(16)), b"\x01" + b"\x00" * 15, b"\xff" * 16]
-    words_ = compact_digests(digests)
-    assert words_.shape == (3, 2) and words_.dtype == np.uint64
-    assert digests_hex(words_) == digests_hex(digests) == [d.hex() for d in digests]
-    assert np.array_equal(compact_digests(np.array(digests, dtype="S16")), words_)
+def test_result_is_the_same_whatever_the_map(tmp_path: Path, monkeypatch: Any) -> None:
+    docs = frame(dict(PLANTED, a_far=" ".join(edit(A, 3, "z")), b_trunc=" ".join(B[:60])))
     params = DedupParams()
-    a, b = sketch_texts(["one two three", "four five six"], params), sketch_texts(["seven"], params)
-    joined = Sketches.concat(
-        [a, Sketches(compact_digests(b.digests), b.tokens, b.hashes, b.offsets, b.signatures)], params
+    want = find_duplicates(docs, params)
+    sk = sketch_texts(docs["match_text"].tolist(), params)
+    path = tmp_path / "hashes.u32"
+    sk.hashes.tofile(path)
+    on_disk = Sketches(
+        sk.digests, sk.tokens, np.memmap(path, dtype=sk.hashes.dtype, mode="r"), sk.offsets, sk.signatures
     )
-    assert digests_hex(joined.digests) == [d.hex() for d in a.digests + b.digests]
-    picked = take_sketches(joined, np.array([2, 0]))
-    assert digests_hex(picked.digests) == [b.digests[0].hex(), a.digests[0].hex()]
+    monkeypatch.setattr(verify, "PAIRS_PER_BLOCK", 2)
+    monkeypatch.setattr(verify, "VERIFY_BLOCK_BYTES", 1)
+    with ThreadPoolExecutor(2) as pool:
+        for map_fn in (thread_map(pool), reversed_map):
+            for got in (
+                find_duplicates(docs, params, map_fn=map_fn),
+                find_duplicates(docs, params, sketches=on_disk, map_fn=map_fn),
+            ):
+                pd.testing.assert_frame_equal(want.assignments, got.assignments)
+                pd.testing.assert_frame_equal(want.duplicates, got.duplicates)
+                assert np.array_equal(want.signatures, got.signatures)
 
 
 def test_sketches_alone_suffice_without_body_len() -> None:
-    from newsdedup.dedup.core import sketch_texts
-
     docs = frame(PLANTED)
     params = DedupParams(canonical_rule=("id",))
     sk = sketch_texts(docs["match_text"].tolist(), params)
@@ -524,7 +380,5 @@ def test_sketches_alone_suffice_without_body_len() -> None:
 def test_exact_representatives_first_copy_in_row_order(
     words_: list[list[int]], tokens: list[int], reps: list[int]
 ) -> None:
-    from newsdedup.dedup.core import _exact_representatives
-
     got = _exact_representatives(np.array(words_, dtype=np.uint64), np.array(tokens, dtype=np.int64))
     assert got.tolist() == reps
