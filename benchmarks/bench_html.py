@@ -21,8 +21,9 @@ The expected text is the text of ``expected.html`` with a line break at every bl
 that return HTML (readability) go through the same conversion.
 
 Speed: each extractor runs over every page ``--passes`` times in this one process, one page at a time, from
-the decoded ``str`` (the cost of decoding bytes is not counted); ms/page is the median over passes of the
-pass mean; ``p_med`` is the median page of the first pass.
+the decoded ``str`` (the cost of decoding bytes is not counted); ms/page (wall) and cpu_ms (this process's
+CPU time, steadier on a busy machine) are the median over passes of the pass mean; ``p_med`` is the median
+page of the last pass. Passes are interleaved across extractors, so a change in machine load hits all alike.
 
 Metadata: title, author, date and site name from trafilatura's ``extract_metadata``, dates from htmldate,
 and a small reader of the page's own ``<meta>``/JSON-LD written here, each against ``expected-metadata.json``
@@ -299,31 +300,43 @@ def add_hybrids(ex: dict[str, Callable[[Page], str]]) -> None:
     ex["hybrid resi-title -> traf fast if <250 w"] = fallback(resi_untitled, fast, 250)
 
 
-def run_extractor(
-    fn: Callable[[Page], Any], pages: list[Page], passes: int
-) -> tuple[list[Any], dict[str, float]]:
-    """Outputs of the first pass; wall and CPU ms/page (median over passes of the pass mean), after one
-    untimed warm-up call (lazy imports, compiled selectors)."""
-    fn(pages[0])
-    outs: list[Any] = []
-    wall_means, cpu_means, first_pass = [], [], []
+def run_all(
+    fns: dict[str, Callable[[Page], Any]], pages: list[Page], passes: int
+) -> dict[str, tuple[list[Any], dict[str, float]]]:
+    """Each function over every page, ``passes`` times, the passes interleaved across functions so that a
+    change in machine load hits all of them alike. Returns the outputs of the first pass, and wall and CPU
+    ms/page (median over passes of the pass mean; the median drops a first pass that paid one-off costs such
+    as dateparser's first use) and the median page of the last pass. One untimed warm-up call each first."""
+    for fn in fns.values():
+        fn(pages[0])
+    outs: dict[str, list[Any]] = {name: [] for name in fns}
+    wall_means: dict[str, list[float]] = {name: [] for name in fns}
+    cpu_means: dict[str, list[float]] = {name: [] for name in fns}
+    last: dict[str, list[float]] = {}
     for k in range(passes):
-        wall, cpu = [], []
-        for pg in pages:
-            t0, c0 = time.perf_counter(), time.process_time()
-            out = fn(pg)
-            cpu.append(time.process_time() - c0)
-            wall.append(time.perf_counter() - t0)
-            if k == 0:
-                outs.append(out if out is not None else "")
-        wall_means.append(statistics.mean(wall))
-        cpu_means.append(statistics.mean(cpu))
-        if k == 0:
-            first_pass = wall
-    return outs, {
-        "ms_page": 1000 * statistics.median(wall_means),
-        "cpu_ms_page": 1000 * statistics.median(cpu_means),
-        "ms_p_med": 1000 * statistics.median(first_pass),
+        for name, fn in fns.items():
+            wall, cpu = [], []
+            for pg in pages:
+                t0, c0 = time.perf_counter(), time.process_time()
+                out = fn(pg)
+                cpu.append(time.process_time() - c0)
+                wall.append(time.perf_counter() - t0)
+                if k == 0:
+                    outs[name].append(out if out is not None else "")
+            wall_means[name].append(statistics.mean(wall))
+            cpu_means[name].append(statistics.mean(cpu))
+            last[name] = wall
+        print(f"  pass {k + 1}/{passes} done", file=sys.stderr, flush=True)
+    return {
+        name: (
+            outs[name],
+            {
+                "ms_page": 1000 * statistics.median(wall_means[name]),
+                "cpu_ms_page": 1000 * statistics.median(cpu_means[name]),
+                "ms_p_med": 1000 * statistics.median(last[name]),
+            },
+        )
+        for name in fns
     }
 
 
@@ -431,8 +444,7 @@ def bench_metadata(pages: list[Page], passes: int) -> list[dict[str, Any]]:
     rows = []
     checks = {"title": ("title", title_ok), "author": ("byline", author_ok), "date": ("publishedTime", date_ok),
               "site": ("siteName", title_ok)}  # fmt: skip
-    for name, fn in metadata_readers().items():
-        outs, timing = run_extractor(fn, pages, passes)  # type: ignore[arg-type]
+    for name, (outs, timing) in run_all(metadata_readers(), pages, passes).items():  # type: ignore[arg-type]
         row: dict[str, Any] = {"reader": name, **timing}
         for key, (gt_key, ok) in checks.items():
             if key not in outs[0]:
@@ -642,24 +654,26 @@ def main() -> None:
         wanted = [s.strip() for s in args.only.split(",") if s.strip()]
         print(f"\n{'extractor / config':<44} {'bench_F1':>8} {'P':>6} {'R':>6} {'meanF1':>7} {'medF1':>6} "
               f"{'<0.5':>4} {'ms/page':>8} {'cpu_ms':>7} {'p_med':>6}")  # fmt: skip
-        for name, fn in extractors.items():
-            if wanted and not any(w in name for w in wanted):
-                continue
-            outs, timing = run_extractor(fn, pages, args.passes)
+        chosen = {k: v for k, v in extractors.items() if not wanted or any(w in k for w in wanted)}
+        for name, (outs, timing) in run_all(chosen, pages, args.passes).items():
             r = Result(
                 name, [tp_fp_fn(pg.expected, o) for pg, o in zip(pages, outs, strict=True)], timing, outs
             )
             s = summarise(r.scores)
             print(f"{name:<44} {s['bench_f1']:8.3f} {s['precision']:6.3f} {s['recall']:6.3f} {s['mean_f1']:7.3f} "
-                  f"{s['median_f1']:6.3f} {s['pages_below_0.5']:4d} {timing['ms_page']:8.2f} {timing['cpu_ms_page']:7.2f} {timing['ms_p_med']:6.2f}",
-                  flush=True)  # fmt: skip
+                  f"{s['median_f1']:6.3f} {s['pages_below_0.5']:4d} {timing['ms_page']:8.2f} "
+                  f"{timing['cpu_ms_page']:7.2f} {timing['ms_p_med']:6.2f}")  # fmt: skip
             results.append(r)
     if not args.no_meta:
         print("\nMetadata (matches / pages where the fixture has a value):")
         for row in bench_metadata(pages, args.passes):
-            ms = f"{row['ms_page']:7.2f} ms/page" if "ms_page" in row else " " * 15
+            ms = (
+                f"{row['ms_page']:7.2f} ms/page {row['cpu_ms_page']:6.2f} CPU"
+                if "ms_page" in row
+                else " " * 26
+            )
             cols = "  ".join(f"{k}={row[k]}" for k in ("title", "author", "date", "site", "lang") if k in row)
-            print(f"  {row['reader']:<32} {ms}  {cols}")
+            print(f"  {row['reader']:<38} {ms}  {cols}")
     if args.warc:
         bench_warc(pages, args.passes, args.warc_copies)
     if args.feeds:
