@@ -35,6 +35,8 @@ calendar day of ``publishedTime``; a site name as a title.
 ``--warc`` writes the pages into a gzipped WARC with warcio's writer (warcinfo, request and response records,
 plus a non-HTML response per page), then times reading the HTML responses with warcio and with fastwarc.
 ``--feeds`` writes an RSS 2.0 and an Atom 1.0 feed from the same pages and parses them with feedparser.
+``--fragments`` feeds each ``expected.html`` (article-only HTML, like HTML inside a JSON body) to the
+converters and scores what they keep of it.
 """
 
 from __future__ import annotations
@@ -604,6 +606,42 @@ def bench_feeds(pages: list[Page], passes: int) -> None:
     )
 
 
+# ---------------------------------------------------------------- fragments
+
+
+def bench_fragments(root: Path, pages: list[Page]) -> None:
+    """HTML inside a record's text field: each page's ``expected.html`` (an article-only fragment) as input,
+    scored against its own text, so the question is what each converter loses on an already-clean body."""
+    frags = [(pg, (root / pg.name / "expected.html").read_text(encoding="utf-8")) for pg in pages]
+    fns: dict[str, Callable[[str], str]] = {
+        "lxml block-aware text (= the reference, 1.0 by construction)": html_to_text
+    }
+    try:
+        import trafilatura
+
+        fns["trafilatura.extract(fragment)"] = lambda h: trafilatura.extract(h, include_comments=False) or ""
+        fns["trafilatura.extract(<html><body>+fragment)"] = lambda h: (
+            trafilatura.extract(f"<html><body>{h}</body></html>", include_comments=False) or ""
+        )
+    except ImportError:
+        pass
+    try:
+        from resiliparse.extract.html2text import extract_plain_text
+
+        fns["resiliparse extract_plain_text"] = lambda h: extract_plain_text(h)
+        fns["resiliparse main_content=True"] = lambda h: extract_plain_text(h, main_content=True)
+    except ImportError:
+        pass
+    print("\nHTML fragments (article-only HTML, as found in a JSON body):")
+    for name, fn in fns.items():
+        outs = [fn(h) for _, h in frags]
+        s = summarise([tp_fp_fn(pg.expected, o) for (pg, _), o in zip(frags, outs, strict=True)])
+        empty = sum(not o.strip() for o in outs)
+        print(
+            f"  {name:<44} bench_F1={s['bench_f1']:.3f} meanF1={s['mean_f1']:.3f} empty={empty}/{len(outs)}"
+        )
+
+
 # ---------------------------------------------------------------- main
 
 
@@ -642,6 +680,7 @@ def main() -> None:
     ap.add_argument("--warc", action="store_true")
     ap.add_argument("--warc-copies", type=int, default=4)
     ap.add_argument("--feeds", action="store_true")
+    ap.add_argument("--fragments", action="store_true")
     args = ap.parse_args()
     print_versions()
     pages = load_pages(args.data, args.subset)
@@ -678,6 +717,8 @@ def main() -> None:
         bench_warc(pages, args.passes, args.warc_copies)
     if args.feeds:
         bench_feeds(pages, args.passes)
+    if args.fragments:
+        bench_fragments(args.data, pages)
     if args.json:
         dump = {r.name: {"timing": r.timing, "pages": {pg.name: {"f1": prf(t)[2], "out": o}
                 for pg, t, o in zip(pages, r.scores, r.outs, strict=True)}} for r in results}  # fmt: skip
