@@ -11,7 +11,7 @@ from newsdedup.io.read import discover, read_file
 from newsdedup.model import RawRecord, Reject
 from newsdedup.params import Config, RunConfig
 from newsdedup.run.pipeline import run
-from newsdedup.run.stream import plan_tasks
+from newsdedup.run.tasks import plan_tasks
 
 
 def _jsonl(path: Path, n: int) -> None:
