@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from newsdedup import __version__
 from newsdedup.config import config_to_dict
-from newsdedup.io.state import State
+from newsdedup.io.state import State, load_state
 from newsdedup.params import Config
 from newsdedup.run.progress import Progress
 from newsdedup.run.steps import StepLog
@@ -52,6 +53,32 @@ class RunContext:
     full_refresh: bool
     steps: StepLog = field(default_factory=StepLog)
     progress: Progress = field(default_factory=lambda: Progress(enabled=False))
+
+    @classmethod
+    def begin(
+        cls,
+        config: Config,
+        previous: Path | None,
+        run_id: str,
+        started: datetime,
+        *,
+        full_refresh: bool,
+        progress: Progress | None,
+    ) -> RunContext:
+        """The context of a run on the committed version ``previous`` (None before the first run): its state
+        loaded when the run is incremental (the default, unless a full refresh or ``[state] incremental``
+        off)."""
+        incremental = config.state.incremental and not full_refresh
+        state = load_state(previous, config.dedup) if incremental else State.empty(config.dedup)
+        return cls(
+            config,
+            run_id,
+            started,
+            state,
+            incremental,
+            full_refresh,
+            progress=progress or Progress(enabled=False),
+        )
 
     @property
     def seen_at(self) -> pd.Timestamp:

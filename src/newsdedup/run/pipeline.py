@@ -22,7 +22,6 @@ from pathlib import Path
 from newsdedup.failpoints import failpoint
 from newsdedup.incremental import retention
 from newsdedup.io.staging import work_folder
-from newsdedup.io.state import State, load_state
 from newsdedup.io.store import OutputStore, Staging
 from newsdedup.params import Config
 from newsdedup.run.cluster_step import cluster_step
@@ -68,19 +67,11 @@ def run(
         store.check_layout()
         store.recover()
         previous = store.current()
-        incremental = config.state.incremental and not full_refresh
-        state = load_state(previous, config.dedup) if incremental else State.empty(config.dedup)
-        ctx = RunContext(
-            config,
-            run_id,
-            started,
-            state,
-            incremental,
-            full_refresh,
-            progress=progress or Progress(enabled=False),
+        ctx = RunContext.begin(
+            config, previous, run_id, started, full_refresh=full_refresh, progress=progress
         )
         found = discover_step(ctx, inputs, previous)
-        if incremental and previous is not None and not found.files:
+        if ctx.incremental and previous is not None and not found.files:
             logger.info(
                 "nothing new: all %d input file(s) were processed by earlier runs", len(found.already)
             )
