@@ -141,3 +141,38 @@ def test_foreign_output_folder_is_refused_before_any_work(tmp_path: Path, sample
     assert main(["run", "--input", *sample_inputs, "--output", str(out), "--quiet"]) == 1
     assert (out / "articles" / "mine.txt").read_text() == "someone else's data"
     assert not (out / "_versions").exists()
+
+
+def test_run_command_freezes_the_heap_only_while_the_run_lasts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from newsdedup.run import pipeline
+
+    seen: list[int] = []
+    real = pipeline.run
+
+    def spy(*args: object, **kwargs: object) -> object:
+        seen.append(gc.get_freeze_count())
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    before = gc.get_freeze_count()
+    monkeypatch.setattr(pipeline, "run", spy)
+    (tmp_path / "in").mkdir()
+    assert main(["run", "--input", str(tmp_path / "in"), "--output", str(tmp_path / "o"), "--quiet"]) == 0
+    # also after an error
+    missing = ["run", "--input", str(tmp_path / "missing"), "--output", str(tmp_path / "o"), "--quiet"]
+    assert main(missing) == 2
+    assert len(seen) == 2 and all(n > before for n in seen)
+    assert gc.get_freeze_count() == before
+
+
+def test_process_settings_cap_malloc_arenas_on_glibc() -> None:
+    import platform
+
+    from newsdedup.cli import cap_malloc_arenas, process_settings
+
+    with process_settings():
+        pass
+    assert cap_malloc_arenas() == (platform.libc_ver()[0] == "glibc")

@@ -55,7 +55,8 @@ class DedupParams:
     canonical_rule: order of criteria for the canonical ("earliest", "longest", "preferred_source", "id");
         "id" is always appended as the final tie-break.
     preferred_sources: for "preferred_source", earlier in the tuple is better; others rank after.
-    n_jobs: threads for shingling, signatures and pair verification.
+    n_jobs: deprecated, not used for threads: still accepted so configs that set it load; the run's worker
+        processes and threads are ``[run] n_jobs`` (:class:`RunConfig`), lent to the stages by the run layer.
 
     Defaults, from measurements (word 5-grams, tests/test_dedup.py and benchmarks/bench_dedup.py):
     same-event articles by different outlets (BASIL, 300 within-event pairs) reach Jaccard 0.20 and
@@ -238,7 +239,12 @@ class StateConfig:
 
 @dataclass(frozen=True)
 class RunConfig:
-    """Where and how the stages run."""
+    """Where and how the stages run.
+
+    n_jobs: the run's one parallelism setting: worker processes for reading and parsing (Dask workers for a
+        LocalCluster) and threads for the steps after it (featurising, writing; the stages' ``map_fn``).
+    chunk_bytes: input bytes per read task. scheduler: a Dask scheduler address (None: a LocalCluster).
+    """
 
     engine: str = "local"
     n_jobs: int = 2

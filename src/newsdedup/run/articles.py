@@ -1,21 +1,27 @@
-"""Parsing one read record into fields, and a chunk of records into what the dedup step needs.
+"""A read record -> a parsed article -> a staged row, and back (for the articles that learned boilerplate
+changes after the read).
 
-The run's streaming driver (:mod:`newsdedup.run.stream`) calls :func:`parse_one` in its worker processes;
-:func:`parse_chunk` is the same work for a list of records (benchmarks and tools).
+The read tasks (:mod:`newsdedup.run.tasks`) call :func:`parse_one` and :func:`article_table` in the worker
+processes; the boilerplate step (:mod:`newsdedup.run.learn`) rebuilds an article from its staged row with
+:func:`article_from_row` to strip what was learned over the whole run.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
-from newsdedup.dedup import Sketches, sketch_texts
+import pandas as pd
+import pyarrow as pa
+
+from newsdedup.io.staging import STAGE_SCHEMA
 from newsdedup.model import ParsedArticle, RawRecord
-from newsdedup.params import DedupParams
-from newsdedup.text.boilerplate import line_keys
-from newsdedup.text.normalize import matching_text
 from newsdedup.text.parse import parse_raw, parse_record
 
-__all__ = ["parse_chunk", "parse_one"]
+__all__ = ["article_from_row", "article_table", "kinds_list", "parse_kinds", "parse_one", "removed_counts"]
+
+_TS = pa.timestamp("us", tz="UTC")
+_STRS = pa.list_(pa.string())
 
 
 def parse_one(rec: RawRecord, default_tz: str) -> ParsedArticle:
@@ -31,22 +37,72 @@ def parse_one(rec: RawRecord, default_tz: str) -> ParsedArticle:
     )
 
 
-_Parsed = tuple[ParsedArticle, str, frozenset[str]]
+def article_table(
+    records: Sequence[RawRecord], parsed: Sequence[ParsedArticle], match: Sequence[str]
+) -> pa.Table:
+    """The staged article columns of parsed records (:data:`~newsdedup.io.staging.STAGE_SCHEMA`)."""
+    return pa.table(
+        {
+            "article_id": pa.array([r.article_id for r in records], pa.string()),
+            "input": pa.array([r.input for r in records], pa.string()),
+            "record": pa.array([r.record for r in records], pa.int64()),
+            "source": pa.array(
+                [r.source or a.source for r, a in zip(records, parsed, strict=True)], pa.string()
+            ),
+            "url": pa.array([r.url for r in records], pa.string()),
+            "title": pa.array([a.title for a in parsed], pa.string()),
+            "author": pa.array([a.author for a in parsed], pa.string()),
+            "published_at": pa.array([a.published_at for a in parsed], _TS),
+            "published_raw": pa.array([a.published_raw for a in parsed], pa.string()),
+            "published_tz_assumed": pa.array([a.published_tz_assumed for a in parsed], pa.bool_()),
+            "location": pa.array([a.location for a in parsed], pa.string()),
+            "summary": pa.array([list(a.summary) for a in parsed], _STRS),
+            "body": pa.array([a.body for a in parsed], pa.string()),
+            "body_chars": pa.array([len(a.body) for a in parsed], pa.int64()),
+            "encoding": pa.array([r.encoding for r in records], pa.string()),
+            "removed_kinds": pa.array([kinds_list(a.removed) for a in parsed], _STRS),
+            "removed_lines": pa.array([list(a.removed_lines) for a in parsed], _STRS),
+            "match_text": pa.array(list(match), pa.string()),
+        },
+        schema=STAGE_SCHEMA,
+    )
 
 
-def parse_chunk(
-    chunk: Sequence[RawRecord], default_tz: str, include_title: bool, learn: bool, dedup: DedupParams | None
-) -> tuple[list[_Parsed], Sketches | None]:
-    """Parse a chunk: (article, matching text, short-line keys for boilerplate learning) per record, and the
-    chunk's dedup sketches when ``dedup`` is given (so shingling and MinHash run in the workers too)."""
-    out = []
-    for rec in chunk:
-        art = parse_one(rec, default_tz)
-        out.append(
-            (art, matching_text(art, include_title=include_title), line_keys(art.body) if learn else _NO_KEYS)
-        )
-    sketches = sketch_texts([o[1] for o in out], dedup) if dedup is not None else None
-    return out, sketches
+def kinds_list(removed: dict[str, int]) -> list[str]:
+    """The ``removed_kinds`` column value: "kind=lines" entries, sorted."""
+    return sorted(f"{k}={v}" for k, v in removed.items())
 
 
-_NO_KEYS: frozenset[str] = frozenset()
+def parse_kinds(kinds: Sequence[str] | None) -> dict[str, int]:
+    """The inverse of :func:`kinds_list`."""
+    out: dict[str, int] = {}
+    for kv in kinds if kinds is not None else []:
+        k, _, v = str(kv).partition("=")
+        out[k] = int(v)
+    return out
+
+
+def removed_counts(table: pa.Table) -> Counter[str]:
+    """Lines removed per boilerplate kind, summed over a staged table's rows."""
+    counts: Counter[str] = Counter()
+    for kinds in table.column("removed_kinds").to_pylist():
+        counts.update(parse_kinds(kinds))
+    return counts
+
+
+def article_from_row(row: pd.Series) -> ParsedArticle:
+    """The parsed article of a staged row (as a pandas row); its outlet suffix is not kept (``source`` None)."""
+    ts = row["published_at"]
+    return ParsedArticle(
+        title=row["title"],
+        author=row["author"],
+        published_at=None if pd.isna(ts) else pd.Timestamp(ts).to_pydatetime(),
+        published_raw=row["published_raw"],
+        published_tz_assumed=bool(row["published_tz_assumed"]),
+        location=row["location"],
+        summary=tuple(row["summary"] if row["summary"] is not None else ()),
+        body=str(row["body"]),
+        source=None,
+        removed=parse_kinds(row["removed_kinds"]),
+        removed_lines=tuple(row["removed_lines"] if row["removed_lines"] is not None else ()),
+    )

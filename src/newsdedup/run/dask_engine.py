@@ -2,7 +2,7 @@
 
 What runs where:
 
-- **Per task, on the workers**: the local engine's task function :func:`newsdedup.run.stream.process_task`:
+- **Per task, on the workers**: the local engine's task function :func:`newsdedup.run.tasks.process_task`:
   reading a group of input files or a span of a big JSONL file, parsing, matching text, and the dedup
   sketches (content digests, shingles, MinHash signatures).
 - **Shuffled by Dask**: LSH banding. Every (document, band) bucket key becomes a row of a Dask DataFrame,
@@ -10,7 +10,7 @@ What runs where:
   (the local engine's own function) emits the bucket's candidate pairs.
 - **On the client**: the steps whose result depends on the whole run and must equal the local engine's:
   duplicate-id rejection in task order, boilerplate learning, verification, connected components, canonical
-  choice, clustering and the write (:class:`newsdedup.run.stream.Collector` and the pipeline, as locally).
+  choice, clustering and the write (:class:`newsdedup.run.collect.Collector` and the steps, as locally).
 
 Because every partition runs the same pure functions and the client puts results back in input order, the
 output is identical to the local engine's (tested on a LocalCluster with two workers).
@@ -30,7 +30,7 @@ import pandas as pd
 from newsdedup.dedup import CandidateFn, band_keys, bucket_pair_codes, codes_to_pairs
 from newsdedup.errors import ConfigError
 from newsdedup.params import DedupParams
-from newsdedup.run.stream import Chunk, ChunkSettings, ReadTask, process_task
+from newsdedup.run.tasks import Chunk, ChunkSettings, ReadTask, process_task
 
 logger = logging.getLogger(__name__)
 

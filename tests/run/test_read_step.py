@@ -1,58 +1,14 @@
-"""Streaming read/parse: task planning, JSONL spans, and chunked runs equal to one-chunk runs."""
+"""The read and parse steps end to end: a run cut into many tasks equals a one-task run (learned boilerplate,
+repeated ids, the articles files written per thread)."""
 
 import dataclasses
 import json
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
-from newsdedup.io.discover import discover
-from newsdedup.io.readers import read_file
-from newsdedup.model import RawRecord, Reject
 from newsdedup.params import Config, RunConfig
 from newsdedup.run.pipeline import run
-from newsdedup.run.stream import plan_tasks
-
-
-def _jsonl(path: Path, n: int) -> None:
-    lines = []
-    for i in range(n):
-        if i % 7 == 3:
-            lines.append("")  # blank lines are not records
-        if i % 11 == 5:
-            lines.append("{not json")
-        lines.append(
-            json.dumps({"id": f"a{i}", "title": f"Story {i}", "body": f"Body number {i}. " * (i % 5 + 1)})
-        )
-    path.write_bytes(("\r\n".join(lines) + "\r\n").encode())
-
-
-def _items(item: RawRecord | Reject) -> tuple[str, int | None, str]:
-    if isinstance(item, RawRecord):
-        return ("rec", item.record, item.article_id)
-    return ("rej", item.record, item.reason)
-
-
-@pytest.mark.parametrize("target", [64, 300, 1000, 10**9])
-def test_jsonl_spans_read_exactly_the_whole_file(tmp_path: Path, target: int) -> None:
-    _jsonl(tmp_path / "f.jsonl", 60)
-    files, _ = discover([tmp_path])
-    whole = [_items(i) for i in read_file(files[0])]
-    tasks = plan_tasks(files, target)
-    parts = [_items(i) for t in tasks for f in t.files for i in read_file(f, span=t.span)]
-    assert parts == whole
-    if target < 1000:
-        assert len(tasks) > 3 and all(t.span is not None for t in tasks)
-
-
-def test_small_files_are_grouped_in_file_order(tmp_path: Path) -> None:
-    for i in range(5):
-        (tmp_path / f"{i}.txt").write_text("Headline\n\nBody text of the story. " * 20)
-    files, _ = discover([tmp_path])
-    tasks = plan_tasks(files, 1500)
-    assert [f for t in tasks for f in t.files] == files
-    assert 1 < len(tasks) < 5
 
 
 def _learned_corpus(root: Path) -> None:

@@ -1,0 +1,149 @@
+"""Step 5, cluster: the run's canonical articles clustered into stories with the recent history's.
+
+The new canonical articles and the history's canonical articles within the topic window are clustered
+together; the clusters are mapped onto the earlier topic ids and the topics table of the new version is made
+(:mod:`newsdedup.incremental.topics`). Story features of the new articles are made here from their staged
+text, and of the history window from its retained text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from newsdedup.cluster.core import TOPIC_COLUMNS, StoryFeatures, cluster_stories, story_features
+from newsdedup.incremental import (
+    apply_canonical_changes,
+    assign_topics,
+    cluster_docs,
+    group_sizes,
+    topic_window,
+    topics_table,
+)
+from newsdedup.incremental.history import Retention
+from newsdedup.io.staging import read_stage
+from newsdedup.io.store import Staging
+from newsdedup.model import MapFn
+from newsdedup.params import ClusterParams
+from newsdedup.run.context import RunContext
+from newsdedup.run.dedup_step import Deduped
+from newsdedup.run.parallel import thread_map
+from newsdedup.run.read_step import Parsed
+
+__all__ = ["Clustered", "cluster_step", "staged_features"]
+
+# Each part's vocabulary repeats most words of the others: the parts' vocabularies are merged every
+# _VOCAB_MERGE parts (kept apart, thousands of strings per part would add up to more than the features).
+_VOCAB_MERGE = 16
+
+
+@dataclass(frozen=True)
+class Clustered:
+    """The topic id of each of the run's articles (aligned with them), the topics table of the new version
+    and the merge candidates (lists of earlier topic ids one cluster spans)."""
+
+    topic_id: pd.Series
+    topics: pd.DataFrame
+    merges: list[list[str]]
+
+
+def cluster_step(
+    ctx: RunContext, staging: Staging, parsed: Parsed, deduped: Deduped, times: Retention
+) -> Clustered:
+    """Cluster the new canonical articles with the history window; assign and describe the topics."""
+    arts, dup = parsed.articles, deduped.columns
+    canon_mask = dup["is_canonical"].to_numpy()
+    with ctx.steps.step("cluster", n_in=int(canon_mask.sum()) if len(arts) else 0) as s:
+        hist = apply_canonical_changes(ctx.state.history, deduped.changes)
+        canon_rows = np.flatnonzero(canon_mask)
+        window = topic_window(
+            hist, times.t_old, times.t_new[canon_mask], ctx.config.state.topic_window_days, deduped.changes
+        )
+        old_titles = ctx.state.history_values("title", window)
+        docs = cluster_docs(hist.iloc[window], old_titles, arts.loc[canon_mask])
+        features = StoryFeatures.concat(
+            [
+                story_features(
+                    old_titles, ctx.state.history_values("match_text", window), ctx.config.cluster
+                ),
+                staged_features(
+                    parsed.parts, canon_rows, ctx.config.cluster, thread_map(ctx.config.run.n_jobs)
+                ),
+            ]
+        )
+        docs["group_size"] = group_sizes(hist["dup_group_id"], dup["dup_group_id"], window, canon_rows)
+        union_topic, desc = cluster_stories(docs, ctx.config.cluster, features=features)
+        union_topic.index = docs["article_id"].to_numpy()
+        topic_id, final, merges = assign_topics(union_topic, hist, deduped.changes, dup["canonical_id"])
+        members = pd.DataFrame(
+            {
+                "article_id": arts["article_id"],
+                "topic_id": topic_id,
+                "published_at": arts["published_at"],
+                "source": arts["source"],
+            }
+        )
+        previous = (_previous_topics(ctx, staging), _previous_members(ctx, staging))
+        topics = topics_table(members, (desc, union_topic, final), previous, ctx.run_id)
+        s.n_out = len(topics)
+        s.extra["topic_merge_candidates"] = len(merges)
+    return Clustered(topic_id, topics, merges)
+
+
+def _previous_topics(ctx: RunContext, staging: Staging) -> pd.DataFrame:
+    """The previous version's topics table (empty on a first run or when not incremental)."""
+    empty = pd.DataFrame(columns=[*TOPIC_COLUMNS, "run_id"])
+    if not ctx.incremental or staging.previous is None:
+        return empty
+    parts = staging.previous_parts("topics")
+    return pd.read_parquet(parts[0]) if parts else empty
+
+
+def _previous_members(ctx: RunContext, staging: Staging) -> pd.DataFrame:
+    """The previous version's articles' topic columns (empty on a first run or when not incremental)."""
+    cols = ["article_id", "topic_id", "published_at", "source"]
+    parts = staging.previous_parts("articles") if ctx.incremental else []
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    return pd.read_parquet(parts[0].parent, columns=cols)
+
+
+def staged_features(
+    parts: Sequence[tuple[str, np.ndarray]], rows: np.ndarray, params: ClusterParams, map_fn: MapFn
+) -> StoryFeatures:
+    """The story features of the accepted articles at global positions ``rows`` (sorted), made from their
+    staged title and matching text part by part, so only those rows' texts are held.
+
+    Made here rather than by the read workers: only the articles clustering needs (the canonical ones) are
+    featurised. Parts are featurised through ``map_fn`` (the compiled featuriser releases the GIL, so threads
+    run side by side); a document's features depend on its own text only, so the result does not depend on
+    the map."""
+    jobs: list[tuple[str, np.ndarray]] = []
+    lo = 0
+    for path, keep in parts:
+        kept = np.flatnonzero(keep)
+        hi = lo + len(kept)
+        a, b = np.searchsorted(rows, [lo, hi])
+        if b > a:
+            jobs.append((path, kept[rows[a:b] - lo]))
+        lo = hi
+
+    def featurise(job: tuple[str, np.ndarray]) -> StoryFeatures:
+        path, idx = job
+        table = read_stage(path).select(["title", "match_text"]).take(pa.array(idx))
+        return story_features(table.column(0).to_pylist(), table.column(1).to_pylist(), params)
+
+    none = StoryFeatures.empty()
+    pieces: list[StoryFeatures] = []
+    words: list[StoryFeatures] = [none]
+    for at in range(0, len(jobs), _VOCAB_MERGE):
+        for f in map_fn(featurise, jobs[at : at + _VOCAB_MERGE]):
+            pieces.append(StoryFeatures(f.indptr, f.term, f.weight, none.vocab_hash, none.vocab_term))
+            words.append(StoryFeatures(none.indptr, none.term, none.weight, f.vocab_hash, f.vocab_term))
+            if len(words) > _VOCAB_MERGE:
+                words = [StoryFeatures.concat(words)]
+    return StoryFeatures.concat([*pieces, *words]) if pieces else StoryFeatures.empty()

@@ -1,0 +1,78 @@
+"""Step 1, discover: the input files of this run, minus those earlier runs processed."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from newsdedup.io.digest import digest_or_none
+from newsdedup.io.discover import discover
+from newsdedup.io.state import load_ledger
+from newsdedup.model import InputFile, Skipped
+from newsdedup.run.context import RunContext
+
+logger = logging.getLogger("newsdedup.run.pipeline")
+
+__all__ = ["Found", "discover_step", "with_recorded_inputs"]
+
+
+@dataclass(frozen=True)
+class Found:
+    """The files to read, those skipped (not inputs) and those already processed by an earlier run.
+
+    ``digests``: input path -> content digest (None: unreadable), known before reading only when earlier
+    runs' digests had to be compared; otherwise the read step hashes the files as it reads them
+    (``digest_in_read``), so a first run over many small files reads each once."""
+
+    files: list[InputFile]
+    skipped: list[Skipped]
+    already: list[InputFile]
+    digests: dict[str, str | None]
+    digest_in_read: bool
+
+
+def discover_step(ctx: RunContext, inputs: Sequence[str | Path], previous: Path | None) -> Found:
+    """Find the input files under ``inputs`` (plus the recorded ones, for a full refresh of the committed
+    version ``previous``) and leave out those whose content an earlier run processed."""
+    with ctx.steps.step("discover") as s:
+        files, skipped = discover(list(inputs))
+        if ctx.full_refresh and previous is not None:
+            files = with_recorded_inputs(files, load_ledger(previous))
+        seen = set(ctx.state.ledger["xxh3_128"]) if ctx.incremental else set()
+        digests: dict[str, str | None] = {}
+        already: list[InputFile] = []
+        if seen:  # the files earlier runs processed are skipped: their digests are needed now
+            digests = {f.path: digest_or_none(f.path, f.size) for f in files}
+            already = [f for f in files if digests[f.path] in seen]
+            files = [f for f in files if digests[f.path] not in seen]
+        s.n_out = len(files)
+        s.extra.update(skipped=len(skipped), already_processed=len(already))
+    return Found(files, skipped, already, digests, digest_in_read=not seen)
+
+
+def with_recorded_inputs(files: list[InputFile], ledger: pd.DataFrame) -> list[InputFile]:
+    """Add the inputs recorded by earlier runs (those still on disk) to the discovered ones, for a full refresh."""
+    have = {f.path for f in files}
+    out = list(files)
+    for row in ledger.itertuples(index=False):
+        path = Path(str(row.path))
+        if str(path) in have:
+            continue
+        if not path.is_file():
+            logger.warning("recorded input %s is gone; its articles are not in the refreshed output", path)
+            continue
+        out.append(
+            InputFile(
+                path=str(path),
+                rel=str(row.rel),
+                root=Path(str(row.root)),
+                format=str(row.format),
+                size=path.stat().st_size,
+            )
+        )
+        have.add(str(path))
+    return sorted(out, key=lambda f: f.rel)

@@ -1,0 +1,58 @@
+"""Where the read tasks and the LSH banding run: the engines behind one small interface.
+
+An engine gives the read step its chunks (:meth:`Engine.chunks`, in task order) and the dedup step its
+banding function (:meth:`Engine.candidates`, None for the local one built into
+:func:`~newsdedup.dedup.find_duplicates`). Both engines run the same task function, so the steps after
+them cannot tell which one ran.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from functools import partial
+from typing import Protocol
+
+from newsdedup.dedup import CandidateFn
+from newsdedup.params import DedupParams, RunConfig
+from newsdedup.run.parallel import process_map
+from newsdedup.run.tasks import Chunk, ChunkSettings, ReadTask, process_task
+from newsdedup.text.kernels import warm_up
+
+__all__ = ["Engine", "LocalEngine", "open_engine"]
+
+
+class Engine(Protocol):
+    """What the steps ask of an engine."""
+
+    def chunks(self, tasks: Sequence[ReadTask], settings: ChunkSettings) -> Iterator[Chunk]:
+        """The tasks' chunks, in task order."""
+        ...
+
+    def candidates(self, params: DedupParams) -> CandidateFn | None:
+        """The LSH banding function for the dedup step; None for the local one."""
+        ...
+
+
+class LocalEngine:
+    """Read tasks on this machine's forked worker processes (``n_jobs``); banding in this process."""
+
+    def __init__(self, n_jobs: int) -> None:
+        self.n_jobs = n_jobs
+
+    def chunks(self, tasks: Sequence[ReadTask], settings: ChunkSettings) -> Iterator[Chunk]:
+        # compiled kernels loaded (or built, on a fresh install) once here; forked workers inherit them
+        warm_up(settings.dedup.scheme)
+        return process_map(partial(process_task, settings=settings), tasks, self.n_jobs)
+
+    def candidates(self, params: DedupParams) -> CandidateFn | None:
+        return None
+
+
+def open_engine(run: RunConfig) -> AbstractContextManager[Engine]:
+    """The configured engine, as a context manager (the Dask engine holds a client while it lasts)."""
+    if run.engine == "dask":
+        from newsdedup.run.dask_engine import DaskEngine
+
+        return DaskEngine(run.scheduler, n_workers=run.n_jobs)
+    return nullcontext(LocalEngine(run.n_jobs))

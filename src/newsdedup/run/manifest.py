@@ -1,0 +1,154 @@
+"""Step 7, manifest: what the run did, written as ``runs/<run_id>.json`` in the new version, and the
+:class:`RunResult` the library returns (and the CLI turns into its exit code)."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from newsdedup import __version__
+from newsdedup.config import config_to_dict
+from newsdedup.incremental import Retention
+from newsdedup.io.schema import SCHEMA_VERSION
+from newsdedup.io.store import Staging
+from newsdedup.run.cluster_step import Clustered
+from newsdedup.run.context import RunContext
+from newsdedup.run.dedup_step import Deduped
+from newsdedup.run.discover_step import Found
+from newsdedup.run.read_step import Parsed
+
+__all__ = ["EXIT_OK", "EXIT_TOO_MANY_REJECTS", "RunResult", "manifest_step"]
+
+EXIT_OK = 0
+EXIT_TOO_MANY_REJECTS = 65
+
+
+@dataclass
+class RunResult:
+    """What a run did: its id, where it wrote, counts, and the exit code the CLI should use."""
+
+    run_id: str
+    output: Path
+    status: str  # "committed" | "nothing_new"
+    exit_code: int
+    counts: dict[str, int] = field(default_factory=dict)
+    reject_fraction: float = 0.0
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+
+def package_versions() -> dict[str, str]:
+    """The versions of Python, newsdedup and the libraries that decide its output."""
+    out = {"python": platform.python_version(), "newsdedup": __version__}
+    for name in ("datasketch", "scikit-learn", "pandas", "pyarrow", "numpy", "scipy", "ftfy", "xxhash"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def manifest_step(
+    ctx: RunContext,
+    staging: Staging,
+    found: Found,
+    parsed: Parsed,
+    deduped: Deduped,
+    clustered: Clustered,
+    kept: Retention,
+) -> RunResult:
+    """Write the run's manifest into ``staging``; returns the run's result."""
+    n_accepted = len(parsed.articles)
+    n_rejected = len(parsed.rejects)
+    n_seen = n_accepted + n_rejected
+    reject_fraction = n_rejected / n_seen if n_seen else 0.0
+    too_many = reject_fraction > ctx.config.input.max_reject_fraction
+    exit_code = EXIT_TOO_MANY_REJECTS if too_many else EXIT_OK
+    counts = _counts(ctx, found, parsed, deduped, clustered, kept)
+    output = staging.path.parent.parent
+    manifest: dict[str, Any] = {
+        "run_id": ctx.run_id,
+        "schema_version": SCHEMA_VERSION,
+        "started_at": ctx.started.isoformat(),
+        "finished_at": datetime.now(UTC).isoformat(),
+        "status": "committed",
+        "exit_code": exit_code,
+        "mode": "full_refresh" if ctx.full_refresh else "incremental" if ctx.incremental else "snapshot",
+        "output": str(output),
+        "argv": sys.argv,
+        "host": platform.node(),
+        "pid": os.getpid(),
+        "inputs": _inputs(found, parsed),
+        "already_processed": [
+            {"path": f.path, "xxh3_128": parsed.digests.get(f.path)} for f in found.already
+        ],
+        "skipped": [{"path": k.path, "reason": k.reason} for k in found.skipped],
+        "counts": counts,
+        "reject_reasons": dict(sorted(Counter(r.reason for r in parsed.rejects).items())),
+        "reject_fraction": round(reject_fraction, 6),
+        "topic_merge_candidates": clustered.merges,
+        "steps": ctx.steps.as_dict(),
+        "config": config_to_dict(ctx.config),
+        "parameters": ctx.meta,
+        "versions": package_versions(),
+    }
+    staging.write_json("runs", f"{ctx.run_id}.json", manifest)
+    return RunResult(
+        run_id=ctx.run_id,
+        output=output,
+        status="committed",
+        exit_code=exit_code,
+        counts=counts,
+        reject_fraction=reject_fraction,
+        manifest=manifest,
+    )
+
+
+def _counts(
+    ctx: RunContext, found: Found, parsed: Parsed, deduped: Deduped, clustered: Clustered, kept: Retention
+) -> dict[str, int]:
+    """The run's counts, from the files found to the history retained."""
+    arts, dup, topic_id = parsed.articles, deduped.columns, clustered.topic_id
+    old_topics = set(ctx.state.history["topic_id"])
+    return {
+        "files": len(found.files),
+        "skipped_files": len(found.skipped),
+        "already_processed_files": len(found.already),
+        "records_seen": len(arts) + len(parsed.rejects),
+        "accepted": len(arts),
+        "rejected": len(parsed.rejects),
+        "articles": len(arts),
+        "canonical": int(dup["is_canonical"].sum()) if len(arts) else 0,
+        "duplicates": len(deduped.duplicates),
+        "dup_groups": int(dup["dup_group_id"].nunique()) if len(arts) else 0,
+        "topics": len(clustered.topics),
+        "new_topics": int(topic_id[~topic_id.isin(old_topics)].nunique()) if len(arts) else 0,
+        "retained_history": kept.retained,
+    }
+
+
+def _inputs(found: Found, parsed: Parsed) -> list[dict[str, Any]]:
+    """One entry per input file read: where it is, its digest and its record counts."""
+    out = []
+    for f in found.files:
+        per_file = parsed.per_file[f.rel]
+        out.append(
+            {
+                "path": f.path,
+                "id_root": str(f.root),
+                "rel": f.rel,
+                "format": f.format,
+                "size": f.size,
+                "xxh3_128": parsed.digests.get(f.path),
+                "records_seen": per_file["accepted"] + per_file["rejected"],
+                "accepted": per_file["accepted"],
+                "rejected": per_file["rejected"],
+            }
+        )
+    return out

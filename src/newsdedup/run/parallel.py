@@ -1,0 +1,97 @@
+"""The run's processes and threads: the only place that makes them.
+
+- :func:`process_map`: the read tasks on forked worker processes, results in task order with a bounded
+  number in flight.
+- :func:`thread_map`: a :class:`~newsdedup.model.MapFn` over threads, for work whose compiled or C++ code
+  releases the GIL (featurising, Parquet writes; the pure stages take one as ``map_fn``).
+- :func:`in_background`: one function on a thread beside the main one (the history text written while
+  dedup and clustering run).
+
+``run.n_jobs`` sets how many of each.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from newsdedup.model import MapFn, serial_map
+
+__all__ = ["Stopped", "check_stop", "in_background", "process_map", "thread_map"]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def process_map(fn: Callable[[T], R], items: Sequence[T], n_jobs: int) -> Iterator[R]:
+    """``fn(item)`` for each item on up to ``n_jobs`` forked worker processes, yielded in item order with at
+    most two per worker in flight (so memory does not grow when the consumer is slower than the workers).
+    One item or one job, or no ``fork`` on this platform: in this process.
+
+    ``fn`` and the items must be picklable; what the parent loaded before (compiled kernels) the forked
+    workers inherit."""
+    workers = min(n_jobs, os.cpu_count() or 1, len(items))
+    if workers <= 1 or "fork" not in mp.get_all_start_methods():
+        for item in items:
+            yield fn(item)
+        return
+    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+        pending: deque[Future[R]] = deque()
+        todo = iter(items)
+        for item in todo:
+            pending.append(pool.submit(fn, item))
+            if len(pending) >= 2 * workers:
+                break
+        while pending:
+            result = pending.popleft().result()
+            nxt = next(todo, None)
+            if nxt is not None:
+                pending.append(pool.submit(fn, nxt))
+            yield result
+
+
+def thread_map(n_jobs: int) -> MapFn:
+    """A :class:`~newsdedup.model.MapFn` running the items on up to ``n_jobs`` threads, results in item
+    order; :func:`~newsdedup.model.serial_map` for one job."""
+    if n_jobs <= 1:
+        return serial_map
+
+    def map_fn(fn: Callable[[Any], Any], items: Sequence[Any], /) -> list[Any]:
+        if len(items) <= 1:
+            return serial_map(fn, items)
+        with ThreadPoolExecutor(max_workers=min(n_jobs, len(items))) as pool:
+            return list(pool.map(fn, items))
+
+    return map_fn
+
+
+class Stopped(Exception):
+    """A background function was told to stop (the main thread failed)."""
+
+
+def check_stop(stop: threading.Event) -> None:
+    """Raise :class:`Stopped` when ``stop`` is set; a background function calls it between pieces of work."""
+    if stop.is_set():
+        raise Stopped
+
+
+@contextmanager
+def in_background(fn: Callable[[threading.Event], T]) -> Iterator[Future[T]]:
+    """Run ``fn(stop)`` on a thread while the block runs; yields its future.
+
+    Leaving the block waits for ``fn``, also after an error, so nothing it writes outlives the block; an
+    error in the block sets ``stop`` first, so ``fn`` (calling :func:`check_stop`) ends early."""
+    stop = threading.Event()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(fn, stop)
+        try:
+            yield future
+        except BaseException:
+            stop.set()
+            raise

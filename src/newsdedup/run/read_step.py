@@ -1,0 +1,108 @@
+"""Steps 2 and 3, read and parse: the inputs read, parsed and sketched in tasks, then boilerplate learned
+over the whole run.
+
+The read step runs the tasks on the engine and puts their chunks together in task order
+(:class:`~newsdedup.run.collect.Collector`); the parse step learns the outlets' boilerplate over the whole
+run, strips it from the articles that carry it (:mod:`newsdedup.run.learn`), and counts what parsing found.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from newsdedup.dedup import digests_hex
+from newsdedup.model import Reject
+from newsdedup.run.collect import Collected, Collector, StagedSketches
+from newsdedup.run.context import RunContext
+from newsdedup.run.discover_step import Found
+from newsdedup.run.engines import Engine
+from newsdedup.run.learn import learn_boilerplate
+from newsdedup.run.tasks import ChunkSettings, plan_tasks
+
+__all__ = ["Parsed", "parse_step", "read_step"]
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """The run's accepted articles, parsed, in input order, and what was rejected.
+
+    ``articles``: the light columns plus ``content_hash``; the other article columns are staged in ``parts``
+    (staging file, mask of its accepted rows); ``sketches``: the dedup sketches, aligned with ``articles``;
+    ``digests``: every input file's content digest (None: unreadable)."""
+
+    articles: pd.DataFrame
+    sketches: StagedSketches
+    parts: list[tuple[str, np.ndarray]]
+    rejects: list[Reject]
+    per_file: dict[str, Counter[str]]
+    digests: dict[str, str | None]
+
+
+def read_step(ctx: RunContext, found: Found, workdir: Path, engine: Engine) -> Collected:
+    """Read, parse and sketch the input files in tasks on the engine's workers; collect them in task order."""
+    config = ctx.config
+    with ctx.steps.step("read", n_in=len(found.files)) as s:
+        settings = ChunkSettings(
+            parse=config.parse,
+            dedup=config.dedup,
+            max_article_bytes=config.input.max_article_bytes,
+            workdir=str(workdir),
+            digest_files=found.digest_in_read,
+        )
+        tasks = plan_tasks(found.files, config.run.chunk_bytes)
+        sig_dtype = np.dtype(np.uint32 if config.dedup.scheme == "affine32" else np.uint64)
+        collector = Collector(
+            workdir,
+            ctx.state.known_ids,
+            sig_dtype,
+            config.dedup.num_perm,
+            digests=found.digests,
+            on_progress=lambda n: ctx.progress.update("reading records", n),
+        )
+        try:
+            for chunk in engine.chunks(tasks, settings):
+                collector.add(chunk)
+        finally:
+            collector.close()
+        ctx.progress.clear()
+        collected = collector.finish()
+        s.n_out = len(collected.light)
+        s.extra["rejected"] = len(collected.rejects)
+        s.extra["tasks"] = len(tasks)
+    return collected
+
+
+def parse_step(ctx: RunContext, collected: Collected) -> Parsed:
+    """Learn boilerplate over the whole run and strip it where found; count what parsing found."""
+    light = collected.light
+    with ctx.steps.step("parse", n_in=len(light)) as s:
+        learned = learn_boilerplate(collected, ctx.config.parse, ctx.config.dedup)
+        articles = light.assign(content_hash=digests_hex(learned.sketches.digests))
+        stats = _parse_stats(light, collected.flags)
+        stats["learned_boilerplate_lines"] = learned.lines
+        stats["boilerplate_removed"] = dict(sorted(learned.removed.items()))
+        s.n_out = len(articles)
+        s.extra.update({k: stats[k] for k in ("published_missing", "published_tz_assumed")})
+        s.details.update(stats)
+    return Parsed(
+        articles, learned.sketches, collected.parts, collected.rejects, collected.per_file, collected.digests
+    )
+
+
+def _parse_stats(light: pd.DataFrame, flags: np.ndarray) -> dict[str, Any]:
+    """How many articles had or lacked a parsed time, title and author (see Chunk.flags)."""
+    return {
+        "published_missing": int(flags[0].sum()),
+        "published_unparsed": int((~flags[0] & light["published_at"].isna().to_numpy()).sum()),
+        "published_invalid_type": int(flags[1].sum()),
+        "published_tz_assumed": int(flags[2].sum()),
+        "published_ok": int(light["published_at"].notna().sum()),
+        "title_missing": int((light["title"].isna() | (light["title"] == "")).sum()),
+        "author_missing": int(flags[3].sum()),
+    }
