@@ -14,8 +14,7 @@ from newsdedup.params import DedupParams, ParseConfig
 from newsdedup.run.collect import Collected, Collector, LineKeys
 from newsdedup.run.learn import learn_boilerplate, learned_keys
 from newsdedup.run.tasks import ChunkSettings, ReadTask, key_hash, process_task
-from newsdedup.text.boilerplate import learn_boilerplate as learn_from_bodies
-from newsdedup.text.boilerplate import learn_from_keys
+from newsdedup.text.boilerplate import learn_from_keys, line_keys
 
 FOOTER = "Gazette readers fund our reporting on the district."
 
@@ -78,7 +77,8 @@ def test_the_learned_lines_are_the_text_layers_rule_on_the_bodies(runs: tuple[Co
     one, _ = runs
     bodies = [r["body"] for t in staged_rows(one.parts, ["body"]) for r in t.to_pylist()]
     by_source = {"source:Gazette": bodies[:12], "source:Herald": bodies[12:]}
-    expected = learn_from_bodies(by_source, min_docs=5, min_fraction=0.3)
+    keys = {g: [line_keys(b) for b in bodies] for g, bodies in by_source.items()}
+    expected = learn_from_keys(keys, min_docs=5, min_fraction=0.3)
     got = learned_keys(one.keys, ParseConfig())
     assert {one.keys.groups[c]: h for c, h in got.items()} == {
         g: frozenset(key_hash(k) for k in lines) for g, lines in expected.items() if lines
