@@ -104,3 +104,14 @@ def test_lock_holder_reads_without_taking_the_lock(tmp_path: Path) -> None:
     assert store.lock_holder() is None
     shutil.rmtree(tmp_path)
     assert store.lock_holder() is None
+
+
+def test_an_output_named_by_a_relative_path_keeps_its_current_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    store = OutputStore("out")
+    _commit(store, "r1", 1, keep=1)
+    _commit(store, "r2", 2, keep=1)
+    assert [(v.name, v.current) for v in store.versions()] == [("r2", True)]
+    assert _value(store) == 2

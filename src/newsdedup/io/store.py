@@ -269,14 +269,11 @@ class OutputStore:
         if not folder.is_dir():
             return []
         current = self.current()
-        return [
-            VersionInfo(
-                name=entry.name,
-                committed=(entry / COMMITTED).exists() or entry == current,
-                current=entry == current,
-            )
-            for entry in sorted(folder.iterdir(), key=lambda e: e.name)
-        ]
+        infos = []
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            is_current = current is not None and entry.resolve() == current
+            infos.append(VersionInfo(entry.name, (entry / COMMITTED).exists() or is_current, is_current))
+        return infos
 
     def recover(self) -> list[str]:
         """Remove what killed runs left behind (staging and uncommitted versions); returns what was removed.
