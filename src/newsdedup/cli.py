@@ -6,7 +6,9 @@ arenas and leaves the objects that exist when it starts out of garbage collectio
 
 Exit codes: 0 success (also with some rejected records); 65 rejected fraction above the configured maximum
 (outputs still written); 75 another run holds the output's lock; 78 bad configuration; 2 usage error
-(including a missing input path); 1 unexpected failure.
+(including a missing input path); 1 failure (``status``: the last run did not commit, or the output is
+unreadable); 130 / 143 the run was cancelled by SIGINT / SIGTERM (workers stopped, nothing staged left,
+the previous version untouched).
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ import functools
 import gc
 import json
 import logging
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -26,7 +30,14 @@ from pathlib import Path
 from typing import Any
 
 from newsdedup import __version__
-from newsdedup.errors import ConfigError, InputError, LockHeldError, NewsdedupError, StateError
+from newsdedup.errors import (
+    ConfigError,
+    InputError,
+    LockHeldError,
+    NewsdedupError,
+    RunCancelled,
+    StateError,
+)
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -75,10 +86,30 @@ def heap_frozen() -> Iterator[None]:
 def process_settings() -> Iterator[None]:
     """The process-wide settings a run gets from the command (and the benchmarks, to measure the same):
     malloc arenas capped (:func:`cap_malloc_arenas`), the heap frozen while the block lasts
-    (:func:`heap_frozen`)."""
+    (:func:`heap_frozen`), SIGTERM and SIGINT turned into :class:`RunCancelled` (:func:`cancel_on_signals`)."""
     cap_malloc_arenas()
-    with heap_frozen():
+    with heap_frozen(), cancel_on_signals():
         yield
+
+
+@contextmanager
+def cancel_on_signals(signums: Sequence[int] = (signal.SIGTERM, signal.SIGINT)) -> Iterator[None]:
+    """While the block runs, SIGTERM or SIGINT raises :class:`RunCancelled` in the main thread, so the run
+    unwinds: workers stopped, staged files removed, the outcome recorded. Outside the main thread (a caller's
+    worker thread) nothing is installed."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def cancel(signum: int, _frame: object) -> None:
+        raise RunCancelled(signum)
+
+    previous = {s: signal.signal(s, cancel) for s in signums}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
 
 
 class _JsonFormatter(logging.Formatter):
@@ -116,7 +147,8 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="newsdedup",
         description="Turn raw news articles into clean, deduplicated, clustered Parquet tables.",
-        epilog="Exit codes: 0 ok, 65 too many rejects, 75 locked, 78 bad config, 2 usage, 1 failure.",
+        epilog="Exit codes: 0 ok, 65 too many rejects, 75 locked, 78 bad config, 2 usage, 1 failure, "
+        "130/143 cancelled by SIGINT/SIGTERM.",
     )
     p.add_argument("--version", action="version", version=f"newsdedup {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -136,9 +168,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     e.add_argument("--json", action="store_true", help="print the scores as JSON")
 
-    s = sub.add_parser("status", parents=[common], help="show the runs and state of an output folder")
+    s = sub.add_parser(
+        "status",
+        parents=[common],
+        help="show the versions, runs and state of an output folder; exit 1 if the last run did not commit",
+    )
     s.add_argument("output", metavar="DIR")
     s.add_argument("--json", action="store_true", help="print the status as JSON")
+
+    b = sub.add_parser("rollback", parents=[common], help="make an earlier committed version current")
+    b.add_argument("output", metavar="DIR")
+    b.add_argument("--to", metavar="RUN_ID", help="the version to make current (default: the one before)")
     return p
 
 
@@ -193,6 +233,14 @@ def _cmd_status(args: argparse.Namespace) -> int:
 
     info = status(Path(args.output))
     print(json.dumps(info, indent=2, default=str) if args.json else format_status(info))
+    return EXIT_OK if info["healthy"] else EXIT_FAILURE
+
+
+def _cmd_rollback(args: argparse.Namespace) -> int:
+    from newsdedup.status import rollback
+
+    current = rollback(Path(args.output), args.to)
+    print(f"current version of {args.output}: {current}")
     return EXIT_OK
 
 
@@ -204,7 +252,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse exits 2 on usage errors and 0 on --help/--version
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
     _setup_logging(args.log_format, args.quiet, args.verbose)
-    handlers = {"run": _cmd_run, "evaluate": _cmd_evaluate, "status": _cmd_status}
+    handlers = {"run": _cmd_run, "evaluate": _cmd_evaluate, "status": _cmd_status, "rollback": _cmd_rollback}
     try:
         return handlers[args.command](args)
     except ConfigError as exc:
@@ -222,9 +270,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NewsdedupError as exc:
         logger.error("%s", exc)
         return EXIT_FAILURE
-    except KeyboardInterrupt:
-        logger.error("interrupted")
-        return 130
+    except (RunCancelled, KeyboardInterrupt) as exc:
+        signum = exc.signum if isinstance(exc, RunCancelled) else signal.SIGINT
+        logger.error(
+            "cancelled by %s: workers stopped, staged files removed, the previous version untouched",
+            signal.Signals(signum).name,
+        )
+        return 128 + signum
     except Exception as exc:
         logger.error("unexpected failure: %s: %s", type(exc).__name__, exc)
         if args.verbose:

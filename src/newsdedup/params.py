@@ -226,11 +226,16 @@ class StateConfig:
     dedup_window_days: float = 7.0
     topic_window_days: float = 7.0
     retention_days: float = 30.0
+    keep_versions: int = 3
 
     def __post_init__(self) -> None:
         for name in ("dedup_window_days", "topic_window_days", "retention_days"):
             value = getattr(self, name)
             _require(0.0 < value <= 36_500.0, f"{name} must be in (0, 36500], got {value}")
+        _require(
+            isinstance(self.keep_versions, int) and 1 <= self.keep_versions <= 1000,
+            f"keep_versions must be an integer in [1, 1000], got {self.keep_versions!r}",
+        )
         _require(
             self.retention_days >= max(self.dedup_window_days, self.topic_window_days),
             f"retention_days ({self.retention_days}) must be >= dedup_window_days and topic_window_days",

@@ -308,6 +308,15 @@ class OutputStore:
         path.mkdir(parents=True)
         return Staging(path, run_id, self.current())
 
+    def abandon(self, staging: Staging) -> None:
+        """Remove what a failed or cancelled run staged (also after its rename, if it never became current);
+        the current version is untouched."""
+        shutil.rmtree(staging.path, ignore_errors=True)
+        final = self.root / VERSIONS / staging.run_id
+        current = self.current()
+        if final.exists() and (current is None or final.resolve() != current):
+            shutil.rmtree(final, ignore_errors=True)
+
     def commit(self, staging: Staging, keep_versions: int = 1) -> Path:
         """Make the staged version current in one atomic step; then keep the ``keep_versions`` newest
         committed versions (the current one always) and remove the rest."""
@@ -400,6 +409,18 @@ class OutputStore:
         if not held:
             return None
         return path.read_text(encoding="utf-8", errors="replace").strip() or "unknown"
+
+    def unreadable(self) -> list[str]:
+        """The committed version's Parquet files whose footer cannot be read (empty when all can)."""
+        current = self.current()
+        bad = []
+        if current is not None:
+            for path in sorted(current.glob("*/*.parquet")):
+                try:
+                    pq.read_metadata(path)
+                except (OSError, pa.ArrowException) as exc:
+                    bad.append(f"{path.relative_to(current)}: {exc}")
+        return bad
 
     def read_table(self, table: str) -> pd.DataFrame | None:
         """Read a committed table, or None when there is no committed version yet."""

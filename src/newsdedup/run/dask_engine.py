@@ -106,10 +106,16 @@ class DaskEngine:
         may not see the client's disk, so each chunk brings its article table and the client stages it."""
         remote = dataclasses.replace(settings, stage_in_worker=False)
         futures = self.client.map(process_task, tasks, settings=remote, pure=False)
-        for future in futures:
-            chunk = future.result()
-            future.release()
-            yield chunk
+        done = False
+        try:
+            for future in futures:
+                chunk = future.result()
+                future.release()
+                yield chunk
+            done = True
+        finally:
+            if not done:  # the run failed or was cancelled: the tasks still queued or running are dropped
+                self.client.cancel(futures)
 
     # -- LSH banding -------------------------------------------------------------------------------
     def candidates(self, params: DedupParams) -> CandidateFn:

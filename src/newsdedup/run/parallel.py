@@ -18,10 +18,13 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+from newsdedup.errors import WorkerDied
 from newsdedup.model import MapFn, serial_map
+from newsdedup.run.lifeline import stop_workers, worker_initializer
 
 __all__ = ["Stopped", "check_stop", "in_background", "process_map", "thread_map"]
 
@@ -35,25 +38,50 @@ def process_map(fn: Callable[[T], R], items: Sequence[T], n_jobs: int) -> Iterat
     One item or one job, or no ``fork`` on this platform: in this process.
 
     ``fn`` and the items must be picklable; what the parent loaded before (compiled kernels) the forked
-    workers inherit."""
+    workers inherit. The workers die with this process, whatever kills it, and never hold the output lock
+    (:mod:`newsdedup.run.lifeline`). When the consumer stops early (an error, a cancelled run) the workers
+    are killed at once rather than left to finish their tasks; a worker that dies raises
+    :class:`~newsdedup.errors.WorkerDied`."""
     workers = min(n_jobs, os.cpu_count() or 1, len(items))
     if workers <= 1 or "fork" not in mp.get_all_start_methods():
         for item in items:
             yield fn(item)
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
-        pending: deque[Future[R]] = deque()
-        todo = iter(items)
-        for item in todo:
-            pending.append(pool.submit(fn, item))
-            if len(pending) >= 2 * workers:
-                break
-        while pending:
-            result = pending.popleft().result()
-            nxt = next(todo, None)
-            if nxt is not None:
-                pending.append(pool.submit(fn, nxt))
-            yield result
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=mp.get_context("fork"),
+        initializer=worker_initializer,
+        initargs=(os.getpid(),),
+    )
+    finished = False
+    try:
+        yield from _in_order(pool, fn, items, workers)
+        finished = True
+    except BrokenProcessPool as exc:
+        raise WorkerDied(
+            "a worker process died while reading (killed, or out of memory); nothing was committed"
+        ) from exc
+    finally:
+        if not finished:
+            stop_workers()
+        pool.shutdown(wait=finished, cancel_futures=True)
+
+
+def _in_order(
+    pool: ProcessPoolExecutor, fn: Callable[[T], R], items: Sequence[T], workers: int
+) -> Iterator[R]:
+    pending: deque[Future[R]] = deque()
+    todo = iter(items)
+    for item in todo:
+        pending.append(pool.submit(fn, item))
+        if len(pending) >= 2 * workers:
+            break
+    while pending:
+        result = pending.popleft().result()
+        nxt = next(todo, None)
+        if nxt is not None:
+            pending.append(pool.submit(fn, nxt))
+        yield result
 
 
 def thread_map(n_jobs: int) -> MapFn:

@@ -14,11 +14,13 @@ The library changes nothing process-wide: the CLI's process settings (malloc are
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
+from newsdedup.errors import RunCancelled
 from newsdedup.failpoints import failpoint
 from newsdedup.incremental import retention
 from newsdedup.io.staging import work_folder
@@ -64,24 +66,60 @@ def run(
     store = OutputStore(output)
     run_id, started = new_run_id(), datetime.now(UTC)
     with store.lock():
-        store.check_layout()
-        store.recover()
-        previous = store.current()
-        ctx = RunContext.begin(
-            config, previous, run_id, started, full_refresh=full_refresh, progress=progress
-        )
-        found = discover_step(ctx, inputs, previous)
-        if ctx.incremental and previous is not None and not found.files:
-            logger.info(
-                "nothing new: all %d input file(s) were processed by earlier runs", len(found.already)
+        store.record_run(_outcome(run_id, started, "running"))
+        try:
+            result = _locked_run(store, inputs, config, run_id, started, full_refresh, progress)
+        except BaseException as exc:
+            cancelled = isinstance(exc, RunCancelled | KeyboardInterrupt)
+            store.record_run(
+                _outcome(run_id, started, "cancelled" if cancelled else "failed", error=str(exc))
             )
-            return RunResult(run_id=run_id, output=Path(output), status="nothing_new", exit_code=EXIT_OK)
-        staging = store.begin(run_id)
+            raise
+        store.record_run(_outcome(run_id, started, result.status, exit_code=result.exit_code))
+        return result
+
+
+def _locked_run(
+    store: OutputStore,
+    inputs: Sequence[str | Path],
+    config: Config,
+    run_id: str,
+    started: datetime,
+    full_refresh: bool,
+    progress: Progress | None,
+) -> RunResult:
+    """The run once the lock is held: recover, discover, the steps over a staged version, commit. A run
+    that fails or is cancelled leaves no staged files behind."""
+    store.check_layout()
+    store.recover()
+    previous = store.current()
+    ctx = RunContext.begin(config, previous, run_id, started, full_refresh=full_refresh, progress=progress)
+    found = discover_step(ctx, inputs, previous)
+    if ctx.incremental and previous is not None and not found.files:
+        logger.info("nothing new: all %d input file(s) were processed by earlier runs", len(found.already))
+        return RunResult(run_id=run_id, output=store.root, status="nothing_new", exit_code=EXIT_OK)
+    staging = store.begin(run_id)
+    try:
         with open_engine(config.run) as engine:
             result = _steps(ctx, staging, engine, found)
         failpoint("before_commit")
-        store.commit(staging)
-        return result
+        store.commit(staging, keep_versions=config.state.keep_versions)
+    except BaseException:
+        store.abandon(staging)
+        raise
+    return result
+
+
+def _outcome(run_id: str, started: datetime, status: str, **extra: object) -> dict[str, object]:
+    """The latest run's outcome as :meth:`OutputStore.record_run` keeps it."""
+    return {
+        "run_id": run_id,
+        "status": status,
+        "pid": os.getpid(),
+        "started_at": started.isoformat(),
+        "updated_at": datetime.now(UTC).isoformat(),
+        **extra,
+    }
 
 
 def _steps(ctx: RunContext, staging: Staging, engine: Engine, found: Found) -> RunResult:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from newsdedup.dedup import digests_hex
+from newsdedup.failpoints import failpoint
 from newsdedup.model import Reject
 from newsdedup.run.collect import Collected, Collector, StagedSketches
 from newsdedup.run.context import RunContext
@@ -68,6 +69,7 @@ def read_step(ctx: RunContext, found: Found, workdir: Path, engine: Engine) -> C
         try:
             for chunk in engine.chunks(tasks, settings):
                 collector.add(chunk)
+                failpoint("read_task_done")
         finally:
             collector.close()
         ctx.progress.clear()
