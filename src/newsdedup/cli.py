@@ -207,8 +207,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
     c = result.counts
     if not args.quiet:
         print(
-            f"newsdedup run {result.run_id}: {c['records_seen']} records, {c['accepted']} accepted, "
-            f"{c['rejected']} rejected; {c['articles']} articles in {c['dup_groups']} duplicate groups "
+            f"newsdedup run {result.run_id}: {c['records_seen']} records, {c['accepted']} accepted "
+            f"({c['updated']} updated), {c['rejected']} rejected, {c['already_seen']} already seen; "
+            f"{c['articles']} articles in {c['dup_groups']} duplicate groups "
             f"({c['duplicates']} duplicates); {c['topics']} topics"
         )
         print(f"output: {result.output}")

@@ -66,6 +66,7 @@ class RawRecord:
     url: str | None
     encoding: str | None
     published_invalid: bool  # a published value was present but of the wrong type
+    has_id: bool = True  # False: the record had no id and article_id is "<input>:<record>" for now
 
 
 @dataclass(frozen=True, slots=True)

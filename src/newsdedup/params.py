@@ -17,6 +17,8 @@ from newsdedup.errors import ConfigError
 
 __all__ = [
     "CANONICAL_RULES",
+    "ID_FROM",
+    "ON_SEEN_ID",
     "SCHEMES",
     "SHINGLE_KINDS",
     "ClusterParams",
@@ -32,6 +34,8 @@ SCHEMES = ("affine32", "affine64", "legacy")
 
 
 SHINGLE_KINDS = ("word", "char")
+ON_SEEN_ID = ("update", "skip", "reject")
+ID_FROM = ("url", "content", "path")
 
 
 CANONICAL_RULES = ("earliest", "longest", "preferred_source", "id")
@@ -180,12 +184,32 @@ def _require(cond: bool, message: str) -> None:
 
 @dataclass(frozen=True)
 class InputConfig:
-    """How inputs are read and when a run counts as failed because of rejects."""
+    """How inputs are read, how records are named and met again, and when a run counts as failed.
+
+    on_seen_id: what a record whose id an earlier run already holds does. "update" (default): the same
+        content is skipped and counted as ``already_seen``; changed content replaces the earlier version
+        (``version`` + 1) and is deduplicated and clustered again. "skip": always skipped as
+        ``already_seen``. "reject": a ``duplicate_id`` reject, counted towards ``max_reject_fraction``.
+    id_from: how a structured record without an ``id`` is named, the first that applies: "url" (its
+        normalised URL), "content" (a hash of its title and body: the same text delivered twice is one
+        article, a corrected text is another), "path" (``<file>:<line>``, which collides when a file of
+        the same name is delivered again).
+    """
 
     max_article_bytes: int = 5_000_000
     max_reject_fraction: float = 0.5
+    on_seen_id: str = "update"
+    id_from: tuple[str, ...] = ("url", "content")
 
     def __post_init__(self) -> None:
+        _require(
+            self.on_seen_id in ON_SEEN_ID,
+            f"on_seen_id must be one of {', '.join(ON_SEEN_ID)}, got {self.on_seen_id!r}",
+        )
+        _require(
+            bool(self.id_from) and all(k in ID_FROM for k in self.id_from),
+            f"id_from must list values among {', '.join(ID_FROM)}, got {list(self.id_from)!r}",
+        )
         _require(
             1_000 <= self.max_article_bytes <= 1_000_000_000,
             f"max_article_bytes must be in [1000, 1e9], got {self.max_article_bytes}",

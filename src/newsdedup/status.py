@@ -115,6 +115,7 @@ def format_status(info: dict[str, Any]) -> str:
     last = info["last_run"]
     if last:
         lines.append(f"last run: {last.get('run_id')} {last.get('status')} at {last.get('updated_at')}")
+    lines.append(f"last run committed: {'yes' if info['last_run_committed'] else 'no'}")
     lines.append(f"lock: held by {info['lock_holder']}" if info["lock_holder"] else "lock: free")
     lines.append("healthy: yes" if info["healthy"] else f"healthy: NO ({info['problem']})")
     if info["uncommitted_leftovers"]:

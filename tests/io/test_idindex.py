@@ -60,3 +60,13 @@ def test_matches_a_dict_over_several_runs(runs: list[list[tuple[str, int]]]) -> 
         ]
     finally:
         idx._BLOCK = old_block
+
+
+def test_content_keys_are_the_first_word_of_the_compact_digests() -> None:
+    import xxhash
+
+    from newsdedup.dedup import compact_digests, digests_hex
+    from newsdedup.io.idindex import content_keys
+
+    digests = [xxhash.xxh3_128_digest(t) for t in (b"abc", b"def", b"")]
+    assert content_keys(digests_hex(digests)).tolist() == compact_digests(digests)[:, 0].tolist()

@@ -11,9 +11,10 @@ import pytest
 from newsdedup.dedup import compact_digests, sketch_texts
 from newsdedup.io.digest import file_digest
 from newsdedup.io.discover import discover
+from newsdedup.io.idindex import IdIndex, id_keys
 from newsdedup.io.staging import read_stage, staged_rows
 from newsdedup.params import DedupParams, ParseConfig
-from newsdedup.run.collect import Collected, Collector
+from newsdedup.run.collect import Collected, Collector, IdRule
 from newsdedup.run.tasks import Chunk, ChunkSettings, ReadTask, process_task
 
 
@@ -39,11 +40,32 @@ def _chunks(tmp_path: Path) -> tuple[list[Chunk], Path]:
     return [process_task(ReadTask(i, (f,)), settings) for i, f in enumerate(files)], work
 
 
-def _collect(chunks: list[Chunk], work: Path, known: frozenset[str] = frozenset()) -> Collected:
-    collector = Collector(work, known, np.dtype(np.uint32), DedupParams().num_perm)
+def _index(folder: Path, known: dict[str, int]) -> IdIndex:
+    """An id index holding ``known`` (id -> content key) in the articles part "part-old"."""
+    folder.mkdir(exist_ok=True)
+    ids = sorted(known)
+    IdIndex.empty().write(
+        folder, id_keys(ids), np.array([known[i] for i in ids], np.uint64), ["part-old"] * len(ids)
+    )
+    return IdIndex.load(folder)
+
+
+def _collect(
+    chunks: list[Chunk], work: Path, known: IdIndex | None = None, policy: str = "reject"
+) -> Collected:
+    rule = IdRule(known or IdIndex.empty(), policy)
+    collector = Collector(work, rule, np.dtype(np.uint32), DedupParams().num_perm)
     for chunk in chunks:
         collector.add(chunk)
     return collector.finish()
+
+
+def _content_of(chunks: list[Chunk], aid: str) -> int:
+    for chunk in chunks:
+        ids = chunk.light.column("article_id").to_pylist()
+        if aid in ids:
+            return int(compact_digests(chunk.sketches.digests)[ids.index(aid), 0])
+    raise KeyError(aid)
 
 
 def test_the_first_id_wins_across_tasks_and_says_where_it_was_first_seen(tmp_path: Path) -> None:
@@ -66,12 +88,40 @@ def test_the_order_the_chunks_come_in_decides_which_copy_wins(tmp_path: Path) ->
 
 def test_ids_of_earlier_runs_are_rejected_and_a_repeat_points_at_the_first_copy(tmp_path: Path) -> None:
     chunks, work = _chunks(tmp_path)
-    got = _collect(chunks, work, known=frozenset({"x2"}))
+    got = _collect(chunks, work, known=_index(tmp_path / "ids", {"x2": 1}))
     assert got.light["article_id"].tolist() == ["x1", "x3", "x4"]
     details = [r.detail for r in got.rejects if r.reason == "duplicate_id"]
     assert details == [
         "article_id 'x2' was processed by an earlier run",
         "id 'x2' first seen in f1.jsonl:2",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("policy", "same_content", "accepted", "already", "updates"),
+    [
+        ("update", True, ["x1", "x3", "x4"], 1, {}),
+        ("update", False, ["x1", "x2", "x3", "x4"], 0, {"x2": "part-old"}),
+        ("skip", False, ["x1", "x3", "x4"], 1, {}),
+    ],
+)
+def test_ids_of_earlier_runs_follow_on_seen_id(
+    tmp_path: Path,
+    policy: str,
+    same_content: bool,
+    accepted: list[str],
+    already: int,
+    updates: dict[str, str],
+) -> None:
+    chunks, work = _chunks(tmp_path)
+    content = _content_of(chunks, "x2") + (0 if same_content else 1)
+    got = _collect(chunks, work, known=_index(tmp_path / "ids", {"x2": content}), policy=policy)
+    assert got.light["article_id"].tolist() == accepted
+    assert sum(c["already_seen"] for c in got.per_file.values()) == already
+    assert got.updates == updates
+    # the repeat within the run is still a duplicate_id reject pointing at the first copy
+    assert [r.detail for r in got.rejects if r.reason == "duplicate_id"] == [
+        "id 'x2' first seen in f1.jsonl:2"
     ]
 
 
@@ -117,7 +167,7 @@ def test_a_chunk_from_a_remote_worker_is_staged_by_the_collector(tmp_path: Path)
 @pytest.mark.parametrize("reading_fails", [True, False])
 def test_the_sketch_files_are_closed_whatever_happens(tmp_path: Path, reading_fails: bool) -> None:
     chunks, work = _chunks(tmp_path)
-    collector = Collector(work, frozenset(), np.dtype(np.uint32), DedupParams().num_perm)
+    collector = Collector(work, IdRule(IdIndex.empty()), np.dtype(np.uint32), DedupParams().num_perm)
     collector.add(chunks[0])
     if reading_fails:
         collector.close()

@@ -9,9 +9,10 @@ import pytest
 
 from newsdedup.dedup import compact_digests, sketch_texts
 from newsdedup.io.discover import discover
+from newsdedup.io.idindex import IdIndex
 from newsdedup.io.staging import staged_rows
 from newsdedup.params import DedupParams, ParseConfig
-from newsdedup.run.collect import Collected, Collector, LineKeys
+from newsdedup.run.collect import Collected, Collector, IdRule, LineKeys
 from newsdedup.run.learn import learn_boilerplate, learned_keys
 from newsdedup.run.tasks import ChunkSettings, ReadTask, key_hash, process_task
 from newsdedup.text.boilerplate import learn_from_keys, line_keys
@@ -40,7 +41,7 @@ def _collected(tmp_path: Path, name: str, one_task: bool) -> Collected:
     work.mkdir()
     settings = ChunkSettings(ParseConfig(), DedupParams(), 5_000_000, str(work))
     tasks = [ReadTask(0, tuple(files))] if one_task else [ReadTask(i, (f,)) for i, f in enumerate(files)]
-    collector = Collector(work, frozenset(), np.dtype(np.uint32), DedupParams().num_perm)
+    collector = Collector(work, IdRule(IdIndex.empty()), np.dtype(np.uint32), DedupParams().num_perm)
     for task in tasks:
         collector.add(process_task(task, settings))
     return collector.finish()

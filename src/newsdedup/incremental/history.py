@@ -7,6 +7,7 @@ what it needs.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,18 +45,25 @@ class Retention:
 
 
 def retention(
-    published_at: pd.Series, seen_at: pd.Timestamp, history: pd.DataFrame, retention_days: float
+    published_at: pd.Series,
+    seen_at: pd.Timestamp,
+    history: pd.DataFrame,
+    retention_days: float,
+    replaced: Collection[str] = (),
 ) -> Retention:
     """Times and kept rows for new articles published at ``published_at`` (first seen at ``seen_at``) and the
     ``history`` (published_at, seen_at): a row is kept when it is at most ``retention_days`` older than the
-    newest of all."""
+    newest of all and its article is not ``replaced`` by a new version in this run."""
     t_new = effective_time(published_at, seen_at)
     t_old = effective_time(history["published_at"], history["seen_at"]) if len(history) else t_new.iloc[0:0]
     newest = pd.concat([t_old, t_new]).max() if len(t_old) + len(t_new) else None
     if newest is None:
         return Retention(t_new, t_old, np.zeros(0, bool), np.zeros(0, bool))
     cutoff = newest - pd.Timedelta(days=retention_days)
-    return Retention(t_new, t_old, (t_new >= cutoff).to_numpy(), (t_old >= cutoff).to_numpy())
+    keep_old = (t_old >= cutoff).to_numpy()
+    if len(replaced) and len(history):
+        keep_old = keep_old & ~history["article_id"].isin(replaced).to_numpy()
+    return Retention(t_new, t_old, (t_new >= cutoff).to_numpy(), keep_old)
 
 
 def related_history(

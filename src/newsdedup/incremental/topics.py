@@ -9,7 +9,7 @@ majority topic and the other topics are reported as merge candidates in the mani
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import numpy as np
@@ -173,9 +173,10 @@ def topics_table(
     clustered: tuple[pd.DataFrame, pd.Series, dict[str, str]],
     previous: tuple[pd.DataFrame, pd.DataFrame],
     run_id: str,
+    also_touched: Collection[str] = (),
 ) -> pd.DataFrame:
     """The topics table of the new version: the previous topics, with every topic that gained articles in
-    this run counted and described afresh.
+    this run (or lost one to an updated version, ``also_touched``) counted and described afresh.
 
     ``members``: the run's articles (article_id, topic_id, published_at, source); ``clustered``: the
     clusterer's descriptions, its topic per clustered article_id and the final id per clustering topic;
@@ -183,7 +184,7 @@ def topics_table(
     source), both empty on a first run."""
     desc, union_topic, final = clustered
     prev_topics, prev_members = previous
-    touched = members["topic_id"].unique()
+    touched = np.union1d(members["topic_id"].dropna().unique(), np.array(sorted(also_touched), dtype=object))
     if len(prev_members):
         # (without a previous version every member's topic is touched: nothing to filter)
         members = pd.concat([prev_members, members], ignore_index=True)

@@ -24,9 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pyarrow.parquet as pq
 import xxhash
 
-__all__ = ["IdIndex", "Lookup", "id_keys"]
+__all__ = ["IdIndex", "Lookup", "content_keys", "id_keys"]
 
 KEY_FILE = "ids_key.npy"
 CONTENT_FILE = "ids_content.npy"
@@ -45,10 +46,10 @@ def id_keys(ids: Sequence[str]) -> np.ndarray:
 
 
 def content_keys(content_hash_hex: Sequence[str]) -> np.ndarray:
-    """The content column's value for xxh3-128 content hashes written as hex (the first 16 hex digits)."""
-    return np.fromiter(
-        (int(h[:16], 16) for h in content_hash_hex), dtype=np.uint64, count=len(content_hash_hex)
-    )
+    """The content column's value for xxh3-128 content hashes written as hex: their first 8 bytes read as
+    a little-endian uint64, the first word of :func:`newsdedup.dedup.compact_digests`."""
+    raw = bytes.fromhex("".join(h[:16] for h in content_hash_hex))
+    return np.frombuffer(raw, dtype="<u8").astype(np.uint64)
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,24 @@ class IdIndex:
         arrays = [np.load(state_dir / f, mmap_mode="r") for f in (KEY_FILE, CONTENT_FILE, PART_FILE)]
         parts = json.loads((state_dir / PARTS_FILE).read_text(encoding="utf-8"))
         return cls(arrays[0], arrays[1], arrays[2], list(parts))
+
+    @classmethod
+    def from_articles(cls, articles_dir: Path) -> IdIndex:
+        """An index built in memory from an ``articles`` table's parts (article_id, content_hash): for a
+        state written before the index existed; the run that reads it writes the index."""
+        keys, content, part, parts = [], [], [], []
+        for i, path in enumerate(sorted(articles_dir.glob("*.parquet"))):
+            table = pq.read_table(path, columns=["article_id", "content_hash"])
+            keys.append(id_keys(table.column("article_id").to_pylist()))
+            content.append(content_keys(table.column("content_hash").to_pylist()))
+            part.append(np.full(table.num_rows, i, dtype=np.uint32))
+            parts.append(path.stem)
+        if not keys:
+            return cls.empty()
+        k, c, p = np.concatenate(keys), np.concatenate(content), np.concatenate(part)
+        order = np.argsort(k, kind="stable")
+        k, last = _last_of_each(k[order])
+        return cls(k, c[order][last], p[order][last], parts)
 
     def lookup(self, keys: np.ndarray) -> Lookup:
         """Search ``keys`` (any order)."""

@@ -48,6 +48,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("dup_method", pa.string()),
             ("canonical_reason", pa.string()),
             ("topic_id", pa.string()),
+            ("version", pa.int64()),
             ("run_id", pa.string()),
         ]
     ),

@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from newsdedup.errors import StateError
+from newsdedup.io.idindex import IdIndex
 from newsdedup.params import DedupParams
 
 __all__ = [
@@ -116,7 +117,7 @@ class State:
     ledger: pd.DataFrame
     history: pd.DataFrame  # META_COLUMNS (the LAZY_COLUMNS are read on demand by history_values)
     signatures: np.ndarray  # (len(history), num_perm), rows aligned with history
-    known_ids: set[str] = field(default_factory=set)  # every article_id in the committed articles table
+    ids: IdIndex = field(default_factory=IdIndex.empty)  # every article id the output holds
     history_path: Path | None = None
     text_path: Path | None = None  # the file with TEXT_COLUMNS (history_path itself in older states)
 
@@ -170,7 +171,6 @@ def load_state(version: Path | None, params: DedupParams) -> State:
         table = pq.read_table(history_path, columns=[c for c in schema.names if c not in LAZY_COLUMNS])
         text_rows = pq.ParquetFile(text_path).metadata.num_rows
         missing = [c for c in TEXT_COLUMNS if c not in pq.read_schema(text_path).names]
-        ids_table = pq.read_table(version / "articles", columns=["article_id"])
     except (OSError, pa.ArrowException) as exc:
         raise StateError(_unreadable(state_dir, exc)) from exc
     if missing or text_rows != table.num_rows:
@@ -191,12 +191,19 @@ def load_state(version: Path | None, params: DedupParams) -> State:
     signatures = (
         flat.reshape(len(history), params.num_perm) if len(history) else flat.reshape(0, params.num_perm)
     )
-    known = set(ids_table.column("article_id").to_pylist())
+    try:
+        ids = (
+            IdIndex.load(state_dir)
+            if IdIndex.exists(state_dir)
+            else IdIndex.from_articles(version / "articles")
+        )
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        raise StateError(_unreadable(state_dir, exc)) from exc
     return State(
         ledger=ledger,
         history=history,
         signatures=signatures,
-        known_ids=known,
+        ids=ids,
         history_path=history_path,
         text_path=text_path,
     )

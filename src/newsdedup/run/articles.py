@@ -8,20 +8,49 @@ processes; the boilerplate step (:mod:`newsdedup.run.learn`) rebuilds an article
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Sequence
 
 import pandas as pd
 import pyarrow as pa
+import xxhash
 
 from newsdedup.io.staging import STAGE_SCHEMA
 from newsdedup.model import ParsedArticle, RawRecord
 from newsdedup.text.parse import parse_raw, parse_record
+from newsdedup.text.urls import normalize_url
 
-__all__ = ["article_from_row", "article_table", "kinds_list", "parse_kinds", "parse_one", "removed_counts"]
+__all__ = [
+    "article_from_row",
+    "article_table",
+    "kinds_list",
+    "parse_kinds",
+    "parse_one",
+    "removed_counts",
+    "with_derived_id",
+]
 
 _TS = pa.timestamp("us", tz="UTC")
 _STRS = pa.list_(pa.string())
+
+
+def with_derived_id(rec: RawRecord, id_from: Sequence[str]) -> RawRecord:
+    """``rec`` (a record without an id) named by the first rule of ``id_from`` that applies: "url" its
+    normalised http(s) URL, "content" ``content:`` + xxh3-64 of its title and body, "path" the reader's
+    ``<input>:<record>``."""
+    for rule in id_from:
+        if rule == "url" and rec.url:
+            url = normalize_url(rec.url)
+            if url.startswith("https://"):
+                return dataclasses.replace(rec, article_id=url, has_id=True)
+        elif rule == "content":
+            text = f"{rec.title or ''}\n{rec.body or rec.text or ''}"
+            digest = xxhash.xxh3_64_hexdigest(text.encode("utf-8", "surrogatepass"))
+            return dataclasses.replace(rec, article_id=f"content:{digest}", has_id=True)
+        elif rule == "path":
+            return rec
+    return rec
 
 
 def parse_one(rec: RawRecord, default_tz: str) -> ParsedArticle:

@@ -63,6 +63,8 @@ def cluster_step(
         window = topic_window(
             hist, times.t_old, times.t_new[canon_mask], ctx.config.state.topic_window_days, deduped.changes
         )
+        if parsed.updates:  # an updated article is clustered as its new version only
+            window = window[~hist["article_id"].iloc[window].isin(parsed.updates).to_numpy()]
         old_titles = ctx.state.history_values("title", window)
         docs = cluster_docs(hist.iloc[window], old_titles, arts.loc[canon_mask])
         features = StoryFeatures.concat(
@@ -87,8 +89,11 @@ def cluster_step(
                 "source": arts["source"],
             }
         )
-        previous = (_previous_topics(ctx, staging), _previous_members(ctx, staging))
-        topics = topics_table(members, (desc, union_topic, final), previous, ctx.run_id)
+        prev_members = _previous_members(ctx, staging)
+        replaced = prev_members["article_id"].isin(parsed.updates).to_numpy()
+        old_topics = set(prev_members.loc[replaced, "topic_id"].dropna())  # they lose the earlier versions
+        previous = (_previous_topics(ctx, staging), prev_members[~replaced])
+        topics = topics_table(members, (desc, union_topic, final), previous, ctx.run_id, old_topics)
         s.n_out = len(topics)
         s.extra["topic_merge_candidates"] = len(merges)
     return Clustered(topic_id, topics, merges)

@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from newsdedup.dedup import Sketches, compact_digests, take_sketches
+from newsdedup.io.idindex import IdIndex, id_keys
 from newsdedup.io.staging import STAGE_SCHEMA, SketchFiles, SketchWriter, read_stage, write_stage
 from newsdedup.model import Reject
 from newsdedup.run.articles import removed_counts
@@ -67,26 +68,37 @@ class Collected:
     flags: np.ndarray  # (4, n) bool: see Chunk.flags
     removed: Counter[str]  # boilerplate lines removed per kind (before learning)
     rejects: list[Reject]
-    per_file: dict[str, Counter[str]]  # input -> {"accepted": n, "rejected": n}
+    per_file: dict[str, Counter[str]]  # input -> {"accepted": n, "rejected": n, "already_seen": n}
     digests: dict[str, str | None]  # input path -> content digest (None: unreadable)
+    updates: dict[str, str]  # id of an accepted new version of an earlier article -> the part holding it
 
 
 class IdRule:
-    """The first-wins rule for article ids: a record whose id was seen earlier in the run (accepted or not),
-    or that an earlier run processed, is a ``duplicate_id`` reject."""
+    """The rules for article ids. Within a run the first record of an id wins: a later one (accepted or not)
+    is a ``duplicate_id`` reject. A record whose id an earlier run holds (``known``, the output's id index)
+    follows ``on_seen_id`` (:class:`~newsdedup.params.InputConfig`): "update" skips it as already seen when
+    its content is the same and accepts it as a new version otherwise, "skip" always skips it, "reject"
+    rejects it as ``duplicate_id``."""
 
-    def __init__(self, known_ids: set[str] | frozenset[str]) -> None:
-        self.known = known_ids
+    def __init__(self, known: IdIndex, on_seen_id: str = "reject") -> None:
+        self.known = known
+        self.policy = on_seen_id
         self.seen: set[str] = set()  # every id seen so far (accepted or not): the first one wins
         self.known_seen: dict[str, tuple[str, int | None]] = {}  # an earlier run's id -> where it came again
+        self.updates: dict[str, str] = {}  # id of an accepted new version -> the part of its earlier one
 
-    def admit(self, light: pa.Table, kept: Sequence[pa.Table]) -> tuple[np.ndarray, list[Reject]]:
-        """Which rows of a chunk's ``light`` table are accepted, and the rejects of the others; ``kept``: the
-        rows accepted before (searched only to say where a repeated id was first seen)."""
+    def admit(
+        self, light: pa.Table, kept: Sequence[pa.Table], content: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, list[Reject]]:
+        """(accepted rows, rows skipped as already seen, rejects of the others) of a chunk's ``light``
+        table; ``content``: the rows' content keys; ``kept``: the rows accepted before (searched only to say
+        where a repeated id was first seen)."""
         ids = light.column("article_id").to_pylist()
         inputs = light.column("input").to_pylist()
         recnos = light.column("record").to_pylist()
+        found = self.known.lookup(id_keys(ids)) if len(self.known) else None
         keep = np.ones(len(ids), dtype=bool)
+        already = np.zeros(len(ids), dtype=bool)
         rejects: list[Reject] = []
         for i, (aid, inp, rec) in enumerate(zip(ids, inputs, recnos, strict=True)):
             if aid in self.seen:
@@ -96,13 +108,19 @@ class IdRule:
                 keep[i] = False
                 continue
             self.seen.add(aid)
-            if aid in self.known:
-                self.known_seen[aid] = (inp, rec)
+            if found is None or not found.found[i]:
+                continue
+            self.known_seen[aid] = (inp, rec)
+            if self.policy == "reject":
                 rejects.append(
                     Reject(inp, rec, "duplicate_id", f"article_id {aid!r} was processed by an earlier run")
                 )
                 keep[i] = False
-        return keep, rejects
+            elif self.policy == "skip" or found.content[i] == content[i]:
+                keep[i], already[i] = False, True
+            else:
+                self.updates[aid] = str(found.part[i])
+        return keep, already, rejects
 
     def _first_seen(self, aid: str, tables: Sequence[pa.Table]) -> tuple[str, int | None]:
         """Where ``aid`` was first seen (a rare path: searched in what was kept, then in this chunk)."""
@@ -156,13 +174,13 @@ class Collector:
     def __init__(
         self,
         workdir: Path,
-        known_ids: set[str] | frozenset[str],
+        ids: IdRule,
         sig_dtype: np.dtype[Any],
         num_perm: int,
         digests: dict[str, str | None] | None = None,
         on_progress: Callable[[int], None] | None = None,
     ) -> None:
-        self.ids = IdRule(known_ids)
+        self.ids = ids
         self.files = SketchWriter(workdir, sig_dtype, num_perm)
         self.keys = _KeyLog()
         self.on_progress = on_progress
@@ -186,10 +204,15 @@ class Collector:
         if chunk.table is not None:
             write_stage(chunk.table, chunk.path)
         self.digests.update(chunk.file_digests)
-        keep, id_rejects = self.ids.admit(chunk.light, self.light)
+        content = compact_digests(chunk.sketches.digests)[:, 0]
+        keep, already, id_rejects = self.ids.admit(chunk.light, self.light, content)
         for r in [*chunk.rejects, *id_rejects]:
             self.rejects.append(r)
             self.per_file.setdefault(r.input, Counter())["rejected"] += 1
+        if already.any():
+            skipped = chunk.light.filter(pa.array(already)).column("input")
+            for counted in pc.value_counts(skipped).to_pylist():
+                self.per_file.setdefault(counted["values"], Counter())["already_seen"] += counted["counts"]
         self.seen += len(keep) + len(chunk.rejects)
         rows = np.flatnonzero(keep)
         everything = bool(keep.all())
@@ -248,6 +271,7 @@ class Collector:
             rejects=self.rejects,
             per_file=self.per_file,
             digests=self.digests,
+            updates=self.ids.updates,
         )
 
 

@@ -85,6 +85,8 @@ def _search(
             params,
             ctx.config.state.dedup_window_days,
         )
+    if parsed.updates:  # an earlier version of an article updated in this run is not compared with it
+        related = related[~hist["article_id"].iloc[related].isin(parsed.updates).to_numpy()]
     old = hist.iloc[related]
     # new articles first, then the related history (find_duplicates does not depend on row order)
     threads = thread_map(ctx.config.run.n_jobs)

@@ -66,7 +66,7 @@ def manifest_step(
     """Write the run's manifest into ``staging``; returns the run's result."""
     n_accepted = len(parsed.articles)
     n_rejected = len(parsed.rejects)
-    n_seen = n_accepted + n_rejected
+    n_seen = n_accepted + n_rejected + parsed.already_seen  # already-seen records are no rejects
     reject_fraction = n_rejected / n_seen if n_seen else 0.0
     too_many = reject_fraction > ctx.config.input.max_reject_fraction
     exit_code = EXIT_TOO_MANY_REJECTS if too_many else EXIT_OK
@@ -120,9 +120,11 @@ def _counts(
         "files": len(found.files),
         "skipped_files": len(found.skipped),
         "already_processed_files": len(found.already),
-        "records_seen": len(arts) + len(parsed.rejects),
+        "records_seen": len(arts) + len(parsed.rejects) + parsed.already_seen,
         "accepted": len(arts),
         "rejected": len(parsed.rejects),
+        "already_seen": parsed.already_seen,
+        "updated": len(parsed.updates),
         "articles": len(arts),
         "canonical": int(dup["is_canonical"].sum()) if len(arts) else 0,
         "duplicates": len(deduped.duplicates),
@@ -146,9 +148,10 @@ def _inputs(found: Found, parsed: Parsed) -> list[dict[str, Any]]:
                 "format": f.format,
                 "size": f.size,
                 "xxh3_128": parsed.digests.get(f.path),
-                "records_seen": per_file["accepted"] + per_file["rejected"],
+                "records_seen": per_file["accepted"] + per_file["rejected"] + per_file["already_seen"],
                 "accepted": per_file["accepted"],
                 "rejected": per_file["rejected"],
+                "already_seen": per_file["already_seen"],
             }
         )
     return out

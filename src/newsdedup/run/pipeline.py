@@ -128,7 +128,11 @@ def _steps(ctx: RunContext, staging: Staging, engine: Engine, found: Found) -> R
         parsed = parse_step(ctx, read_step(ctx, found, workdir, engine))
         failpoint("after_parse")
         kept = retention(
-            parsed.articles["published_at"], ctx.seen_at, ctx.state.history, ctx.config.state.retention_days
+            parsed.articles["published_at"],
+            ctx.seen_at,
+            ctx.state.history,
+            ctx.config.state.retention_days,
+            replaced=parsed.updates,
         )
         # the history's text file depends on nothing dedup or clustering decide: written meanwhile
         with in_background(partial(write_history_text, ctx, staging, parsed.parts, kept)) as text:

@@ -19,7 +19,7 @@ import pandas as pd
 from newsdedup.dedup import digests_hex
 from newsdedup.failpoints import failpoint
 from newsdedup.model import Reject
-from newsdedup.run.collect import Collected, Collector, StagedSketches
+from newsdedup.run.collect import Collected, Collector, IdRule, StagedSketches
 from newsdedup.run.context import RunContext
 from newsdedup.run.discover_step import Found
 from newsdedup.run.engines import Engine
@@ -35,7 +35,8 @@ class Parsed:
 
     ``articles``: the light columns plus ``content_hash``; the other article columns are staged in ``parts``
     (staging file, mask of its accepted rows); ``sketches``: the dedup sketches, aligned with ``articles``;
-    ``digests``: every input file's content digest (None: unreadable)."""
+    ``digests``: every input file's content digest (None: unreadable); ``updates``: ids accepted as new
+    versions of earlier articles -> the ``articles`` part holding the earlier version."""
 
     articles: pd.DataFrame
     sketches: StagedSketches
@@ -43,6 +44,12 @@ class Parsed:
     rejects: list[Reject]
     per_file: dict[str, Counter[str]]
     digests: dict[str, str | None]
+    updates: dict[str, str]
+
+    @property
+    def already_seen(self) -> int:
+        """Records skipped because an earlier run holds their id (see ``input.on_seen_id``)."""
+        return sum(c["already_seen"] for c in self.per_file.values())
 
 
 def read_step(ctx: RunContext, found: Found, workdir: Path, engine: Engine) -> Collected:
@@ -55,12 +62,13 @@ def read_step(ctx: RunContext, found: Found, workdir: Path, engine: Engine) -> C
             max_article_bytes=config.input.max_article_bytes,
             workdir=str(workdir),
             digest_files=found.digest_in_read,
+            id_from=config.input.id_from,
         )
         tasks = plan_tasks(found.files, config.run.chunk_bytes)
         sig_dtype = np.dtype(np.uint32 if config.dedup.scheme == "affine32" else np.uint64)
         collector = Collector(
             workdir,
-            ctx.state.known_ids,
+            IdRule(ctx.state.ids, config.input.on_seen_id),
             sig_dtype,
             config.dedup.num_perm,
             digests=found.digests,
@@ -93,7 +101,13 @@ def parse_step(ctx: RunContext, collected: Collected) -> Parsed:
         s.extra.update({k: stats[k] for k in ("published_missing", "published_tz_assumed")})
         s.details.update(stats)
     return Parsed(
-        articles, learned.sketches, collected.parts, collected.rejects, collected.per_file, collected.digests
+        articles,
+        learned.sketches,
+        collected.parts,
+        collected.rejects,
+        collected.per_file,
+        collected.digests,
+        collected.updates,
     )
 
 

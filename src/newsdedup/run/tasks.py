@@ -27,7 +27,7 @@ from newsdedup.io.readers import jsonl_spans, read_file
 from newsdedup.io.staging import write_stage
 from newsdedup.model import InputFile, ParsedArticle, RawRecord, Reject
 from newsdedup.params import DedupParams, ParseConfig
-from newsdedup.run.articles import article_table, parse_one
+from newsdedup.run.articles import article_table, parse_one, with_derived_id
 from newsdedup.text.boilerplate import line_keys
 from newsdedup.text.normalize import matching_text
 
@@ -72,6 +72,8 @@ class ChunkSettings:
     # Hash each whole input file of a task (the ledger's content digest) while reading it: on a run with no
     # earlier ledger to compare with, nothing needs the digests before reading.
     digest_files: bool = False
+    # how records without an id are named (InputConfig.id_from)
+    id_from: tuple[str, ...] = ("path",)
 
 
 @dataclass(frozen=True)
@@ -161,7 +163,7 @@ def _read_task(
             f, max_article_bytes=settings.max_article_bytes, span=task.span, digests=digests
         ):
             if isinstance(item, RawRecord):
-                records.append(item)
+                records.append(item if item.has_id else with_derived_id(item, settings.id_from))
             else:
                 rejects.append(item)
         if digests is not None and f.path not in digests:  # not a file read whole at once: read it again

@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from newsdedup.incremental import Retention, fix_article_rows, fix_duplicate_rows
+from newsdedup.io.idindex import content_keys, id_keys
 from newsdedup.io.schema import arrow_schema, to_arrow
 from newsdedup.io.staging import STAGE_SCHEMA, staged_rows
 from newsdedup.io.store import Staging
@@ -44,6 +45,7 @@ _RUN_COLUMNS = (
     "dup_method",
     "canonical_reason",
     "topic_id",
+    "version",
     "run_id",
 )
 
@@ -62,15 +64,17 @@ def write_step(
     history's text file being written meanwhile; ``found``: the input files, for the ledger."""
     arts = pd.concat([parsed.articles, deduped.columns, clustered.topic_id], axis=1)
     with ctx.steps.step("write", n_in=len(arts)) as s:
-        rewritten = _carry_over(ctx, staging, deduped)
+        rewritten, earlier = _carry_over(ctx, staging, deduped, parsed.updates)
+        arts["version"] = arts["article_id"].map(earlier).fillna(0).astype(np.int64) + 1
         threads = max(1, ctx.config.run.n_jobs)
         files = article_files(parsed.parts, threads)
         write = partial(_write_articles, ctx, staging, arts, parsed.parts)
+        names = [f"part-{ctx.run_id}" + suffix for suffix in part_suffixes(len(files))]
         # the articles files first: they are the longer jobs, so the shorter one fills the gaps
         writes: list[Callable[[], None]] = [
-            partial(write, lo, hi, f"part-{ctx.run_id}" + suffix)
-            for (lo, hi), suffix in zip(files, part_suffixes(len(files)), strict=True)
+            partial(write, lo, hi, name) for (lo, hi), name in zip(files, names, strict=True)
         ]
+        writes.append(partial(_write_id_index, ctx, staging, arts, _file_of_rows(parsed.parts, files, names)))
         ledger = new_ledger(found.files, parsed.digests, ctx.run_id)
         sig_files = parsed.sketches.files
         writes.append(partial(write_state, ctx, staging, arts, sig_files, kept, deduped.changes, ledger))
@@ -89,18 +93,44 @@ def _call(fn: Callable[[], None]) -> None:
     fn()
 
 
-def _carry_over(ctx: RunContext, staging: Staging, deduped: Deduped) -> int:
+def _carry_over(
+    ctx: RunContext, staging: Staging, deduped: Deduped, updates: dict[str, str]
+) -> tuple[int, dict[str, int]]:
     """Carry the previous version's parts over (incremental runs: articles, duplicates, rejects; every run:
-    the manifests); returns the number of parts rewritten for canonical changes."""
-    rewritten = 0
+    the manifests). Parts holding a group whose canonical changed, or the earlier version of an article
+    updated in this run, are rewritten. Returns the number of parts rewritten and the updated articles'
+    earlier version numbers."""
+    rewritten, earlier = 0, dict[str, int]()
     if ctx.incremental:
         changes, former = deduped.changes, deduped.former_canonicals
         fix_articles = partial(fix_article_rows, former=former)
-        rewritten += _carry_over_with_changes(ctx, staging, "articles", changes, fix_articles)
-        rewritten += _carry_over_with_changes(ctx, staging, "duplicates", changes, fix_duplicate_rows)
+        n, earlier = _carry_over_with_changes(ctx, staging, "articles", changes, fix_articles, updates)
+        rewritten += n
+        rewritten += _carry_over_with_changes(
+            ctx, staging, "duplicates", changes, fix_duplicate_rows, updates
+        )[0]
         staging.carry_over("rejects")
     staging.carry_over("runs")
-    return rewritten
+    return rewritten, earlier
+
+
+def _affected_parts(
+    staging: Staging, table: str, changes: dict[str, str], update_parts: set[str]
+) -> list[Path]:
+    """The previous parts of ``table`` to rewrite: those holding a changed group, those holding an earlier
+    version of an updated article (a duplicates part shares its run's prefix with the articles files), and
+    every articles part written before the ``version`` column existed."""
+    affected = []
+    for part in staging.previous_parts(table):
+        if any(u == part.stem or u.startswith(part.stem + "-") for u in update_parts) or (
+            table == "articles" and "version" not in pq.read_schema(part).names
+        ):
+            affected.append(part)
+        elif changes:
+            groups = pq.read_table(part, columns=["dup_group_id"]).column("dup_group_id").to_pylist()
+            if set(groups) & set(changes):
+                affected.append(part)
+    return affected
 
 
 def _carry_over_with_changes(
@@ -109,20 +139,40 @@ def _carry_over_with_changes(
     table: str,
     changes: dict[str, str],
     fix: Callable[[pd.DataFrame, dict[str, str]], pd.DataFrame],
-) -> int:
-    """Hard-link the previous parts of ``table``; parts holding a group whose canonical changed are
-    rewritten with the new canonical instead. Returns the number of rewritten parts."""
-    affected: list[Path] = []
-    if changes:
-        for part in staging.previous_parts(table):
-            groups = pq.read_table(part, columns=["dup_group_id"]).column("dup_group_id").to_pylist()
-            if set(groups) & set(changes):
-                affected.append(part)
+    updates: dict[str, str],
+) -> tuple[int, dict[str, int]]:
+    """Hard-link the previous parts of ``table``; the affected ones (:func:`_affected_parts`) are rewritten
+    with the new canonicals and without the earlier versions of updated articles. Returns the number of
+    rewritten parts and the version numbers of the earlier versions dropped."""
+    affected = _affected_parts(staging, table, changes, set(updates.values()))
     staging.carry_over(table, exclude={p.name for p in affected})
+    earlier: dict[str, int] = {}
     for part in affected:
-        fixed = fix(pd.read_parquet(part), changes)
-        staging.write_table(table, part.stem, to_arrow(table, fixed, ctx.meta))
-    return len(affected)
+        frame = fix(pd.read_parquet(part), changes)
+        if table == "articles" and "version" not in frame.columns:
+            frame["version"] = np.int64(1)
+        gone = frame["article_id"].isin(updates).to_numpy()
+        if table == "articles" and gone.any():
+            earlier.update(zip(frame["article_id"][gone], frame["version"][gone].astype(int), strict=True))
+        staging.write_table(table, part.stem, to_arrow(table, frame[~gone], ctx.meta))
+    return len(affected), earlier
+
+
+def _file_of_rows(
+    parts: Sequence[tuple[str, np.ndarray]], files: Sequence[tuple[int, int]], names: Sequence[str]
+) -> list[str]:
+    """The articles file each accepted article is written to (files hold ranges of staged parts)."""
+    out: list[str] = []
+    for (lo, hi), name in zip(files, names, strict=True):
+        out.extend([name] * sum(int(keep.sum()) for _, keep in parts[lo:hi]))
+    return out
+
+
+def _write_id_index(ctx: RunContext, staging: Staging, arts: pd.DataFrame, files: list[str]) -> None:
+    """The next version's id index: the previous one with this run's articles set (see io.idindex)."""
+    keys = id_keys(arts["article_id"].tolist())
+    content = content_keys(arts["content_hash"].tolist())
+    ctx.state.ids.write(staging.path / "state", keys, content, files)
 
 
 def _write_articles(

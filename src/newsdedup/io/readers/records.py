@@ -96,8 +96,9 @@ def structured_record(
     obj: dict[str, Any], rel: str, recno: int, encoding: str | None, max_bytes: int
 ) -> RawRecord | Reject:
     """Turn one JSON object / CSV row / parquet row into a RawRecord, or a Reject saying why not."""
+    fallback = f"{rel}:{recno}"
     try:
-        article_id = _record_id(obj, f"{rel}:{recno}")
+        article_id = _record_id(obj, fallback)
         title = _opt_str(obj, "title")
         body_key = "body" if obj.get("body") is not None else "text"
         body = _opt_str(obj, body_key)
@@ -130,4 +131,5 @@ def structured_record(
         url=url,
         encoding=encoding,
         published_invalid=published_invalid,
+        has_id=obj.get("id") is not None and article_id != fallback,
     )
