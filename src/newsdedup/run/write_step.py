@@ -121,9 +121,12 @@ def _affected_parts(
     version of an updated article (a duplicates part shares its run's prefix with the articles files), and
     every articles part written before the ``version`` column existed."""
     affected = []
-    for part in staging.previous_parts(table):
+    parts = staging.previous_parts(table)
+    # a rewrite adds the version column to every part at once: when the oldest part has it, every part has
+    migrate = table == "articles" and bool(parts) and "version" not in pq.read_schema(parts[0]).names
+    for part in parts:
         if any(u == part.stem or u.startswith(part.stem + "-") for u in update_parts) or (
-            table == "articles" and "version" not in pq.read_schema(part).names
+            migrate and "version" not in pq.read_schema(part).names
         ):
             affected.append(part)
         elif changes:
