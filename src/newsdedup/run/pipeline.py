@@ -33,7 +33,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from newsdedup import __version__
-from newsdedup.cluster.core import TOPIC_COLUMNS, StoryFeatures, cluster_stories, story_features
+from newsdedup.cluster import TOPIC_COLUMNS, StoryFeatures, cluster_stories, story_features
 from newsdedup.config import config_to_dict
 from newsdedup.dedup.core import Sketches, digests_hex, find_duplicates, sketch_texts
 from newsdedup.failpoints import failpoint

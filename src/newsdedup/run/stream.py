@@ -34,7 +34,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import xxhash
 
-from newsdedup.cluster.core import StoryFeatures, story_features
+from newsdedup.cluster.features import StoryFeatures, story_features
 from newsdedup.dedup.core import Sketches, compact_digests, sketch_texts
 from newsdedup.io.read import digest_or_none, jsonl_spans, read_file
 from newsdedup.io.schema import SCHEMAS
