@@ -585,7 +585,10 @@ class _Job:
                 [per_group[codes[window_rows]], per_group[codes[n_hist + np.flatnonzero(canon_mask)]]]
             ).astype(np.int64)
             del codes
-            union_topic, desc = cluster_stories(docs, self.config.cluster, features=features)
+            with ThreadPoolExecutor(max_workers=self.config.run.n_jobs) as pool:
+                union_topic, desc = cluster_stories(
+                    docs, self.config.cluster, features=features, map_fn=lambda f, xs: list(pool.map(f, xs))
+                )
             union_topic.index = docs["article_id"].to_numpy()
             old_topic = hist.set_index("article_id")["topic_id"] if len(hist) else pd.Series(dtype=object)
             final, merges = reconcile_topics(union_topic, old_topic)
