@@ -1,5 +1,8 @@
 """The merge heap of average linkage (see ``linkage``): candidate merges, best first, stale ones skipped
 by the clusters' versions.
+
+The heap is five arrays (``MergeHeap``): the linkage loop holds them as locals and passes them one by one,
+as a loop over locally held arrays compiles to tighter code than one over the fields of a tuple.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ import numpy as np
 
 from newsdedup.jit import njit
 
-__all__ = ["MergeHeap", "heap_pop", "heap_push", "new_heap"]
+__all__ = ["MergeHeap", "heap_down", "heap_grow", "heap_less", "heap_swap", "heap_up"]
 
 
 class MergeHeap(NamedTuple):
@@ -26,53 +29,26 @@ class MergeHeap(NamedTuple):
 
 
 @njit
-def new_heap(cap: int) -> MergeHeap:
-    """An empty heap with room for ``cap`` entries."""
-    return MergeHeap(
-        np.empty(cap, dtype=np.float64),
-        np.empty(cap, dtype=np.int32),
-        np.empty(cap, dtype=np.int32),
-        np.empty(cap, dtype=np.int32),
-        np.empty(cap, dtype=np.int32),
-    )
+def heap_grow(
+    hs: np.ndarray, ha: np.ndarray, hc: np.ndarray, hva: np.ndarray, hvc: np.ndarray, hn: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The heap's arrays with twice the room, holding its ``hn`` entries."""
+    grow = 2 * len(hs)
+    hs2 = np.empty(grow, dtype=np.float64)
+    ha2 = np.empty(grow, dtype=np.int32)
+    hc2 = np.empty(grow, dtype=np.int32)
+    hva2 = np.empty(grow, dtype=np.int32)
+    hvc2 = np.empty(grow, dtype=np.int32)
+    hs2[:hn] = hs[:hn]
+    ha2[:hn] = ha[:hn]
+    hc2[:hn] = hc[:hn]
+    hva2[:hn] = hva[:hn]
+    hvc2[:hn] = hvc[:hn]
+    return hs2, ha2, hc2, hva2, hvc2
 
 
 @njit
-def heap_push(heap: MergeHeap, hn: int, s: float, a: int, c: int, va: int, vc: int) -> tuple[MergeHeap, int]:
-    """Add the merge of a and c (a < c, at versions va and vc) with score s to the ``hn`` entries of
-    ``heap``, growing it when full; returns (the heap, hn + 1)."""
-    if hn == len(heap.score):
-        grow = new_heap(2 * hn)
-        grow.score[:hn] = heap.score[:hn]
-        grow.a[:hn] = heap.a[:hn]
-        grow.c[:hn] = heap.c[:hn]
-        grow.va[:hn] = heap.va[:hn]
-        grow.vc[:hn] = heap.vc[:hn]
-        heap = grow
-    hs, ha, hc, hva, hvc = heap
-    hs[hn] = s
-    ha[hn] = a
-    hc[hn] = c
-    hva[hn] = va
-    hvc[hn] = vc
-    _heap_up(hs, ha, hc, hva, hvc, hn)
-    return heap, hn + 1
-
-
-@njit
-def heap_pop(heap: MergeHeap, hn: int) -> tuple[int, int, int, int]:
-    """Remove the best of the ``hn`` entries (hn > 0); returns its (a, c, va, vc)."""
-    hs, ha, hc, hva, hvc = heap
-    top = (ha[0], hc[0], hva[0], hvc[0])
-    hn -= 1
-    if hn > 0:
-        _heap_swap(hs, ha, hc, hva, hvc, 0, hn)
-        _heap_down(hs, ha, hc, hva, hvc, hn)
-    return top
-
-
-@njit
-def _heap_less(
+def heap_less(
     hs: np.ndarray, ha: np.ndarray, hc: np.ndarray, hva: np.ndarray, hvc: np.ndarray, i: int, j: int
 ) -> bool:
     """Whether entry i comes before entry j (see ``MergeHeap``)."""
@@ -88,7 +64,7 @@ def _heap_less(
 
 
 @njit
-def _heap_swap(
+def heap_swap(
     hs: np.ndarray, ha: np.ndarray, hc: np.ndarray, hva: np.ndarray, hvc: np.ndarray, i: int, j: int
 ) -> None:
     hs[i], hs[j] = hs[j], hs[i]
@@ -99,20 +75,20 @@ def _heap_swap(
 
 
 @njit
-def _heap_up(
+def heap_up(
     hs: np.ndarray, ha: np.ndarray, hc: np.ndarray, hva: np.ndarray, hvc: np.ndarray, pos: int
 ) -> None:
     while pos > 0:
         par = (pos - 1) // 2
-        if _heap_less(hs, ha, hc, hva, hvc, pos, par):
-            _heap_swap(hs, ha, hc, hva, hvc, pos, par)
+        if heap_less(hs, ha, hc, hva, hvc, pos, par):
+            heap_swap(hs, ha, hc, hva, hvc, pos, par)
             pos = par
         else:
             return
 
 
 @njit
-def _heap_down(
+def heap_down(
     hs: np.ndarray, ha: np.ndarray, hc: np.ndarray, hva: np.ndarray, hvc: np.ndarray, size: int
 ) -> None:
     pos = 0
@@ -121,10 +97,10 @@ def _heap_down(
         if left >= size:
             return
         best = left
-        if left + 1 < size and _heap_less(hs, ha, hc, hva, hvc, left + 1, left):
+        if left + 1 < size and heap_less(hs, ha, hc, hva, hvc, left + 1, left):
             best = left + 1
-        if _heap_less(hs, ha, hc, hva, hvc, best, pos):
-            _heap_swap(hs, ha, hc, hva, hvc, best, pos)
+        if heap_less(hs, ha, hc, hva, hvc, best, pos):
+            heap_swap(hs, ha, hc, hva, hvc, best, pos)
             pos = best
         else:
             return

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from newsdedup.cluster.kernels.heap import MergeHeap, heap_pop, heap_push, new_heap
+from newsdedup.cluster.kernels.heap import MergeHeap, heap_down, heap_grow, heap_swap, heap_up
 from newsdedup.cluster.kernels.shared import Centring, Csr, Edges, decay
 from newsdedup.jit import njit
 
@@ -25,20 +25,6 @@ class LinkLimits(NamedTuple):
     inv_scale: float  # 1 / the time scale in days, 0 for no time decay
     floor: float  # a merged cluster forgets neighbours below this
     link_max: int  # ... and keeps at most this many below the threshold (its best)
-
-
-class _Clusters(NamedTuple):
-    """Per cluster: its ``parent`` (itself while it is a root), a ``version`` bumped at each merge into it,
-    its size, summed centring terms ``w`` and ``q``, and the sum, count and mean of its members' times."""
-
-    parent: np.ndarray
-    version: np.ndarray
-    size: np.ndarray
-    w: np.ndarray
-    q: np.ndarray
-    t_sum: np.ndarray
-    t_cnt: np.ndarray
-    t_mean: np.ndarray
 
 
 class _Vectors(NamedTuple):
@@ -85,7 +71,17 @@ def average_linkage(
     Dots known on both sides add up; a one-sided one is completed from the summed sparse vectors.
     """
     n = len(x.indptr) - 1
-    cl = _clusters(centring, days)
+    threshold, inv_scale, floor, link_max = limits
+    mm = centring.mm
+    parent = np.arange(n)
+    version = np.zeros(n, dtype=np.int32)
+    size = np.ones(n, dtype=np.float64)
+    wc = centring.w.astype(np.float64)
+    qc = centring.q.astype(np.float64)
+    t_sum = np.zeros(n, dtype=np.float64)
+    t_cnt = np.zeros(n, dtype=np.float64)
+    t_mean = np.empty(n, dtype=np.float64)
+    _times(days, t_sum, t_cnt, t_mean)
     # Summed vectors: a document's own row in X until it merges, then a segment of a pool that only merged
     # clusters use, so X is never copied.
     nnz = x.indptr[n]
@@ -98,72 +94,113 @@ def average_linkage(
     )
     vused = 0
     nb, ni, nd, nused = _neighbour_lists(n, edges)
-    heap, hn = _initial_heap(cl, centring.mm, days, edges, limits)
-    un = _Union(
-        np.full(n, -1, dtype=np.int64),
-        np.empty(n, dtype=np.int64),
-        np.empty(n, dtype=np.float64),
-        np.empty(n, dtype=np.int64),
-        np.empty(n, dtype=np.float64),
-    )
+    nstart, nlen, ncap = nb
+    hcap = _heap_room(Centring(wc, qc, mm), days, edges, limits)
+    hs = np.empty(hcap, dtype=np.float64)
+    ha = np.empty(hcap, dtype=np.int32)
+    hc = np.empty(hcap, dtype=np.int32)
+    hva = np.empty(hcap, dtype=np.int32)
+    hvc = np.empty(hcap, dtype=np.int32)
+    hn = _fill_heap(Centring(wc, qc, mm), days, edges, limits, MergeHeap(hs, ha, hc, hva, hvc))
+    tc = np.empty(n, dtype=np.int64)
+    td = np.empty(n, dtype=np.float64)
+    tf = np.empty(n, dtype=np.int64)
+    ts = np.empty(n, dtype=np.float64)
+    un = _Union(np.full(n, -1, dtype=np.int64), tc, td, tf, ts)
     dense = (np.zeros(n_terms, dtype=np.float64), np.zeros(n_terms, dtype=np.float64))
     while hn > 0:
-        a, b, va, vb = heap_pop(heap, hn)
+        a = ha[0]
+        b = hc[0]
+        va = hva[0]
+        vb = hvc[0]
         hn -= 1
-        if cl.parent[a] != a or cl.parent[b] != b or cl.version[a] != va or cl.version[b] != vb:
+        if hn > 0:
+            heap_swap(hs, ha, hc, hva, hvc, 0, hn)
+            heap_down(hs, ha, hc, hva, hvc, hn)
+        if parent[a] != a or parent[b] != b or version[a] != va or version[b] != vb:
             continue
         # The smaller merges into the larger; the survivor keeps its index (ties: the lower index).
-        if cl.size[b] > cl.size[a]:
+        if size[b] > size[a]:
             a, b = b, a
         cnt = _union_neighbours(ni, nd, nb, un, a, b)
         _scatter(x, vi, vv, vec, dense, a, b)
         _complete_dots(x, vi, vv, vec, un, cnt, dense)
-        vi, vv, vused = _sum_vectors(x, vi, vv, vused, vec, cl.parent, dense, a, b)
-        _absorb(cl, a, b)
-        _rescore(cl, centring.mm, limits.inv_scale, ni, nd, nb, un, cnt, a, b)
-        nb.length[b] = 0
-        # Forget neighbours far below the threshold: keep all candidate merges, else the best link_max.
-        cut = limits.floor
-        if cnt > limits.link_max:
-            srt = np.sort(un.score[:cnt])
-            cut = max(limits.floor, min(limits.threshold, srt[cnt - limits.link_max]))
-        ni, nd, nused = _relist(ni, nd, nused, nb, cl.parent, un, cnt, cut, a)
-        va = cl.version[a]
+        vi, vv, vused = _sum_vectors(x, vi, vv, vused, vec, parent, dense, a, b)
+        # Cluster statistics, and the merged cluster's similarity with each neighbour.
+        parent[b] = a
+        size[a] += size[b]
+        wc[a] += wc[b]
+        qc[a] += qc[b]
+        t_sum[a] += t_sum[b]
+        t_cnt[a] += t_cnt[b]
+        t_mean[a] = t_sum[a] / t_cnt[a] if t_cnt[a] > 0 else np.nan
+        version[a] += 1
+        sa = size[a]
+        wa = wc[a]
+        qa = qc[a]
+        ta = t_mean[a]
         for u in range(cnt):
-            if un.score[u] < cut:
+            c = tc[u]
+            if tf[u] & 1:
+                _remove_nbr(ni, nd, nstart, nlen, c, a)
+            if tf[u] & 2:
+                _remove_nbr(ni, nd, nstart, nlen, c, b)
+            s = (td[u] - wc[c] * qa - wa * qc[c] + wa * wc[c] * mm) / (sa * size[c])
+            ts[u] = s * decay(ta, t_mean[c], inv_scale)
+        nlen[b] = 0
+        # Forget neighbours far below the threshold: keep all candidate merges, else the best link_max.
+        cut = floor
+        if cnt > link_max:
+            srt = np.sort(ts[:cnt])
+            cut = max(floor, min(threshold, srt[cnt - link_max]))
+        ni, nd, nused = _relist(ni, nd, nused, nb, parent, un, cnt, cut, a)
+        va = version[a]
+        for u in range(cnt):
+            if ts[u] < cut:
                 continue
-            c = un.c[u]
-            ni, nd, nused = _append_neighbour(ni, nd, nused, nb, cl.parent, c, a, un.dot[u])
-            if un.score[u] >= limits.threshold:
+            c = tc[u]
+            if nlen[c] == ncap[c]:  # relocate c's list to the end of the pool with more room
+                newcap = 2 * ncap[c] + 2
+                if nused + newcap > len(ni):
+                    ni, nd, nused = _compact_nbrs(ni, nd, nb, parent, newcap)
+                if nlen[c] == ncap[c]:
+                    s0 = nstart[c]
+                    ln = nlen[c]
+                    ni[nused : nused + ln] = ni[s0 : s0 + ln]
+                    nd[nused : nused + ln] = nd[s0 : s0 + ln]
+                    nstart[c] = nused
+                    ncap[c] = newcap
+                    nused += newcap
+            ni[nstart[c] + nlen[c]] = a
+            nd[nstart[c] + nlen[c]] = td[u]
+            nlen[c] += 1
+            if ts[u] >= threshold:
+                if hn == len(hs):
+                    hs, ha, hc, hva, hvc = heap_grow(hs, ha, hc, hva, hvc, hn)
+                hs[hn] = ts[u]
                 if a < c:
-                    heap, hn = heap_push(heap, hn, un.score[u], a, c, va, cl.version[c])
+                    ha[hn] = a
+                    hc[hn] = c
+                    hva[hn] = va
+                    hvc[hn] = version[c]
                 else:
-                    heap, hn = heap_push(heap, hn, un.score[u], c, a, cl.version[c], va)
-    return _roots(cl.parent)
+                    ha[hn] = c
+                    hc[hn] = a
+                    hva[hn] = version[c]
+                    hvc[hn] = va
+                heap_up(hs, ha, hc, hva, hvc, hn)
+                hn += 1
+    return _roots(parent)
 
 
 @njit
-def _clusters(centring: Centring, days: np.ndarray) -> _Clusters:
-    """Every document its own cluster."""
-    n = len(days)
-    t_sum = np.zeros(n, dtype=np.float64)
-    t_cnt = np.zeros(n, dtype=np.float64)
-    t_mean = np.empty(n, dtype=np.float64)
-    for i in range(n):
+def _times(days: np.ndarray, t_sum: np.ndarray, t_cnt: np.ndarray, t_mean: np.ndarray) -> None:
+    """Every document its own cluster: the sum, count and mean of its (one or no) time."""
+    for i in range(len(days)):
         t_mean[i] = days[i]
         if days[i] == days[i]:
             t_sum[i] = days[i]
             t_cnt[i] = 1.0
-    return _Clusters(
-        np.arange(n),
-        np.zeros(n, dtype=np.int32),
-        np.ones(n, dtype=np.float64),
-        centring.w.astype(np.float64),
-        centring.q.astype(np.float64),
-        t_sum,
-        t_cnt,
-        t_mean,
-    )
 
 
 @njit
@@ -197,16 +234,14 @@ def _neighbour_lists(n: int, edges: Edges) -> tuple[_Lists, np.ndarray, np.ndarr
 
 
 @njit
-def _initial_heap(
-    cl: _Clusters, mm: float, days: np.ndarray, edges: Edges, limits: LinkLimits
-) -> tuple[MergeHeap, int]:
-    """The heap of the edges whose similarity reaches the threshold; returns (heap, its size).
+def _heap_room(centring: Centring, days: np.ndarray, edges: Edges, limits: LinkLimits) -> int:
+    """Room for the initial merge heap: the edges whose similarity reaches the threshold, and some more.
 
-    Edge scores are computed twice (to size the heap, then to fill it) rather than stored: an array of
-    all edges' scores would be one more edge-sized array at the peak.
+    Edge scores are computed twice (here to size the heap, then to fill it) rather than stored: an array
+    of all edges' scores would be one more edge-sized array at the peak.
     """
     lo, hi, dots = edges
-    wc, qc = cl.w, cl.q
+    wc, qc, mm = centring
     hcap = 1024
     for e in range(len(lo)):
         a = lo[e]
@@ -214,7 +249,17 @@ def _initial_heap(
         s = dots[e] - wc[c] * qc[a] - wc[a] * qc[c] + wc[a] * wc[c] * mm
         if s * decay(days[a], days[c], limits.inv_scale) >= limits.threshold:
             hcap += 1
-    heap = new_heap(hcap)
+    return hcap
+
+
+@njit
+def _fill_heap(
+    centring: Centring, days: np.ndarray, edges: Edges, limits: LinkLimits, heap: MergeHeap
+) -> int:
+    """Push every edge whose similarity reaches the threshold onto the empty ``heap``; returns its size."""
+    lo, hi, dots = edges
+    wc, qc, mm = centring
+    hs, ha, hc, hva, hvc = heap
     hn = 0
     for e in range(len(lo)):
         a = lo[e]
@@ -222,16 +267,23 @@ def _initial_heap(
         s = dots[e] - wc[c] * qc[a] - wc[a] * qc[c] + wc[a] * wc[c] * mm
         s *= decay(days[a], days[c], limits.inv_scale)
         if s >= limits.threshold:
-            heap, hn = heap_push(heap, hn, s, lo[e], hi[e], 0, 0)
-    return heap, hn
+            hs[hn] = s
+            ha[hn] = lo[e]
+            hc[hn] = hi[e]
+            hva[hn] = 0
+            hvc[hn] = 0
+            heap_up(hs, ha, hc, hva, hvc, hn)
+            hn += 1
+    return hn
 
 
 @njit
 def _union_neighbours(ni: np.ndarray, nd: np.ndarray, nb: _Lists, un: _Union, a: int, b: int) -> int:
     """List the neighbours of a and b (but a and b) in ``un``, dots known to both summed; returns how many."""
-    mark, tc, td, tf = un.mark, un.c, un.dot, un.flag
+    mark, tc, td, tf, _ = un
+    nstart, nlen, _ = nb
     cnt = 0
-    for e in range(nb.start[a], nb.start[a] + nb.length[a]):
+    for e in range(nstart[a], nstart[a] + nlen[a]):
         c = ni[e]
         if c == b:
             continue
@@ -240,7 +292,7 @@ def _union_neighbours(ni: np.ndarray, nd: np.ndarray, nb: _Lists, un: _Union, a:
         tf[cnt] = 1
         mark[c] = cnt
         cnt += 1
-    for e in range(nb.start[b], nb.start[b] + nb.length[b]):
+    for e in range(nstart[b], nstart[b] + nlen[b]):
         c = ni[e]
         if c == a:
             continue
@@ -271,13 +323,14 @@ def _scatter(
 ) -> None:
     """The summed vectors of a and b into the two dense arrays."""
     dense_a, dense_b = dense
-    ia = vi if vec.pooled[a] else x.indices
-    xa = vv if vec.pooled[a] else x.data
-    ib = vi if vec.pooled[b] else x.indices
-    xb = vv if vec.pooled[b] else x.data
-    for e in range(vec.start[a], vec.start[a] + vec.length[a]):
+    vstart, vlen, vsrc = vec
+    ia = vi if vsrc[a] else x.indices
+    xa = vv if vsrc[a] else x.data
+    ib = vi if vsrc[b] else x.indices
+    xb = vv if vsrc[b] else x.data
+    for e in range(vstart[a], vstart[a] + vlen[a]):
         dense_a[ia[e]] = xa[e]
-    for e in range(vec.start[b], vec.start[b] + vec.length[b]):
+    for e in range(vstart[b], vstart[b] + vlen[b]):
         dense_b[ib[e]] = xb[e]
 
 
@@ -294,16 +347,19 @@ def _complete_dots(
     """Add to each one-sided dot the other side's, from the scattered vectors: one gather over the
     neighbour's support each."""
     dense_a, dense_b = dense
+    vstart, vlen, vsrc = vec
+    x_idx, x_val = x.indices, x.data
+    _, tc, td, tf, _ = un
     for u in range(cnt):
-        if un.flag[u] != 3:
-            c = un.c[u]
-            ic = vi if vec.pooled[c] else x.indices
-            xc = vv if vec.pooled[c] else x.data
-            dz = dense_b if un.flag[u] == 1 else dense_a
+        if tf[u] != 3:
+            c = tc[u]
+            ic = vi if vsrc[c] else x_idx
+            xc = vv if vsrc[c] else x_val
+            dz = dense_b if tf[u] == 1 else dense_a
             d = 0.0
-            for e in range(vec.start[c], vec.start[c] + vec.length[c]):
+            for e in range(vstart[c], vstart[c] + vlen[c]):
                 d += dz[ic[e]] * xc[e]
-            un.dot[u] += d
+            td[u] += d
 
 
 @njit
@@ -321,15 +377,16 @@ def _sum_vectors(
     """S_a + S_b as a's new vector: the union of both supports in term order, a new pool segment, with
     values read from the scattered vectors (zeroed again here). Returns the pool (vi, vv, used length)."""
     dense_a, dense_b = dense
-    need = vec.length[a] + vec.length[b]
+    vstart, vlen, vsrc = vec
+    need = vlen[a] + vlen[b]
     if vused + need > len(vi):
         vi, vv, vused = _compact_vecs(vi, vv, vec, parent, need)
-    ia = vi if vec.pooled[a] else x.indices
-    ib = vi if vec.pooled[b] else x.indices
-    e = vec.start[a]
-    e1 = e + vec.length[a]
-    f = vec.start[b]
-    f1 = f + vec.length[b]
+    ia = vi if vsrc[a] else x.indices
+    ib = vi if vsrc[b] else x.indices
+    e = vstart[a]
+    e1 = e + vlen[a]
+    f = vstart[b]
+    f1 = f + vlen[b]
     o = vused
     while e < e1 or f < f1:
         if f >= f1 or (e < e1 and ia[e] < ib[f]):
@@ -345,58 +402,15 @@ def _sum_vectors(
         vi[o] = t
         vv[o] = dense_a[t] + dense_b[t]
         o += 1
-    for e in range(vec.start[a], vec.start[a] + vec.length[a]):
+    for e in range(vstart[a], vstart[a] + vlen[a]):
         dense_a[ia[e]] = 0.0
-    for e in range(vec.start[b], vec.start[b] + vec.length[b]):
+    for e in range(vstart[b], vstart[b] + vlen[b]):
         dense_b[ib[e]] = 0.0
-    vec.start[a] = vused
-    vec.length[a] = o - vused
-    vec.pooled[a] = 1
-    vec.length[b] = 0
+    vstart[a] = vused
+    vlen[a] = o - vused
+    vsrc[a] = 1
+    vlen[b] = 0
     return vi, vv, o
-
-
-@njit
-def _absorb(cl: _Clusters, a: int, b: int) -> None:
-    """Merge cluster b into a: add up b's statistics into a's; a's version changes."""
-    cl.parent[b] = a
-    cl.size[a] += cl.size[b]
-    cl.w[a] += cl.w[b]
-    cl.q[a] += cl.q[b]
-    cl.t_sum[a] += cl.t_sum[b]
-    cl.t_cnt[a] += cl.t_cnt[b]
-    cl.t_mean[a] = cl.t_sum[a] / cl.t_cnt[a] if cl.t_cnt[a] > 0 else np.nan
-    cl.version[a] += 1
-
-
-@njit
-def _rescore(
-    cl: _Clusters,
-    mm: float,
-    inv_scale: float,
-    ni: np.ndarray,
-    nd: np.ndarray,
-    nb: _Lists,
-    un: _Union,
-    cnt: int,
-    a: int,
-    b: int,
-) -> None:
-    """Score the merged cluster a with each neighbour listed in ``un``, dropping a and b from the
-    neighbours' own lists (a is added back if kept)."""
-    size, wc, qc, t_mean = cl.size, cl.w, cl.q, cl.t_mean
-    sa = size[a]
-    wa = wc[a]
-    qa = qc[a]
-    ta = t_mean[a]
-    for u in range(cnt):
-        c = un.c[u]
-        if un.flag[u] & 1:
-            _remove_nbr(ni, nd, nb, c, a)
-        if un.flag[u] & 2:
-            _remove_nbr(ni, nd, nb, c, b)
-        s = (un.dot[u] - wc[c] * qa - wa * qc[c] + wa * wc[c] * mm) / (sa * size[c])
-        un.score[u] = s * decay(ta, t_mean[c], inv_scale)
 
 
 @njit
@@ -413,68 +427,39 @@ def _relist(
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """a's new neighbour list, at the end of the pool: the neighbours in ``un`` scoring at least ``cut``.
     Returns the pool (ni, nd, used length)."""
+    nstart, nlen, ncap = nb
+    _, tc, td, _, ts = un
     keep = 0
     for u in range(cnt):
-        if un.score[u] >= cut:
+        if ts[u] >= cut:
             keep += 1
     cap = keep + (keep >> 1) + 2
     if nused + cap > len(ni):
-        nb.length[a] = 0
+        nlen[a] = 0
         ni, nd, nused = _compact_nbrs(ni, nd, nb, parent, cap)
-    nb.start[a] = nused
-    nb.cap[a] = cap
+    nstart[a] = nused
+    ncap[a] = cap
     nused += cap
-    o = nb.start[a]
+    o = nstart[a]
     for u in range(cnt):
-        if un.score[u] >= cut:
-            ni[o] = un.c[u]
-            nd[o] = un.dot[u]
+        if ts[u] >= cut:
+            ni[o] = tc[u]
+            nd[o] = td[u]
             o += 1
-    nb.length[a] = keep
+    nlen[a] = keep
     return ni, nd, nused
 
 
 @njit
-def _append_neighbour(
-    ni: np.ndarray,
-    nd: np.ndarray,
-    nused: int,
-    nb: _Lists,
-    parent: np.ndarray,
-    c: int,
-    a: int,
-    dot: float,
-) -> tuple[np.ndarray, np.ndarray, int]:
-    """Add a (with its dot) to c's neighbour list, moving a full list to the end of the pool with more
-    room. Returns the pool (ni, nd, used length)."""
-    if nb.length[c] == nb.cap[c]:
-        newcap = 2 * nb.cap[c] + 2
-        if nused + newcap > len(ni):
-            ni, nd, nused = _compact_nbrs(ni, nd, nb, parent, newcap)
-        if nb.length[c] == nb.cap[c]:
-            s0 = nb.start[c]
-            ln = nb.length[c]
-            ni[nused : nused + ln] = ni[s0 : s0 + ln]
-            nd[nused : nused + ln] = nd[s0 : s0 + ln]
-            nb.start[c] = nused
-            nb.cap[c] = newcap
-            nused += newcap
-    ni[nb.start[c] + nb.length[c]] = a
-    nd[nb.start[c] + nb.length[c]] = dot
-    nb.length[c] += 1
-    return ni, nd, nused
-
-
-@njit
-def _remove_nbr(ni: np.ndarray, nd: np.ndarray, nb: _Lists, c: int, x: int) -> None:
+def _remove_nbr(ni: np.ndarray, nd: np.ndarray, nstart: np.ndarray, nlen: np.ndarray, c: int, x: int) -> None:
     """Drop x from c's neighbour list (unordered: swap with the last)."""
-    s = nb.start[c]
-    last = s + nb.length[c] - 1
+    s = nstart[c]
+    last = s + nlen[c] - 1
     for e in range(s, last + 1):
         if ni[e] == x:
             ni[e] = ni[last]
             nd[e] = nd[last]
-            nb.length[c] -= 1
+            nlen[c] -= 1
             return
 
 
