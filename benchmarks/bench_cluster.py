@@ -44,12 +44,18 @@ def _reset_peak() -> bool:
 def _child(corpus: Path, canonical: bool, impl: Path | None, threads: int | None = None) -> None:
     """Load and featurise the corpus, cluster it, print a JSON line with timings and peak RSS."""
     import importlib.util
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+    from typing import Any
 
     import numpy as np
     import pandas as pd
 
-    from newsdedup.cluster.core import StoryFeatures
+    from newsdedup.cluster import StoryFeatures
     from newsdedup.params import ClusterParams
+
+    pool = ThreadPoolExecutor(max_workers=threads or os.cpu_count() or 1)
+    run_kwargs: dict[str, Any] = {}
 
     if impl is not None:  # another version of the module (e.g. the previous commit's), for before/after
         spec = importlib.util.spec_from_file_location("cluster_impl", impl)
@@ -62,12 +68,10 @@ def _child(corpus: Path, canonical: bool, impl: Path | None, threads: int | None
         if threads is not None and hasattr(mod, "THREADS"):
             mod.THREADS = threads  # type: ignore[attr-defined]  # an older module may not have it
     else:
-        import newsdedup.cluster.core as cluster_mod
-        from newsdedup.cluster.core import cluster_stories, story_features
+        from newsdedup.cluster import cluster_stories, story_features
 
         params, concat = ClusterParams(), StoryFeatures.concat
-        if threads is not None:
-            cluster_mod.THREADS = threads
+        run_kwargs["map_fn"] = lambda fn, items: list(pool.map(fn, items))
     from newsdedup.metrics import bcubed_prf
     from newsdedup.text.normalize import normalize_for_matching
 
@@ -114,11 +118,11 @@ def _child(corpus: Path, canonical: bool, impl: Path | None, threads: int | None
     docs["published_at"] = pd.to_datetime(docs["published_at"], utc=True, errors="coerce", format="mixed")
     docs["group_size"] = 1
     # Compile (or load) the kernels outside the timing.
-    cluster_stories(docs.iloc[:50], params, features.take(np.arange(min(50, len(docs)))))
+    cluster_stories(docs.iloc[:50], params, features.take(np.arange(min(50, len(docs)))), **run_kwargs)
     rss_before = _status_mb("VmRSS")
     reset = _reset_peak()
     w0, c0 = time.perf_counter(), time.process_time()
-    topic, topics = cluster_stories(docs, params, features)
+    topic, topics = cluster_stories(docs, params, features, **run_kwargs)
     seconds, cpu = time.perf_counter() - w0, time.process_time() - c0
     peak = _status_mb("VmHWM") if reset else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     story = labels.set_index("id")["story"]

@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from newsdedup.cluster.core import cluster_stories
+from newsdedup.cluster import cluster_stories
 from newsdedup.params import ClusterParams
 
 try:
@@ -140,13 +140,18 @@ def main() -> None:
     ap.add_argument(
         "--set", action="append", default=[], help="override ClusterParams field, e.g. title_weight=1"
     )
-    ap.add_argument("--const", action="append", default=[], help="override a newsdedup.cluster.core constant")
+    ap.add_argument(
+        "--const", action="append", default=[], help="override a constant of a newsdedup.cluster module"
+    )
     args = ap.parse_args()
-    import newsdedup.cluster.core as cl
+    from newsdedup.cluster import features, graph, linkage
 
     for kv in args.const:
         k, v = kv.split("=")
-        setattr(cl, k, eval(v))
+        mods = [m for m in (features, graph, linkage) if hasattr(m, k)]
+        if not mods:
+            raise SystemExit(f"no newsdedup.cluster module has a constant {k}")
+        setattr(mods[0], k, eval(v))
     overrides: dict[str, Any] = {}
     for kv in args.set:
         k, v = kv.split("=")

@@ -1,1 +1,20 @@
-"""Pure story clustering: features, neighbour graph, linkage, topic description."""
+"""Pure story clustering: features, neighbour graph, linkage, topic description, and their kernels.
+
+``story_features`` (features) turns each article into its weighted terms; ``cluster_stories`` (stories)
+groups the canonical articles into stories through ``StoryClusterer`` (estimator: the run's terms and
+neighbour graph in ``graph``, average linkage in ``linkage``) and describes them (``describe``).
+"""
+
+from newsdedup.cluster.describe import TOPIC_COLUMNS, topic_id_for
+from newsdedup.cluster.estimator import StoryClusterer
+from newsdedup.cluster.features import StoryFeatures, story_features
+from newsdedup.cluster.stories import cluster_stories
+
+__all__ = [
+    "TOPIC_COLUMNS",
+    "StoryClusterer",
+    "StoryFeatures",
+    "cluster_stories",
+    "story_features",
+    "topic_id_for",
+]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -11,15 +13,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdedup.cluster.core import (
-    FEATURE_TERMS,
+from newsdedup.cluster import (
     TOPIC_COLUMNS,
     StoryClusterer,
     StoryFeatures,
     cluster_stories,
+    graph,
     story_features,
     topic_id_for,
 )
+from newsdedup.cluster.describe import _top_k_per_row
+from newsdedup.cluster.features import FEATURE_TERMS
+from newsdedup.model import MapFn, serial_map
 from newsdedup.params import ClusterParams
 
 QUAKE = [
@@ -283,38 +288,7 @@ def test_partition_does_not_depend_on_input_order(texts: list[str], perm_seed: i
     assert sorted(topics2["topic_id"]) == sorted(topics["topic_id"])
 
 
-def test_tokens_match_the_regex_on_raw_text() -> None:
-    # Bodies are split on whitespace and the regex runs per distinct piece; that must equal the regex
-    # over the whole lower-cased text, positions (for the lead) included.
-    import re
-
-    from newsdedup.cluster.core import _count_matrices
-
-    texts = [
-        "Hello, World! it's a b test",
-        "ΟΔΟΣ ΣΟΦΟΣ x\u2028yy zz\x1cqq",
-        "",
-        "the and of",
-        "a1 b22 c-d e_f",
-    ]
-    titles = ["Title: Quake!", "", "ΣΟΦΟΣ", "A", "T-1000"]
-    body, lead, title, terms = _count_matrices(texts, titles, 3, None)
-    token = re.compile(r"(?u)\b\w\w+\b")
-    col = {t: j for j, t in enumerate(terms)}
-    for i, text in enumerate(texts):
-        words = [t for t in token.findall(text.lower()) if t in col]
-        expected_lead = [t for t in token.findall(text.lower())[:3] if t in col]
-        assert {terms[j]: int(v) for j, v in zip(body[i].indices, body[i].data, strict=True)} == {
-            t: words.count(t) for t in set(words)
-        }
-        assert sorted(terms[j] for j in lead[i].indices) == sorted(set(expected_lead))
-    assert list(terms) == sorted(terms)
-    assert title[0].nnz == 2  # "title", "quake"
-
-
 def test_top_k_per_row_breaks_ties_on_the_smaller_tie_key() -> None:
-    from newsdedup.cluster.core import _top_k_per_row
-
     indptr = np.array([0, 4, 5, 5, 8])
     values = np.array([0.5, 0.9, 0.5, 0.1, 0.3, 0.2, 0.2, 0.2])
     tie = np.array([7, 1, 3, 0, 4, 9, 2, 5])
@@ -427,28 +401,35 @@ def _news_corpus(n_stories: int, per_story: int, seed: int) -> pd.DataFrame:
     return df
 
 
+def _run_last_first(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+    """A map that runs the items last first (results still in item order)."""
+    return [fn(x) for x in reversed(items)][::-1]
+
+
 @pytest.mark.parametrize("threads", [2, 3, 5])
 def test_threaded_clustering_equals_single_threaded(monkeypatch: pytest.MonkeyPatch, threads: int) -> None:
-    # Row ranges in threads must give exactly the single-threaded result (same edges in the same order,
-    # same labels, same topics), whatever the number of threads and ranges.
-    import newsdedup.cluster.core as cluster_mod
-
+    # Row ranges in threads must give exactly the serial result (same edges in the same order, same
+    # labels, same topics), whatever the number of threads and ranges.
     docs = _news_corpus(12, 9, seed=threads)
     params = ClusterParams(threshold=0.2)
     feats = _features(docs)
-    monkeypatch.setattr(cluster_mod, "THREADS", 1)
     topic1, topics1 = cluster_stories(docs, params, features=feats)
     model1 = StoryClusterer.from_params(params).fit_features(feats, docs["published_at"].tolist())
     rows = np.arange(len(docs))
-    M1, terms1 = cluster_mod._feature_matrix(feats, None, rows)
-    assert cluster_mod._n_threads(len(docs)) == 1
-    monkeypatch.setattr(cluster_mod, "THREADS", threads)
-    monkeypatch.setattr(cluster_mod, "THREAD_MIN_ROWS", 4)
-    assert cluster_mod._n_threads(len(docs)) == threads
-    assert len(cluster_mod._row_blocks(len(docs), threads)) > threads  # several ranges per thread
-    topic2, topics2 = cluster_stories(docs, params, features=feats)
-    model2 = StoryClusterer.from_params(params).fit_features(feats, docs["published_at"].tolist())
-    M2, terms2 = cluster_mod._feature_matrix(feats, None, rows)
+    M1, terms1 = graph.feature_matrix(feats, None, rows)
+    assert len(graph.row_blocks(len(docs))) == 1
+    monkeypatch.setattr(graph, "BLOCK_MIN_ROWS", 4)
+    assert len(graph.row_blocks(len(docs))) > threads  # several ranges per thread
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+
+        def map_fn(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+            return list(pool.map(fn, items))
+
+        topic2, topics2 = cluster_stories(docs, params, features=feats, map_fn=map_fn)
+        model2 = StoryClusterer.from_params(params).fit_features(
+            feats, docs["published_at"].tolist(), map_fn=map_fn
+        )
+        M2, terms2 = graph.feature_matrix(feats, None, rows, map_fn)
     pd.testing.assert_series_equal(topic1, topic2)
     pd.testing.assert_frame_equal(topics1, topics2)
     assert np.array_equal(model1.labels_, model2.labels_)
@@ -460,20 +441,23 @@ def test_threaded_clustering_equals_single_threaded(monkeypatch: pytest.MonkeyPa
 
 
 def test_threaded_knn_edges_equal_single_threaded(monkeypatch: pytest.MonkeyPatch) -> None:
-    import newsdedup.cluster.core as cluster_mod
-
     docs = _news_corpus(10, 8, seed=11)
     feats = _features(docs)
-    M, _ = cluster_mod._feature_matrix(feats, None)
+    M, _ = graph.feature_matrix(feats, None)
     n = M.shape[0]
-    w, q, mm = cluster_mod._centering(M)
+    centring = graph.centering(M)
     days = np.linspace(0.0, 5.0, n)
     days[::7] = np.nan
     results = []
-    for threads, min_rows in [(1, 2048), (2, 1), (4, 1), (3, 5)]:
-        monkeypatch.setattr(cluster_mod, "THREADS", threads)
-        monkeypatch.setattr(cluster_mod, "THREAD_MIN_ROWS", min_rows)
-        results.append(cluster_mod._knn_edges(M, w, q, mm, days, 5, 2.0, 0.01))
+    with ThreadPoolExecutor(max_workers=4) as pool:
+
+        def threaded(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+            return list(pool.map(fn, items))
+
+        map_fn: MapFn
+        for map_fn, min_rows in [(serial_map, 2048), (threaded, 1), (threaded, 3), (_run_last_first, 5)]:
+            monkeypatch.setattr(graph, "BLOCK_MIN_ROWS", min_rows)
+            results.append(graph.knn_edges(M, centring, days, 5, 2.0, 0.01, map_fn))
     lo, hi, dots = results[0]
     assert len(lo) > n  # a real graph
     assert lo.dtype == np.int32 and hi.dtype == np.int32 and dots.dtype == np.float64
@@ -486,20 +470,29 @@ def test_threaded_knn_edges_equal_single_threaded(monkeypatch: pytest.MonkeyPatc
 
 
 def test_row_blocks_cover_the_rows_in_order() -> None:
-    from newsdedup.cluster.core import BLOCKS_PER_THREAD, _row_blocks
+    from newsdedup.cluster.graph import BLOCK_MIN_ROWS, MAX_BLOCKS, row_blocks
 
-    assert _row_blocks(10, 1) == [(0, 10)]
-    assert _row_blocks(0, 1) == []
-    for n, threads in [(10, 2), (3, 4), (1000, 3)]:
-        blocks = _row_blocks(n, threads)
+    assert row_blocks(10) == [(0, 10)]
+    assert row_blocks(0) == []
+    for n in [10, 3 * BLOCK_MIN_ROWS + 1, 5 * MAX_BLOCKS * BLOCK_MIN_ROWS + 7]:
+        blocks = row_blocks(n)
         assert blocks[0][0] == 0 and blocks[-1][1] == n
         assert all(a[1] == b[0] and a[0] < a[1] for a, b in itertools.pairwise(blocks))
-        assert len(blocks) == min(n, threads * BLOCKS_PER_THREAD)
+        assert len(blocks) == max(1, min(MAX_BLOCKS, n // BLOCK_MIN_ROWS))
+
+
+def test_the_map_runs_every_range_once() -> None:
+    seen: list[tuple[int, int]] = []
+
+    def recording(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+        seen.extend(items)
+        return serial_map(fn, items)
+
+    out = graph.map_row_blocks(lambda r0, r1: (r0, r1), 3 * graph.BLOCK_MIN_ROWS, recording)
+    assert out == seen == graph.row_blocks(3 * graph.BLOCK_MIN_ROWS)
 
 
 def test_top_k_per_row_maps_ties_and_orders_best_first() -> None:
-    from newsdedup.cluster.core import _top_k_per_row
-
     indptr = np.array([0, 4, 6])
     values = np.array([0.5, 0.9, 0.5, -1.0, 0.3, 0.3], dtype=np.float32)
     tie = np.array([0, 1, 2, 3, 0, 2], dtype=np.int32)

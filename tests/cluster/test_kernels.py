@@ -3,28 +3,19 @@
 from __future__ import annotations
 
 import itertools
-from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdedup.cluster.kernels import (
-    _insertion_sort,
-    _kth_largest,
-    _top_k,
-    average_linkage,
-    candidate_terms,
-    centroid_cosines,
-    doc_terms,
-    knn_graph,
-    knn_rows,
-    postings,
-    select_terms,
-    token_hashes,
-    unique_edges,
-)
+from newsdedup.cluster.graph import select_terms
+from newsdedup.cluster.kernels.centroid import centroid_cosines
+from newsdedup.cluster.kernels.knn import KnnInputs, candidate_terms, knn_rows, postings, unique_edges
+from newsdedup.cluster.kernels.linkage import LinkLimits, average_linkage
+from newsdedup.cluster.kernels.rank import insertion_sort, kth_largest, top_k
+from newsdedup.cluster.kernels.shared import Centring, Csr, Edges
+from newsdedup.cluster.kernels.terms import doc_terms, token_hashes
 
 
 def _unit_rows(rng: np.random.Generator, n: int, d: int, density: float) -> sp.csr_matrix:
@@ -56,22 +47,23 @@ def _linkage(X: sp.csr_matrix, threshold: float, days: np.ndarray | None = None)
     lo, hi = (a.astype(np.int64) for a in np.triu_indices(n, 1))
     dots = np.asarray((X @ X.T).todense())[lo, hi]
     return average_linkage(
-        X.indptr.astype(np.int64),
-        X.indices.astype(np.int32),
-        X.data.astype(np.float32),
+        Csr(X.indptr.astype(np.int64), X.indices.astype(np.int32), X.data.astype(np.float32)),
         X.shape[1],
-        np.zeros(n),
-        np.zeros(n),
-        0.0,
+        Centring(np.zeros(n), np.zeros(n), 0.0),
         np.full(n, np.nan) if days is None else days,
-        lo,
-        hi,
-        dots,
-        threshold,
-        0.0 if days is None else 1.0,
-        -1.0,
-        1000,
+        Edges(lo, hi, dots),
+        LinkLimits(threshold, 0.0 if days is None else 1.0, -1.0, 1000),
     )
+
+
+def _knn_graph(g: KnnInputs) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``knn_rows`` over all rows in one call: the reference the row ranges must reproduce."""
+    n = len(g.x.indptr) - 1
+    out_i = np.empty(n * g.k, dtype=np.int32)
+    out_j = np.empty(n * g.k, dtype=np.int32)
+    out_d = np.empty(n * g.k, dtype=np.float64)
+    m = knn_rows(g, 0, n, out_i, out_j, out_d)
+    return out_i[:m], out_j[:m], out_d[:m]
 
 
 def _partition(roots: np.ndarray) -> set[frozenset[int]]:
@@ -111,27 +103,21 @@ def test_knn_graph_finds_the_exact_best_neighbours() -> None:
     np.cumsum(np.bincount(p_cols, minlength=X.shape[1]), out=t_ptr[1:])
     p_pos = np.empty(len(srt), dtype=np.int64)
     p_pos[srt] = np.arange(len(srt)) - t_ptr[p_cols[srt]]
-    ii, jj, dd = knn_graph(
-        X.indptr.astype(np.int64),
-        X.indices.astype(np.int32),
-        X.data.astype(np.float32),
-        X.shape[1],
-        X.indptr.astype(np.int64),
-        p_cols,
-        X.data.astype(np.float64),
-        p_pos,
-        t_ptr,
-        p_rows[srt],
-        X.data[srt].astype(np.float64),
-        np.full(X.shape[1], n, dtype=np.int64),
-        np.full(n, np.nan),
-        0.0,
-        np.ones(n),
-        np.zeros(n),
-        0.0,
-        n,
-        k,
-        -1.0,
+    ii, jj, dd = _knn_graph(
+        KnnInputs(
+            x=Csr(X.indptr.astype(np.int64), X.indices.astype(np.int32), X.data.astype(np.float32)),
+            n_terms=X.shape[1],
+            cand=Csr(X.indptr.astype(np.int64), p_cols, X.data.astype(np.float64)),
+            cand_pos=p_pos,
+            post=Csr(t_ptr, p_rows[srt], X.data[srt].astype(np.float64)),
+            window=np.full(X.shape[1], n, dtype=np.int64),
+            days=np.full(n, np.nan),
+            inv_scale=0.0,
+            centring=Centring(np.ones(n), np.zeros(n), 0.0),
+            n_cand=n,
+            k=k,
+            floor=-1.0,
+        )
     )
     S = np.asarray((X @ X.T).todense())
     np.fill_diagonal(S, -np.inf)
@@ -255,8 +241,8 @@ def test_centroid_cosines_match_dense_centroids() -> None:
     assert abs(got[8] - 1.0) < 1e-5  # a singleton is its own centroid
 
 
-def _knn_inputs(seed: int, n: int) -> tuple[Any, ...]:
-    """knn_graph arguments for random unit rows: every term a candidate term, small windows."""
+def _knn_inputs(seed: int, n: int) -> KnnInputs:
+    """kNN inputs for random unit rows: every term a candidate term, small windows."""
     rng = np.random.default_rng(seed)
     X = _unit_rows(rng, n, 8, 0.4)
     p_ptr = X.indptr.astype(np.int64)
@@ -265,25 +251,34 @@ def _knn_inputs(seed: int, n: int) -> tuple[Any, ...]:
     t_ptr, t_doc, t_val, p_pos = postings(p_ptr, p_col, p_val, X.shape[1])
     days = rng.random(n) * 3
     days[::5] = np.nan
-    return (
-        X.indptr.astype(np.int64), X.indices.astype(np.int32), X.data.astype(np.float32), X.shape[1],
-        p_ptr, p_col, p_val, p_pos, t_ptr, t_doc, t_val, np.full(X.shape[1], 3, dtype=np.int64), days,
-        0.5, np.ones(n), np.zeros(n), 0.0, 6, 3, -1.0,
-    )  # fmt: skip
+    return KnnInputs(
+        x=Csr(X.indptr.astype(np.int64), X.indices.astype(np.int32), X.data.astype(np.float32)),
+        n_terms=X.shape[1],
+        cand=Csr(p_ptr, p_col, p_val),
+        cand_pos=p_pos,
+        post=Csr(t_ptr, t_doc, t_val),
+        window=np.full(X.shape[1], 3, dtype=np.int64),
+        days=days,
+        inv_scale=0.5,
+        centring=Centring(np.ones(n), np.zeros(n), 0.0),
+        n_cand=6,
+        k=3,
+        floor=-1.0,
+    )
 
 
-def test_knn_rows_over_ranges_equal_knn_graph() -> None:
-    args = _knn_inputs(5, 40)
-    ii, jj, dd = knn_graph(*args)
+def test_knn_rows_over_ranges_equal_all_rows_at_once() -> None:
+    g = _knn_inputs(5, 40)
+    ii, jj, dd = _knn_graph(g)
     assert len(ii) > 40
-    k = args[18]
+    k = g.k
     for cuts in ([0, 40], [0, 1, 17, 18, 40], [0, 13, 26, 39, 40]):
         parts = []
         for r0, r1 in itertools.pairwise(cuts):
             oi = np.empty((r1 - r0) * k, dtype=np.int32)
             oj = np.empty((r1 - r0) * k, dtype=np.int32)
             od = np.empty((r1 - r0) * k, dtype=np.float64)
-            m = knn_rows(*(*args, r0, r1, oi, oj, od))
+            m = knn_rows(g, r0, r1, oi, oj, od)
             assert np.all((oi[:m] >= r0) & (oi[:m] < r1))
             parts.append((oi[:m], oj[:m], od[:m]))
         for got, want in zip(
@@ -363,14 +358,14 @@ def test_top_k_selects_like_a_full_sort(scores: list[float], k: int, seed: int) 
     score = np.array([*scores, 0.0], dtype=np.float64)[: max(m, 1)]
     tie = np.random.default_rng(seed).permutation(max(m, 1)).astype(np.int64) * 3
     out = np.empty(max(m, k), dtype=np.int64)
-    size = _top_k(score, tie, m, k, out, np.empty(max(m, 1)))
+    size = top_k(score, tie, m, k, out, np.empty(max(m, 1)))
     want = sorted(range(m), key=lambda u: (-score[u], tie[u]))[:k]
     assert sorted(out[:size].tolist()) == sorted(tie[want].tolist())
     if m >= k:
         buf = score[:m].copy()
-        assert _kth_largest(buf, m, k) == sorted(scores, reverse=True)[k - 1]
+        assert kth_largest(buf, m, k) == sorted(scores, reverse=True)[k - 1]
     keys = tie[:m].copy()
-    _insertion_sort(keys, m)
+    insertion_sort(keys, m)
     assert keys.tolist() == sorted(tie[:m].tolist())
 
 

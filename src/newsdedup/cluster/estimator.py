@@ -1,0 +1,201 @@
+"""``StoryClusterer``: the sklearn-style estimator that clusters documents into stories.
+
+It runs the steps of the other modules on one doc-term matrix, rescaled in place between them: the run's
+feature weights W (``graph.feature_matrix``) -> unit TF-IDF rows X -> centred, scaled rows for the kNN
+graph and the merge (``graph``, ``linkage``) -> X for centrality -> W for keywords (``describe``). No
+randomness is used (``random_state`` is kept for the sklearn-style API); ties break on the smallest index.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator
+
+from newsdedup.cluster.describe import centrality
+from newsdedup.cluster.features import StoryFeatures, story_features
+from newsdedup.cluster.graph import centering, feature_matrix, knn_edges, row_norms, row_scale
+from newsdedup.cluster.linkage import EDGE_FLOOR_RATIO, link
+from newsdedup.model import MapFn, serial_map
+from newsdedup.params import ClusterParams
+
+__all__ = ["StoryClusterer"]
+
+logger = logging.getLogger(__name__)
+
+SECONDS_PER_DAY = 86400.0
+
+
+def to_days(published_at: Sequence[Any] | np.ndarray | None, n: int) -> np.ndarray:
+    """Times as float days since the epoch, NaN where missing."""
+    if published_at is None:
+        return np.full(n, np.nan)
+    if isinstance(published_at, np.ndarray) and published_at.dtype.kind == "M":
+        if len(published_at) != n:
+            raise ValueError(f"published_at has {len(published_at)} values for {n} texts")
+        stamps = published_at.astype("datetime64[ns]")
+        out = stamps.astype("int64").astype(np.float64) / 1e9 / SECONDS_PER_DAY
+        out[np.isnat(stamps)] = np.nan
+        return out
+    ts = pd.to_datetime(pd.Series(list(published_at), dtype=object), utc=True, errors="coerce")
+    if len(ts) != n:
+        raise ValueError(f"published_at has {len(ts)} values for {n} texts")
+    ns = ts.to_numpy(dtype="datetime64[ns]").astype("int64").astype(np.float64)
+    days = ns / 1e9 / SECONDS_PER_DAY
+    days[ts.isna().to_numpy()] = np.nan
+    return days
+
+
+class StoryClusterer(BaseEstimator):
+    """Cluster news texts into stories (same event / developing story); sklearn-style estimator.
+
+    After ``fit``: ``labels_`` (int array, 0..k-1 in order of first appearance), ``n_clusters_``,
+    ``centrality_`` (cosine of each document to its cluster centroid), ``terms_`` (one term per column),
+    ``time_order_`` (the documents in time order: untimed last, then by position), ``time_weights_`` (the
+    one matrix kept: each document's ``CLUSTER_TERMS`` kept feature weights before IDF, row r being
+    document ``time_order_[r]``), ``idf_``, and, built from them on request, ``counts_`` (those weights in
+    document order, used for keywords) and ``X_`` (unit TF-IDF rows).
+    """
+
+    def __init__(
+        self,
+        *,
+        threshold: float = 0.16,
+        time_scale_days: float | None = 7.0,
+        title_weight: float = 1.0,
+        lead_words: int = 60,
+        n_neighbors: int = 20,
+        max_features: int | None = None,
+        random_state: int = 0,
+    ) -> None:
+        self.threshold = threshold
+        self.time_scale_days = time_scale_days
+        self.title_weight = title_weight
+        self.lead_words = lead_words
+        self.n_neighbors = n_neighbors
+        self.max_features = max_features
+        self.random_state = random_state
+
+    @property
+    def counts_(self) -> sp.csr_matrix:
+        """The feature weights of each document's kept terms (before IDF), one row per document."""
+        inv = np.empty(len(self.time_order_), dtype=np.int64)
+        inv[self.time_order_] = np.arange(len(self.time_order_))
+        return sp.csr_matrix(self.time_weights_[inv])
+
+    @property
+    def X_(self) -> sp.csr_matrix:
+        """Unit TF-IDF rows, one per document."""
+        X = self.counts_
+        row_scale(X, np.ones(X.shape[0]), 1.0 / self.idf_)
+        norms = row_norms(X)
+        row_scale(X, np.divide(1.0, norms, out=np.zeros(len(norms)), where=norms > 0))
+        return X
+
+    @classmethod
+    def from_params(cls, params: ClusterParams) -> StoryClusterer:
+        """An unfitted clusterer with the settings of ``params`` (the inverse of ``_params``)."""
+        return cls(**{name: getattr(params, name) for name in cls._get_param_names()})
+
+    def _params(self) -> ClusterParams:
+        return ClusterParams(
+            threshold=self.threshold,
+            time_scale_days=self.time_scale_days,
+            title_weight=self.title_weight,
+            lead_words=self.lead_words,
+            n_neighbors=self.n_neighbors,
+            max_features=self.max_features,
+            random_state=self.random_state,
+        )
+
+    def fit(
+        self,
+        texts: Sequence[str],
+        titles: Sequence[str | None] | None = None,
+        published_at: Sequence[pd.Timestamp | None] | np.ndarray | None = None,
+        *,
+        map_fn: MapFn = serial_map,
+    ) -> StoryClusterer:
+        """Cluster ``texts`` (matching text), with optional headlines and UTC times; returns self."""
+        params = self._params()
+        n = len(texts)
+        if titles is not None and len(titles) != n:
+            raise ValueError(f"titles has {len(titles)} values for {n} texts")
+        feats = story_features([None] * n if titles is None else titles, texts, params)
+        return self.fit_features(feats, published_at, map_fn=map_fn)
+
+    def fit_features(
+        self,
+        features: StoryFeatures,
+        published_at: Sequence[pd.Timestamp | None] | np.ndarray | None = None,
+        *,
+        rows: np.ndarray | None = None,
+        map_fn: MapFn = serial_map,
+    ) -> StoryClusterer:
+        """Cluster documents given by their ``story_features`` (one row each), with optional UTC times.
+
+        ``rows``: cluster the documents at these positions of ``features``, in this order (as
+        ``features.take(rows)`` would, without copying the features); ``published_at`` then follows ``rows``.
+        ``map_fn`` runs the per-row steps' ranges of rows (the result does not depend on it).
+        """
+        self._params()
+        src = np.arange(len(features), dtype=np.int64) if rows is None else np.asarray(rows, dtype=np.int64)
+        n = len(src)
+        days = to_days(published_at, n)
+        if n == 0:
+            self.labels_ = np.empty(0, dtype=np.int64)
+            self.n_clusters_ = 0
+            self.centrality_ = np.empty(0, dtype=np.float64)
+            return self
+        # Graph and merge work in time order (untimed documents last, then by row): a document's
+        # candidates are near it in time, so their rows are near in memory too (cache-friendly).
+        order = np.lexsort((np.arange(n), np.nan_to_num(days, nan=np.inf)))
+        M, self.terms_ = feature_matrix(features, self.max_features, src[order], map_fn)
+        idf, norms = _to_unit_tfidf(M)
+        centring = centering(M)
+        days_t = days[order]
+        floor = EDGE_FLOOR_RATIO * self.threshold
+        edges = knn_edges(M, centring, days_t, self.n_neighbors, self.time_scale_days, floor, map_fn)
+        n_edges = len(edges.lo)
+        roots_t = link(M, centring, days_t, edges, self.threshold, self.time_scale_days, floor)
+        del edges
+        roots = np.empty(n, dtype=np.int64)
+        roots[order] = order[roots_t]
+        _, first, inv = np.unique(roots, return_index=True, return_inverse=True)
+        # Relabel 0..k-1 in order of first appearance.
+        rank = np.empty(len(first), dtype=np.int64)
+        rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+        self.labels_ = rank[inv]
+        self.n_clusters_ = len(first)
+        row_scale(M, 1.0 / centring.w)  # back to unit rows
+        self.centrality_ = np.empty(n, dtype=np.float64)
+        self.centrality_[order] = centrality(M, self.labels_[order], self.n_clusters_)
+        row_scale(M, norms, idf)  # back to the weights
+        self.time_order_ = order
+        self.time_weights_ = M
+        self.idf_ = idf
+        logger.debug(
+            "clustered %d docs into %d stories (%d graph edges, %d terms)",
+            n,
+            self.n_clusters_,
+            n_edges,
+            M.shape[1],
+        )
+        return self
+
+
+def _to_unit_tfidf(M: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+    """Feature weights -> unit TF-IDF rows, in place, with the run's IDF; returns (idf, the norms divided by)."""
+    n = M.shape[0]
+    df = np.bincount(M.indices, minlength=M.shape[1])
+    idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
+    row_scale(M, np.ones(n), 1.0 / idf)
+    norms = row_norms(M)
+    inv_norm = np.divide(1.0, norms, out=np.zeros(n), where=norms > 0)
+    row_scale(M, inv_norm)
+    return idf, norms
