@@ -16,6 +16,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "newsdedup"
 MAX_MODULE_LINES = 600
 MAX_FUNCTION_LINES = 60
 MAX_KERNEL_LINES = 150  # compiled kernels (numba), where a helper call costs what the loop saves
+# names that start with an underscore and are public all the same
+PUBLIC_UNDERSCORED = {"os._exit"}
 PURE = ("text", "dedup", "cluster", "incremental", "model.py", "params.py")
 
 
@@ -69,6 +71,7 @@ def test_no_private_names_from_other_modules(path: Path) -> None:
             and node.value.id not in {"self", "cls"}
         ):
             bad.append(f"{node.value.id}.{node.attr}")
+    bad = [b for b in bad if b not in PUBLIC_UNDERSCORED]
     assert not bad, f"{_name(path)}: {', '.join(sorted(set(bad)))}"
 
 

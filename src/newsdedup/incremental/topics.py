@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from newsdedup.cluster.core import TOPIC_COLUMNS
+from newsdedup.cluster import TOPIC_COLUMNS
 
 __all__ = [
     "assign_topics",

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from newsdedup.cluster.core import TOPIC_COLUMNS, StoryFeatures, cluster_stories, story_features
+from newsdedup.cluster import TOPIC_COLUMNS, StoryFeatures, cluster_stories, story_features
 from newsdedup.incremental import (
     apply_canonical_changes,
     assign_topics,
@@ -78,7 +78,8 @@ def cluster_step(
             ]
         )
         docs["group_size"] = group_sizes(hist["dup_group_id"], dup["dup_group_id"], window, canon_rows)
-        union_topic, desc = cluster_stories(docs, ctx.config.cluster, features=features)
+        threads = thread_map(ctx.config.run.n_jobs)
+        union_topic, desc = cluster_stories(docs, ctx.config.cluster, features=features, map_fn=threads)
         union_topic.index = docs["article_id"].to_numpy()
         topic_id, final, merges = assign_topics(union_topic, hist, deduped.changes, dup["canonical_id"])
         members = pd.DataFrame(
