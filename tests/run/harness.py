@@ -364,7 +364,8 @@ class Reader(threading.Thread):
                 if "article_id" in df and not df["article_id"].is_unique:
                     self.errors.append(f"read {self.reads}: article_id not unique")
             except Exception as exc:
-                self.errors.append(f"read {self.reads + 1}: {type(exc).__name__}: {exc}")
+                if self.reads or (self.out / "articles").exists():  # else: no version yet
+                    self.errors.append(f"read {self.reads + 1}: {type(exc).__name__}: {exc}")
             self._stop_event.wait(self.interval)
 
     def stop(self) -> None:
