@@ -186,10 +186,16 @@ class Finished:
 
 
 def run_to_end(
-    inputs: Sequence[Path], out: Path, logdir: Path, *, label: str, timeout: float = 600
+    inputs: Sequence[Path],
+    out: Path,
+    logdir: Path,
+    *,
+    label: str,
+    timeout: float = 600,
+    extra: Sequence[str] = (),
 ) -> Finished:
     """A normal run, waited for; a run still going after ``timeout`` is killed (its whole session)."""
-    run = Run(inputs, out, logdir, label=label)
+    run = Run(inputs, out, logdir, label=label, extra=extra)
     rc = run.wait(timeout)
     if rc is None:
         kill_exact(run.session())
