@@ -6,8 +6,9 @@
     .venv/bin/python benchmarks/bench_state.py year --runs 60 --rolling --config configs/production.toml
     (--work DIR: where corpora and outputs are cached; default bench-out/state)
 
-Every measured run is ``python -m newsdedup.cli run`` as its own process; its wall seconds and peak RSS
-(``os.wait4``: the largest of the run's process and its waited-for workers) are reported. Corpora come from
+Every measured run is ``python -m newsdedup.cli run`` as its own process, started from a small wrapper
+interpreter; its wall seconds and peak RSS (``os.wait4`` in the wrapper: the largest of the run's process
+and its waited-for workers) are reported. Corpora come from
 newsdedup.synth (ids prefixed, dates shifted as described below) and are cached under --work, as are the
 built outputs.
 
@@ -41,7 +42,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,24 +66,37 @@ class Measured:
     summary: str
 
 
+#: Runs each measured run from a fresh, small interpreter and reports its exit code, wall seconds and
+#: peak RSS. Not ``os.wait4`` on a child of this process: Linux counts the memory a forked child shared
+#: with its parent before ``exec`` in the child's ru_maxrss, and this process holds whole corpora in memory.
+WRAPPER = """
+import os, subprocess, sys, time
+t0 = time.perf_counter()
+proc = subprocess.Popen(sys.argv[2:], stdout=sys.stdout, stderr=sys.stdout)
+_, status, usage = os.wait4(proc.pid, 0)
+seconds = time.perf_counter() - t0
+with open(sys.argv[1], "w") as fh:
+    fh.write(f"{os.waitstatus_to_exitcode(status)} {seconds} {usage.ru_maxrss}")
+"""
+
+
 def timed_run(inputs: Sequence[Path], out: Path, config: Path | None, log: Path) -> Measured:
-    """One ``newsdedup run`` as its own process: exit code, wall seconds, peak RSS (MB) of it and its workers."""
+    """One ``newsdedup run`` as its own process: exit code, wall seconds, peak RSS (MB) of it and its workers
+    (the largest of them: the run's process and its waited-for workers)."""
     argv = [sys.executable, "-m", "newsdedup.cli", "run", "--output", str(out), "--log-format", "json"]
     argv += ["--config", str(config)] if config else []
     argv += ["--input", *map(str, inputs)]
     log.parent.mkdir(parents=True, exist_ok=True)
+    result = log.with_suffix(".rusage")
     with open(log, "wb") as fh:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=fh, stderr=subprocess.STDOUT, env=env())
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
+        subprocess.run([sys.executable, "-c", WRAPPER, str(result), *argv], stdout=fh, env=env(), check=True)
+    rc, seconds, maxrss_kb = result.read_text().split()
     said = [
         ln
         for ln in log.read_text(errors="replace").splitlines()
         if ln.startswith(("newsdedup run", "nothing new"))
     ]
-    return Measured(proc.returncode, seconds, usage.ru_maxrss / 1024, said[0] if said else "")
+    return Measured(int(rc), float(seconds), int(maxrss_kb) / 1024, said[0] if said else "")
 
 
 def synth_lines(work: Path, n: int, seed: int, span_days: float) -> list[str]:
