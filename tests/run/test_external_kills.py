@@ -10,8 +10,8 @@ followed by checks that a scheduled job relies on:
 
 while a reader thread reads ``DIR/articles`` in a loop and must never fail once a first version exists.
 A cancelled (SIGTERM) run must exit with a documented code and say what it cancelled, remove its staging
-and commit nothing; a run whose worker dies must exit 1 with a message naming the dead process and commit
-nothing.
+and commit nothing; a run whose worker dies must exit 1 with a message about the dead worker process and
+commit nothing.
 
 In ``make test``: two kills of the main process per signal (one while the read workers are up, one at a
 random moment of the run) and one worker killed mid-task, on ~1,500-article batches (a batch must be
@@ -137,8 +137,8 @@ def kill_series(
                 assert nxt.rc != 75, f"(b) the next run found the lock held: {nxt.stderr[-400:]} {story}"
                 assert nxt.rc == 0, f"(b) the next run failed: {nxt.stderr[-800:]}"
                 assert staging_leftovers(out) == [], "(c) staging left behind"
-                dups, missing, extra = id_problems(out, corpus.ids_through(i))
-                assert (dups, missing, extra) == (0, 0, 0), f"(d) duplicated/missing/extra ids: {story}"
+                dups, missing, unexpected = id_problems(out, corpus.ids_through(i))
+                assert (dups, missing, unexpected) == (0, 0, 0), f"(d) duplicated/missing/extra ids: {story}"
             finally:
                 reap(outcome)
     finally:
