@@ -15,7 +15,8 @@ built outputs.
 (a) ``small``: one small run (--new-n, 2,000 articles) into two outputs that hold the same recent week
 (--recent-n, 1,000 articles, published within 7 days before the new ones), one of them also holding
 --history-n minus --recent-n older articles published over the 330 days before that (all past the 30-day
-retention window). Both outputs are built once (the big one by running the job on the old corpus, then on
+retention window; --old-span-days 7 --old-gap-days 0 puts them all in the week before instead, inside the
+retention and dedup windows). Both outputs are built once (the big one by running the job on the old corpus, then on
 the recent week) and cached; each trial runs into a hard-linked copy, so every trial starts from the same
 state. The only difference between the two outputs is their age, which is what the run's cost should not
 depend on.
@@ -134,21 +135,25 @@ def link_copy(src: Path, dst: Path) -> None:
 
 
 # -- (a) one small run into a young and an old output ---------------------------------------------------
-def small_inputs(work: Path, history_n: int, recent_n: int, new_n: int) -> tuple[Path, Path, Path]:
-    """(old corpus, recent week, new batch) JSONL files."""
-    folder = work / f"small-{history_n}-{recent_n}-{new_n}"
+def small_inputs(args: argparse.Namespace) -> tuple[Path, Path, Path, str]:
+    """(old corpus, recent week, new batch) JSONL files, and the tag naming this layout."""
+    tag = f"{args.history_n}-{args.recent_n}-{args.new_n}"
+    if (args.old_span_days, args.old_gap_days) != (330.0, 26.0):
+        tag += f"-d{args.old_span_days:g}-g{args.old_gap_days:g}"
+    folder = args.work / f"small-{tag}"
     old, recent, new = folder / "old.jsonl", folder / "recent.jsonl", folder / "new.jsonl"
     if not (old.exists() and recent.exists() and new.exists()):
-        old_lines = synth_lines(work, history_n - recent_n, 1, 330.0)
-        write_jsonl(old, [rewrite(ln, "old-", dt.timedelta(0)) for ln in old_lines])
         # the recent week and the new batch: one corpus (copies of a story fall on both sides), published
-        # from 356 days after the synth start, i.e. 26 days after the old corpus ends
-        week = [
-            rewrite(ln, "cur-", dt.timedelta(days=356)) for ln in synth_lines(work, recent_n + new_n, 2, 7.0)
-        ]
-        write_jsonl(recent, week[:recent_n])
-        write_jsonl(new, week[recent_n:])
-    return old, recent, new
+        # from 356 days after the synth start; the old corpus ends --old-gap-days before that
+        old_shift = dt.timedelta(days=356 - args.old_gap_days - args.old_span_days)
+        old_lines = synth_lines(args.work, args.history_n - args.recent_n, 1, args.old_span_days)
+        write_jsonl(old, [rewrite(ln, "old-", old_shift) for ln in old_lines])
+        del old_lines
+        week_lines = synth_lines(args.work, args.recent_n + args.new_n, 2, 7.0)
+        week = [rewrite(ln, "cur-", dt.timedelta(days=356)) for ln in week_lines]
+        write_jsonl(recent, week[: args.recent_n])
+        write_jsonl(new, week[args.recent_n :])
+    return old, recent, new, tag
 
 
 def built_output(work: Path, name: str, inputs: Sequence[Path], config: Path | None) -> Path:
@@ -170,9 +175,11 @@ def built_output(work: Path, name: str, inputs: Sequence[Path], config: Path | N
 
 
 def cmd_small(args: argparse.Namespace) -> int:
-    old, recent, new = small_inputs(args.work, args.history_n, args.recent_n, args.new_n)
+    old, recent, new, tag = small_inputs(args)
     young = built_output(args.work, f"young-{args.recent_n}", [recent], args.config)
-    aged = built_output(args.work, f"aged-{args.history_n}", [old, recent], args.config)
+    aged = built_output(
+        args.work, "aged-" + tag.replace(f"-{args.recent_n}-{args.new_n}", ""), [old, recent], args.config
+    )
     bases = {f"{args.recent_n:,} earlier": young, f"{args.history_n:,} earlier": aged}
     results: dict[str, list[Measured]] = {label: [] for label in bases}
     for r in range(args.repeat):  # interleaved, so a change in the machine's load hits both alike
@@ -289,6 +296,10 @@ def main() -> int:
     s.add_argument("--history-n", type=int, default=300_000, help="articles in the old output")
     s.add_argument("--recent-n", type=int, default=1_000, help="articles of the recent week (both outputs)")
     s.add_argument("--new-n", type=int, default=2_000, help="articles of the measured run")
+    s.add_argument("--old-span-days", type=float, default=330.0, help="the old articles' publication span")
+    s.add_argument(
+        "--old-gap-days", type=float, default=26.0, help="days between the old articles and the recent week"
+    )
     s.add_argument("--repeat", type=int, default=1)
     y = sub.add_parser("year", parents=[common], help="(b) a simulated year of scheduled runs")
     y.add_argument("--runs", type=int, default=365)
