@@ -39,13 +39,13 @@ from tests.run.harness import (  # noqa: E402  (the harness lives with the tests
     KillPlan,
     Reader,
     Run,
-    children,
     cli_env,
     deliver,
     id_problems,
     reap,
     run_to_end,
     staging_leftovers,
+    workers,
 )
 
 
@@ -84,7 +84,7 @@ def calibrate(data: Path, work: Path) -> tuple[float, float, float]:
     run = Run([data], out, work / "logs", label="calibrate")
     up = gone = None
     while not run.done():
-        kids = bool(children(run.pid))
+        kids = bool(workers(run.pid))
         now = run.elapsed()
         if kids and up is None:
             up = now

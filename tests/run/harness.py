@@ -6,11 +6,11 @@ shares the session id ``sid == <main pid>`` even after the main process is gone 
 re-parented: that is how an orphan is found after the fact. A kill is one of
 
     main-sigkill    SIGKILL to the main process only (not the group), as ``kill -9 <pid>`` or the OOM killer
-    worker-sigkill  SIGKILL to one worker process (a child of the main process)
+    worker-sigkill  SIGKILL to one worker process (see :func:`workers`)
     main-sigterm    SIGTERM to the main process only (a supervisor stopping the job, ``timeout``)
 
-delivered at a *moment*: an anchor (``start``: the process was started; ``workers``: the main process has
-children; ``logged``: the run has logged its first step) plus a seeded random delay. Output goes to files,
+delivered at a *moment*: an anchor (``start``: the process was started; ``workers``: the run has worker
+processes; ``logged``: the run has logged its first step) plus a seeded random delay. Output goes to files,
 never to pipes: an orphan would keep a pipe open and a reader waiting for EOF would hang.
 """
 
@@ -88,6 +88,21 @@ def descendants(pid: int) -> dict[int, int]:
         seen[child] = st.starttime
         todo += children(child)
     return seen
+
+
+def workers(pid: int) -> list[int]:
+    """The worker processes of run ``pid``: its descendants that have no children of their own (with a
+    fork pool, its children; with a forkserver or spawn pool, the processes those start), not counting
+    multiprocessing's helper processes."""
+    found = []
+    for child in sorted(descendants(pid)):
+        if children(child):
+            continue
+        cmd = cmdline(child)
+        if "resource_tracker" in cmd or "forkserver" in cmd:
+            continue
+        found.append(child)
+    return found
 
 
 def session_members(sid: int) -> dict[int, int]:
@@ -265,7 +280,7 @@ def _wait_until(cond: Callable[[], bool], run: Run, timeout: float) -> bool:
 
 def _anchor(run: Run, anchor: str, timeout: float) -> bool:
     if anchor == "workers":
-        return _wait_until(lambda: bool(children(run.pid)), run, timeout)
+        return _wait_until(lambda: bool(workers(run.pid)), run, timeout)
     if anchor == "logged":
         return _wait_until(lambda: re.search(r"\bstep \w+", run.stderr()) is not None, run, timeout)
     return True
@@ -293,7 +308,7 @@ def deliver(
         tracked[run.pid] = run.starttime
         target = run.pid
         if plan.kind == "worker-sigkill":
-            kids = children(run.pid)
+            kids = workers(run.pid)
             target = rng.choice(kids) if kids else 0
         if target:
             out.moment = run.elapsed()
