@@ -238,7 +238,8 @@ def plan_kills(kinds: Sequence[str], n: int, seed: int, span: float) -> list[Kil
     for i in range(n):
         kind = kinds[i % len(kinds)]
         if kind == "worker-sigkill" or (i // len(kinds)) % 2 == 0:
-            plans.append(KillPlan(kind, "workers", round(rng.uniform(0.0, 1.0), 3)))
+            # a ~1,500-article batch keeps its workers busy for about a second
+            plans.append(KillPlan(kind, "workers", round(rng.uniform(0.0, 0.4), 3)))
         elif kind == "main-sigterm":
             plans.append(KillPlan(kind, "logged", round(rng.uniform(0.0, span * 0.6), 3)))
         else:
