@@ -55,7 +55,8 @@ class Row:
     kind: str
     moment: float
     delivered: bool
-    killed_exit: int | None
+    killed_exit: int | None  # None: it had not exited --exit-timeout seconds after the signal (hung)
+    hung: bool
     orphans: int
     orphan_pids: str
     next_exit: int
@@ -121,14 +122,22 @@ def next_run(data: Path, out: Path, logs: Path, label: str) -> tuple[int, float 
 
 
 def one_kill(
-    i: int, p: KillPlan, data: Path, ids: set[str], work: Path, rng: random.Random, grace: float
+    i: int,
+    p: KillPlan,
+    data: Path,
+    ids: set[str],
+    work: Path,
+    rng: random.Random,
+    grace: float,
+    exit_timeout: float,
 ) -> Row:
     out, logs = work / f"out-{i:02d}", work / "logs" / f"{i:02d}"
     shutil.rmtree(out, ignore_errors=True)
     shutil.rmtree(logs, ignore_errors=True)
     reader = Reader(out, interval=0.5)
     reader.start()
-    outcome = deliver(Run([data], out, logs, label="killed"), p, rng, grace=grace)
+    killed = Run([data], out, logs, label="killed")
+    outcome = deliver(killed, p, rng, grace=grace, exit_timeout=exit_timeout)
     after = None
     try:
         rc, started, seconds = next_run(data, out, logs, "next")
@@ -140,6 +149,12 @@ def one_kill(
         reader.stop()
     if reader.errors:
         print(f"  reader errors: {reader.errors[:3]}", flush=True)
+    if outcome.hang:
+        print(
+            f"  HUNG: the killed run had not exited {outcome.exit_seconds:.0f}s after the signal "
+            f"(then SIGKILLed); threads: {outcome.hang}",
+            flush=True,
+        )
     dups, missing, _ = id_problems(out, ids) if (out / "articles").exists() else (0, len(ids), 0)
     row = Row(
         i,
@@ -147,6 +162,7 @@ def one_kill(
         round(outcome.moment, 2),
         outcome.delivered,
         outcome.rc,
+        bool(outcome.hang),
         len(outcome.orphans),
         " ".join(map(str, outcome.orphans)),
         rc,
@@ -167,6 +183,7 @@ def main() -> int:
     ap.add_argument("--kills", type=int, default=20)
     ap.add_argument("--seed", type=int, default=14)
     ap.add_argument("--grace", type=float, default=5.0, help="seconds a killed run's processes get to end")
+    ap.add_argument("--exit-timeout", type=float, default=60.0, help="seconds a killed run gets to exit")
     ap.add_argument("--work", type=Path, default=REPO / "bench-out" / "kill-soak")
     ap.add_argument("--json", type=Path, help="also write the rows as JSON here")
     args = ap.parse_args()
@@ -184,7 +201,7 @@ def main() -> int:
     print(head, flush=True)
     for i in range(args.kills):
         p = plan(i, rng, span, up, lived)
-        r = one_kill(i, p, data, ids, args.work, rng, args.grace)
+        r = one_kill(i, p, data, ids, args.work, rng, args.grace, args.exit_timeout)
         rows.append(r)
         nxt = f"{r.next_exit}" + (f"->{r.after_reap_exit}" if r.after_reap_exit is not None else "")
         start = "-" if r.next_start_s is None else f"{r.next_start_s:.1f}"
@@ -194,13 +211,18 @@ def main() -> int:
             + ("" if r.delivered else "  (not delivered: run had ended)"),
             flush=True,
         )
-    bad = [r for r in rows if r.orphans or r.next_exit != 0 or r.duplicates or r.missing or r.staging_left]
+    bad = [
+        r
+        for r in rows
+        if r.orphans or r.next_exit != 0 or r.duplicates or r.missing or r.staging_left or r.hung
+    ]
     print(
         f"\n{len(rows)} kills: {sum(1 for r in rows if r.orphans)} left orphans, "
         f"{sum(1 for r in rows if r.next_exit == 75)} next runs exited 75, "
         f"{sum(1 for r in rows if r.next_exit not in (0, 75))} next runs failed otherwise, "
         f"{sum(r.duplicates for r in rows)} duplicated and {sum(r.missing for r in rows)} missing ids, "
-        f"{sum(r.staging_left for r in rows)} staging folders left",
+        f"{sum(r.staging_left for r in rows)} staging folders left, "
+        f"{sum(1 for r in rows if r.hung)} killed runs hung (no exit {args.exit_timeout:.0f}s after the signal)",
         flush=True,
     )
     if args.json:

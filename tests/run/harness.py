@@ -124,6 +124,20 @@ def cmdline(pid: int) -> str:
         return "?"
 
 
+def thread_states(pid: int) -> str:
+    """Each thread of ``pid`` as "name:state:wait channel", for a report on a process that hangs."""
+    states = []
+    for task in sorted(Path(f"/proc/{pid}/task").glob("*")):
+        try:
+            comm = (task / "comm").read_text().strip()
+            state = (task / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            wchan = (task / "wchan").read_text().strip() or "-"
+        except OSError:
+            continue
+        states.append(f"{comm}:{state}:{wchan}")
+    return " ".join(states)
+
+
 def kill_exact(procs: dict[int, int]) -> None:
     """SIGKILL each process of ``procs`` (pid -> start time) that is still that process; by id only."""
     for pid, start in procs.items():
@@ -258,6 +272,9 @@ class KillOutcome:
     tracked: dict[int, int] = field(default_factory=dict)  # pid -> start time, taken just before the kill
     orphans: dict[int, str] = field(default_factory=dict)  # survivors after the grace period: pid -> cmdline
     stderr: str = ""
+    hang: str = (
+        ""  # when the main process did not exit within the timeout: its threads, as the kernel saw them
+    )
 
     def describe(self) -> str:
         p = self.plan
@@ -265,7 +282,8 @@ class KillOutcome:
         if not self.delivered:
             return f"{what}: not delivered (the run had {'ended' if self.rc is not None else 'no workers'})"
         orphans = ", ".join(f"{pid} [{cmd[:60]}]" for pid, cmd in self.orphans.items()) or "none"
-        return f"{what}: target {self.target}, exit {self.rc}, orphans: {orphans}"
+        hung = f"; HUNG {self.exit_seconds:.0f}s after the signal, threads: {self.hang}" if self.hang else ""
+        return f"{what}: target {self.target}, exit {self.rc}, orphans: {orphans}{hung}"
 
 
 def _wait_until(cond: Callable[[], bool], run: Run, timeout: float) -> bool:
@@ -293,7 +311,7 @@ def deliver(
     rng: random.Random,
     *,
     grace: float = 5.0,
-    exit_timeout: float = 120.0,
+    exit_timeout: float = 60.0,
     anchor_timeout: float = 120.0,
 ) -> KillOutcome:
     """Carry out ``plan`` on ``run``, wait for its main process to end, then up to ``grace`` seconds for
@@ -319,6 +337,7 @@ def deliver(
     out.rc = run.wait(exit_timeout)
     out.exit_seconds = time.monotonic() - t_kill
     if out.rc is None:  # hung after the kill: that is a failure the caller reports; stop it now
+        out.hang = thread_states(run.pid)
         kill_exact({run.pid: run.starttime})
         run.popen.wait()
     end = time.monotonic() + grace
