@@ -19,6 +19,7 @@ import functools
 import gc
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -37,6 +38,7 @@ from newsdedup.errors import (
     NewsdedupError,
     RunCancelled,
     StateError,
+    WorkerDied,
 )
 
 EXIT_OK = 0
@@ -269,9 +271,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         logger.error("state error: %s", exc)
         return EXIT_FAILURE
     except NewsdedupError as exc:
+        if isinstance(exc, WorkerDied):
+            _ABANDONED_THREADS.append(True)
         logger.error("%s", exc)
         return EXIT_FAILURE
     except (RunCancelled, KeyboardInterrupt) as exc:
+        _ABANDONED_THREADS.append(True)
         signum = exc.signum if isinstance(exc, RunCancelled) else signal.SIGINT
         logger.error(
             "cancelled by %s: workers stopped, staged files removed, the previous version untouched",
@@ -288,5 +293,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILURE
 
 
+# Set when a run was cancelled or lost a worker: the process pool's manager thread may then be blocked on a
+# result a killed worker left half-written, and the interpreter's exit would wait for it forever.
+_ABANDONED_THREADS: list[bool] = []
+
+
+def console_main() -> None:
+    """The console script: :func:`main`, then exit. After a cancelled run (whose staged files are already
+    removed and whose outcome is recorded) the process ends at once instead of joining threads that may
+    never end."""
+    code = main()
+    if _ABANDONED_THREADS:
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    raise SystemExit(code)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    console_main()

@@ -63,6 +63,7 @@ def read_step(ctx: RunContext, found: Found, workdir: Path, engine: Engine) -> C
             workdir=str(workdir),
             digest_files=found.digest_in_read,
             id_from=config.input.id_from,
+            threads=config.run.n_jobs,
         )
         tasks = plan_tasks(found.files, config.run.chunk_bytes)
         sig_dtype = np.dtype(np.uint32 if config.dedup.scheme == "affine32" else np.uint64)

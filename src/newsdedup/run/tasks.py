@@ -28,6 +28,7 @@ from newsdedup.io.staging import write_stage
 from newsdedup.model import InputFile, ParsedArticle, RawRecord, Reject
 from newsdedup.params import DedupParams, ParseConfig
 from newsdedup.run.articles import article_table, parse_one, with_derived_id
+from newsdedup.run.parallel import thread_map
 from newsdedup.text.boilerplate import line_keys
 from newsdedup.text.normalize import matching_text
 
@@ -74,6 +75,8 @@ class ChunkSettings:
     digest_files: bool = False
     # how records without an id are named (InputConfig.id_from)
     id_from: tuple[str, ...] = ("path",)
+    # threads a worker shingles and signs its task's texts on (the compiled kernels release the GIL)
+    threads: int = 1
 
 
 @dataclass(frozen=True)
@@ -208,7 +211,7 @@ def _process_task(task: ReadTask, settings: ChunkSettings) -> Chunk:
         path=path,
         light=table.select(LIGHT_COLUMNS),
         rejects=rejects,
-        sketches=sketch_texts(match, settings.dedup),
+        sketches=sketch_texts(match, settings.dedup, map_fn=thread_map(settings.threads)),
         group_keys=[group_key(r, a) for r, a in zip(records, parsed, strict=True)],
         key_offsets=offsets,
         key_hashes=hashes,
