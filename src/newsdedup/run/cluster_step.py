@@ -90,9 +90,10 @@ def cluster_step(
                 "source": arts["source"],
             }
         )
-        prev_members = _previous_members(ctx, staging)
+        old_topics = _topics_of_replaced(staging, parsed.updates)  # they lose the earlier versions
+        touched = set(members["topic_id"].dropna()) | old_topics
+        prev_members = _previous_members(ctx, staging, touched)
         replaced = prev_members["article_id"].isin(parsed.updates).to_numpy()
-        old_topics = set(prev_members.loc[replaced, "topic_id"].dropna())  # they lose the earlier versions
         previous = (_previous_topics(ctx, staging), prev_members[~replaced])
         topics = topics_table(members, (desc, union_topic, final), previous, ctx.run_id, old_topics)
         s.n_out = len(topics)
@@ -109,13 +110,28 @@ def _previous_topics(ctx: RunContext, staging: Staging) -> pd.DataFrame:
     return pd.read_parquet(parts[0]) if parts else empty
 
 
-def _previous_members(ctx: RunContext, staging: Staging) -> pd.DataFrame:
-    """The previous version's articles' topic columns (empty on a first run or when not incremental)."""
+def _previous_members(ctx: RunContext, staging: Staging, topics: set[str]) -> pd.DataFrame:
+    """The previous version's articles in ``topics`` (their topic columns), read with a filter so only
+    those rows are held (empty on a first run or when not incremental)."""
     cols = ["article_id", "topic_id", "published_at", "source"]
     parts = staging.previous_parts("articles") if ctx.incremental else []
-    if not parts:
+    if not parts or not topics:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-    return pd.read_parquet(parts[0].parent, columns=cols)
+    return pd.read_parquet(parts[0].parent, columns=cols, filters=[("topic_id", "in", sorted(topics))])
+
+
+def _topics_of_replaced(staging: Staging, updates: dict[str, str]) -> set[str]:
+    """The topics of the earlier versions of the articles updated in this run, read from the parts that
+    hold them (the id index names them)."""
+    topics: set[str] = set()
+    if staging.previous is None:
+        return topics
+    for stem in sorted(set(updates.values())):
+        path = staging.previous / "articles" / f"{stem}.parquet"
+        if path.exists():
+            frame = pd.read_parquet(path, columns=["article_id", "topic_id"])
+            topics.update(frame.loc[frame["article_id"].isin(updates), "topic_id"].dropna())
+    return topics
 
 
 def staged_features(
