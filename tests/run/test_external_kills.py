@@ -55,22 +55,8 @@ SLOW_KILLS = 6  # per kind, with NEWSDEDUP_SLOW=1
 SPAN = 8.0  # seconds: about how long a run on one batch takes on a busy 2-core machine
 WORKER_DIED = re.compile(r"worker|process", re.IGNORECASE)
 
-XFAIL_ORPHANS = pytest.mark.xfail(
-    strict=False,
-    reason="issue #14: a main process killed while its forked read workers are alive leaves them orphaned, "
-    "holding the output lock; the next run exits 75",
-)
-XFAIL_SIGTERM = pytest.mark.xfail(
-    strict=False,
-    reason="issue #14: SIGTERM is not handled: the run dies with -15, leaves its staging and orphaned "
-    "workers holding the lock (next run exits 75), and logs no cancellation",
-)
 SEEDS = {"main-sigkill": 0, "worker-sigkill": 1, "main-sigterm": 2}
-KIND_PARAMS = [
-    pytest.param("main-sigkill", marks=XFAIL_ORPHANS),
-    pytest.param("worker-sigkill"),
-    pytest.param("main-sigterm", marks=XFAIL_SIGTERM),
-]
+KIND_PARAMS = ["main-sigkill", "worker-sigkill", "main-sigterm"]
 
 
 @pytest.fixture(scope="module")
@@ -155,7 +141,7 @@ def kill_series(
     return outcomes
 
 
-@pytest.mark.parametrize("kind", [p for p in KIND_PARAMS if p.values[0] != "worker-sigkill"])
+@pytest.mark.parametrize("kind", [k for k in KIND_PARAMS if k != "worker-sigkill"])
 def test_external_kill(kind: str, corpus: Corpus, base_output: Path, tmp_path: Path) -> None:
     seed = 1400 + SEEDS[kind]
     out = _fresh_output(base_output, tmp_path)
@@ -174,12 +160,6 @@ def test_worker_dying_mid_task_fails_the_run_and_commits_nothing(
     assert outcomes[0].rc == 1, outcomes[0].describe()
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue #14: SIGTERM is not handled (exit -15, orphans); and where it is (main at 46970a1) the "
-    "cancelled run hangs at exit: concurrent.futures' exit hook joins the pool's manager thread, which "
-    "is stuck reading a result that a killed worker left half-written in the result pipe",
-)
 def test_sigterm_while_workers_send_results(corpus: Corpus, base_output: Path, tmp_path: Path) -> None:
     """SIGTERM while many small read tasks (256 KB) keep the workers sending results: the run must end
     within 30 s with a documented code, and the checks of every kill hold."""
@@ -206,14 +186,7 @@ def test_external_kill_many(kind: str, corpus: Corpus, base_output: Path, tmp_pa
     "kind",
     [
         pytest.param("main-sigkill"),  # the LocalCluster's processes end with the main process today
-        pytest.param(
-            "main-sigterm",
-            marks=pytest.mark.xfail(
-                strict=False,
-                reason="issue #14: SIGTERM is not handled: the run dies with -15 and logs no cancellation "
-                "(the Dask processes do end)",
-            ),
-        ),
+        pytest.param("main-sigterm"),
     ],
 )
 def test_external_kill_dask_engine(kind: str, corpus: Corpus, base_output: Path, tmp_path: Path) -> None:
