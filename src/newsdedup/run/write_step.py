@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from newsdedup.incremental import Retention, fix_article_rows, fix_duplicate_rows
+from newsdedup.incremental import DUP_COLUMNS, Retention, fix_article_rows, fix_duplicate_rows
 from newsdedup.io.idindex import content_keys, id_keys
 from newsdedup.io.schema import arrow_schema, to_arrow
 from newsdedup.io.staging import STAGE_SCHEMA, staged_rows
@@ -36,18 +36,7 @@ from newsdedup.run.state_writer import new_ledger, write_state
 __all__ = ["article_files", "part_suffixes", "write_step"]
 
 # The articles columns filled by dedup, clustering and the run (the others come from parsing).
-_RUN_COLUMNS = (
-    "content_hash",
-    "dup_group_id",
-    "canonical_id",
-    "is_canonical",
-    "dup_similarity",
-    "dup_method",
-    "canonical_reason",
-    "topic_id",
-    "version",
-    "run_id",
-)
+_RUN_COLUMNS = ("content_hash", *DUP_COLUMNS, "topic_id", "version", "run_id")
 
 
 def write_step(
