@@ -43,7 +43,7 @@ class LocalEngine:
     def chunks(self, tasks: Sequence[ReadTask], settings: ChunkSettings) -> Iterator[Chunk]:
         # compiled kernels loaded (or built, on a fresh install) once here; forked workers inherit them
         warm_up(settings.dedup.scheme)
-        return process_map(partial(process_task, settings=settings), tasks, self.n_jobs)
+        return process_map(partial(process_task, settings=settings), tasks, self.n_jobs, settings.workdir)
 
     def candidates(self, params: DedupParams) -> CandidateFn | None:
         return None

@@ -12,8 +12,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import os
+import pickle
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -32,7 +34,9 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def process_map(fn: Callable[[T], R], items: Sequence[T], n_jobs: int) -> Iterator[R]:
+def process_map(
+    fn: Callable[[T], R], items: Sequence[T], n_jobs: int, spill_dir: str | os.PathLike[str]
+) -> Iterator[R]:
     """``fn(item)`` for each item on up to ``n_jobs`` forked worker processes, yielded in item order with at
     most two per worker in flight (so memory does not grow when the consumer is slower than the workers).
     One item or one job, or no ``fork`` on this platform: in this process.
@@ -41,7 +45,12 @@ def process_map(fn: Callable[[T], R], items: Sequence[T], n_jobs: int) -> Iterat
     workers inherit. The workers die with this process, whatever kills it, and never hold the output lock
     (:mod:`newsdedup.run.lifeline`). When the consumer stops early (an error, a cancelled run) the workers
     are killed at once rather than left to finish their tasks; a worker that dies raises
-    :class:`~newsdedup.errors.WorkerDied`."""
+    :class:`~newsdedup.errors.WorkerDied`.
+
+    A worker hands its result back through a file in ``spill_dir`` and sends only the file's name: a
+    worker killed while writing a large result to the pool's pipe would leave a partial message there that
+    the pool's reader waits on for ever (the pool never learns of the death), where a name is one atomic
+    pipe write. Results not yet taken when the map stops are deleted."""
     workers = min(n_jobs, os.cpu_count() or 1, len(items))
     if workers <= 1 or "fork" not in mp.get_all_start_methods():
         for item in items:
@@ -54,8 +63,10 @@ def process_map(fn: Callable[[T], R], items: Sequence[T], n_jobs: int) -> Iterat
         initargs=(os.getpid(),),
     )
     finished = False
+    spill = _Spill(os.fspath(spill_dir), fn)
     try:
-        yield from _in_order(pool, fn, items, workers)
+        for path in _in_order(pool, spill, list(enumerate(items)), workers):
+            yield spill.take(path)
         finished = True
     except BrokenProcessPool as exc:
         raise WorkerDied(
@@ -65,6 +76,38 @@ def process_map(fn: Callable[[T], R], items: Sequence[T], n_jobs: int) -> Iterat
         if not finished:
             stop_workers()
         pool.shutdown(wait=finished, cancel_futures=True)
+        spill.clean()
+
+
+class _Spill:
+    """``fn`` with its result pickled to a file (see :func:`process_map`); called on ``(index, item)``."""
+
+    def __init__(self, folder: str, fn: Callable[[Any], Any]) -> None:
+        self.folder = folder
+        self.fn = fn
+        self.prefix = f"result-{os.getpid()}-{id(self):x}-"
+
+    def __call__(self, indexed: tuple[int, Any]) -> str:
+        index, item = indexed
+        result = self.fn(item)
+        path = os.path.join(self.folder, f"{self.prefix}{index:08d}.pickle")
+        with open(path, "wb") as f:
+            pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
+        return path
+
+    def take(self, path: str) -> Any:
+        with open(path, "rb") as f:
+            result = pickle.load(f)  # written a moment ago by our own worker
+        os.unlink(path)
+        return result
+
+    def clean(self) -> None:
+        """Delete the results of tasks the map did not get to (a stopped run)."""
+        with os.scandir(self.folder) as entries:
+            for entry in entries:
+                if entry.name.startswith(self.prefix):
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
 
 
 def _in_order(
