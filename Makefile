@@ -47,8 +47,13 @@ unit: $(VENV)/.installed-test
 
 test: lint typecheck unit
 
-bench: $(VENV)/.installed-run
+$(VENV)/.installed-bench: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e '.[bench]'
+	touch $@ $(VENV)/.installed-run
+
+bench: $(VENV)/.installed-bench
 	$(PY) benchmarks/bench.py --n 20000
+	$(PY) benchmarks/bench.py --n 20000 --peers
 
 clean:
 	rm -rf out .mypy_cache .ruff_cache .pytest_cache

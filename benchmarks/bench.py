@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/bench.py --n 20000                 # one size, with the reference, same process
     .venv/bin/python benchmarks/bench.py --n 10000 100000 --no-reference   # scaling table, one process per size
     .venv/bin/python benchmarks/bench.py --n 20000 --format txt    # one raw-layout .txt file per article
+    .venv/bin/python benchmarks/bench.py --n 20000 --peers         # whole processes: us, datasketch, rensa
 
 For each size it generates a synthetic news-like JSONL corpus (or raw-layout .txt files) with syndicated copies
 (newsdedup.synth, cached under --work), runs the whole job into a fresh output folder, and prints per-step
@@ -230,9 +231,22 @@ def main() -> int:
         default="jsonl",
         help="JSONL export, or one raw .txt per article",
     )
+    ap.add_argument(
+        "--peers",
+        action="store_true",
+        help="time `newsdedup run` and the dedup-only peers as whole processes (benchmarks/bench_peers.py)",
+    )
+    ap.add_argument("--repeat", type=int, default=3, help="interleaved rounds for --peers")
     ap.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
+    if args.peers:
+        from bench_peers import compare
+
+        for n in args.n:
+            row = compare(corpus(args.work, n, args.seed), args.work, args.repeat)
+            print(json.dumps({"n": n, **row}))
+        return 0
     if args.one:
         print(json.dumps(one(args.n[0], args.seed, args.work, not args.no_reference, args.format)))
         return 0
