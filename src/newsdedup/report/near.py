@@ -1,0 +1,108 @@
+"""Pairs near the dedup threshold for a human to judge: candidates just below it, computed again from the
+retained matching texts with the dedup stage's own functions, and a word diff of two texts.
+
+Pairs just above the threshold are in the duplicates table (:func:`newsdedup.report.gather.pairs_above`);
+pairs just below were never kept anywhere. :func:`pairs_below` sketches the canonicals' matching texts
+(:func:`~newsdedup.dedup.sketches.sketch_texts`), bands them with LSH tuned to a threshold ``band`` lower
+(:func:`~newsdedup.dedup.lsh.candidates_from_signatures`), verifies the candidates exactly
+(:func:`~newsdedup.dedup.verify.verify_pairs`) and keeps those whose Jaccard lies in
+``[threshold - band, threshold)``. The work is bounded: at most ``max_docs`` canonicals (the latest
+published), and LSH buckets capped as in a run.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from newsdedup.dedup.lsh import candidates_from_signatures, lsh_params
+from newsdedup.dedup.sketches import sketch_texts
+from newsdedup.dedup.verify import verify_pairs
+from newsdedup.params import DedupParams
+
+__all__ = ["MAX_DIFF_WORDS", "pairs_below", "word_diff"]
+
+MAX_DIFF_WORDS = 250
+
+
+def _canonical_texts(articles: pd.DataFrame, texts: pd.DataFrame, max_docs: int) -> pd.DataFrame:
+    canon = articles[articles["is_canonical"].fillna(False).astype(bool)]
+    canon = canon.sort_values(["published_at", "article_id"], ascending=[False, True], na_position="last")
+    joined = canon[["article_id"]].merge(texts[["article_id", "match_text"]], on="article_id", how="inner")
+    joined = joined[joined["match_text"].fillna("").str.len() > 0]
+    return joined.head(max_docs).reset_index(drop=True)
+
+
+def pairs_below(
+    articles: pd.DataFrame,
+    texts: pd.DataFrame,
+    params: DedupParams,
+    *,
+    n: int = 12,
+    band: float = 0.1,
+    max_docs: int = 20_000,
+) -> list[dict[str, Any]]:
+    """Up to ``n`` pairs of canonicals (different duplicate groups) whose Jaccard is in
+    ``[threshold - band, threshold)``, closest to the threshold first.
+
+    ``articles`` needs article_id, is_canonical, published_at; ``texts`` article_id and match_text (the
+    run's retained matching texts). Pairs where either text is shorter than ``min_tokens`` words are judged
+    against ``short_threshold``, as in a run."""
+    docs = _canonical_texts(articles, texts, max_docs)
+    if len(docs) < 2:
+        return []
+    low = max(params.threshold - band, 0.05)
+    sketches = sketch_texts(docs["match_text"].tolist(), params)
+    bands, rows = lsh_params(replace(params, lsh_threshold=low))
+    left, right, _capped = candidates_from_signatures(
+        sketches.signatures, bands, rows, params.max_bucket_size
+    )
+    if not len(left):
+        return []
+    jaccard, _containment = verify_pairs(sketches.hashes, sketches.offsets, left, right)
+    fewest = np.minimum(sketches.tokens[left], sketches.tokens[right])
+    limit = np.where(fewest < params.min_tokens, params.short_threshold, params.threshold)
+    keep = (jaccard >= limit - band) & (jaccard < limit)
+    ids = docs["article_id"].astype(str).to_numpy()
+    found = pd.DataFrame(
+        {
+            "left_id": ids[left[keep]],
+            "right_id": ids[right[keep]],
+            "similarity": np.round(jaccard[keep], 4),
+            "threshold": limit[keep],
+        }
+    )
+    found["_gap"] = found["threshold"] - found["similarity"]
+    found = found.sort_values(["_gap", "left_id", "right_id"]).head(n)
+    return [
+        {
+            "left_id": str(a),
+            "right_id": str(b),
+            "similarity": float(s),
+            "threshold": float(t),
+            "method": "below",
+        }
+        for a, b, s, t in zip(
+            found["left_id"], found["right_id"], found["similarity"], found["threshold"], strict=True
+        )
+    ]
+
+
+def word_diff(a: str, b: str, max_words: int = MAX_DIFF_WORDS) -> tuple[list[list[Any]], list[list[Any]]]:
+    """The first ``max_words`` words of ``a`` and ``b`` as runs ``[text, changed]``: ``changed`` is true
+    for words the other text does not have at that place (a word-level ``difflib`` alignment)."""
+    wa, wb = a.split()[:max_words], b.split()[:max_words]
+    matcher = difflib.SequenceMatcher(None, wa, wb, autojunk=False)
+    left: list[list[Any]] = []
+    right: list[list[Any]] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        changed = tag != "equal"
+        if i2 > i1:
+            left.append([" ".join(wa[i1:i2]), changed])
+        if j2 > j1:
+            right.append([" ".join(wb[j1:j2]), changed])
+    return left, right
