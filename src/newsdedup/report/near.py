@@ -68,10 +68,11 @@ def pairs_below(
     limit = np.where(fewest < params.min_tokens, params.short_threshold, params.threshold)
     keep = (jaccard >= limit - band) & (jaccard < limit)
     ids = docs["article_id"].astype(str).to_numpy()
+    # docs are latest first: the earlier published article of a pair goes on the left, as a canonical would
     found = pd.DataFrame(
         {
-            "left_id": ids[left[keep]],
-            "right_id": ids[right[keep]],
+            "left_id": ids[right[keep]],
+            "right_id": ids[left[keep]],
             "similarity": np.round(jaccard[keep], 4),
             "threshold": limit[keep],
         }
