@@ -76,6 +76,7 @@ def line_chart(
         for name, values in series.items():
             ax.plot(pos, list(values), marker=marker, markersize=3, linewidth=1.4, label=short(name))
         _category_axis(ax, x)
+        ax.set_ylim(bottom=0)
         ax.set_ylabel(ylabel)
         ax.set_title(title, loc="left")
         if len(series) > 1:
