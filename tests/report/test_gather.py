@@ -119,7 +119,10 @@ def test_run_history_sums_steps_and_keeps_the_last_runs() -> None:
 
 def test_pairs_below_finds_nothing_among_too_few_canonicals() -> None:
     texts = pd.DataFrame({"article_id": ["a1"], "match_text": ["one two three four five six"]})
-    assert pairs_below(_articles(), texts, DedupParams()) == []
+    assert pairs_below(_articles(), texts, DedupParams()) == (
+        [],
+        {"canonicals": 1, "candidates": 0, "verified": 0},
+    )
 
 
 def test_word_diff_marks_the_replaced_words_on_both_sides() -> None:

@@ -65,6 +65,8 @@ def test_near_threshold_pairs_are_the_planted_ones(report: dict) -> None:
     below = _pair(n["below"], "b1", "b2")
     assert below["similarity"] == pytest.approx(0.441, abs=0.001) and below["threshold"] == 0.5
     assert all(0.4 <= p["similarity"] < 0.5 for p in n["below"])
+    # every canonical with retained text was searched: 14 articles, 4 of them copies
+    assert n["searched"]["canonicals"] == 10 and n["searched"]["verified"] == n["searched"]["candidates"] > 0
     # side by side: the texts are there, with the replaced words marked on both sides
     assert below["left"]["title"] == "Ferry timetable changes for spring"
     assert sum(1 for _, changed in below["left_diff"] if changed) == 9

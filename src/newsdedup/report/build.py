@@ -53,7 +53,7 @@ def _with_texts(
 def _pairs(data: OutputData, limits: ReportLimits) -> dict[str, Any]:
     started = time.perf_counter()
     above = gather.pairs_above(data.duplicates, data.params, limits.pairs, limits.band)
-    below = pairs_below(
+    below, searched = pairs_below(
         data.articles,
         data.match_texts,
         data.params,
@@ -68,10 +68,7 @@ def _pairs(data: OutputData, limits: ReportLimits) -> dict[str, Any]:
         "containment_threshold": data.params.containment_threshold,
         "short_threshold": data.params.short_threshold,
         "band": limits.band,
-        "searched_canonicals": int(
-            min(limits.max_docs, int(data.articles["is_canonical"].fillna(False).sum()))
-        ),
-        "retained_texts": len(data.match_texts),
+        "searched": searched,
         "seconds": round(time.perf_counter() - started, 3),
         "above": _with_texts(above, data, bodies),
         "below": _with_texts(below, data, bodies),

@@ -7,7 +7,7 @@ pairs just below were never kept anywhere. :func:`pairs_below` sketches the cano
 (:func:`~newsdedup.dedup.lsh.candidates_from_signatures`), verifies the candidates exactly
 (:func:`~newsdedup.dedup.verify.verify_pairs`) and keeps those whose Jaccard lies in
 ``[threshold - band, threshold)``. The work is bounded: at most ``max_docs`` canonicals (the latest
-published), and LSH buckets capped as in a run.
+published), LSH buckets capped as in a run, at most ``max_pairs`` candidates verified.
 """
 
 from __future__ import annotations
@@ -45,24 +45,32 @@ def pairs_below(
     n: int = 12,
     band: float = 0.1,
     max_docs: int = 20_000,
-) -> list[dict[str, Any]]:
+    max_pairs: int = 2_000_000,
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """Up to ``n`` pairs of canonicals (different duplicate groups) whose Jaccard is in
     ``[threshold - band, threshold)``, closest to the threshold first.
 
     ``articles`` needs article_id, is_canonical, published_at; ``texts`` article_id and match_text (the
     run's retained matching texts). Pairs where either text is shorter than ``min_tokens`` words are judged
-    against ``short_threshold``, as in a run."""
+    against ``short_threshold``, as in a run. At most ``max_pairs`` candidates (evenly spaced among them) are
+    verified. Also returns how many canonicals were searched and how many candidates LSH gave."""
     docs = _canonical_texts(articles, texts, max_docs)
+    stats = {"canonicals": len(docs), "candidates": 0, "verified": 0}
     if len(docs) < 2:
-        return []
+        return [], stats
     low = max(params.threshold - band, 0.05)
     sketches = sketch_texts(docs["match_text"].tolist(), params)
     bands, rows = lsh_params(replace(params, lsh_threshold=low))
     left, right, _capped = candidates_from_signatures(
         sketches.signatures, bands, rows, params.max_bucket_size
     )
+    stats["candidates"] = len(left)
+    if len(left) > max_pairs:
+        pick = np.linspace(0, len(left) - 1, max_pairs).astype(np.int64)
+        left, right = left[pick], right[pick]
+    stats["verified"] = len(left)
     if not len(left):
-        return []
+        return [], stats
     jaccard, _containment = verify_pairs(sketches.hashes, sketches.offsets, left, right)
     fewest = np.minimum(sketches.tokens[left], sketches.tokens[right])
     limit = np.where(fewest < params.min_tokens, params.short_threshold, params.threshold)
@@ -79,7 +87,7 @@ def pairs_below(
     )
     found["_gap"] = found["threshold"] - found["similarity"]
     found = found.sort_values(["_gap", "left_id", "right_id"]).head(n)
-    return [
+    pairs = [
         {
             "left_id": str(a),
             "right_id": str(b),
@@ -91,6 +99,7 @@ def pairs_below(
             found["left_id"], found["right_id"], found["similarity"], found["threshold"], strict=True
         )
     ]
+    return pairs, stats
 
 
 def word_diff(a: str, b: str, max_words: int = MAX_DIFF_WORDS) -> tuple[list[list[Any]], list[list[Any]]]:
