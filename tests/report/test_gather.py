@@ -148,3 +148,14 @@ def test_word_diff_marks_the_replaced_words_on_both_sides() -> None:
 )
 def test_only_http_urls_become_links(url: str | None, link: str | None) -> None:
     assert safe_url(url) == link
+
+
+def test_articles_without_a_date_are_counted_apart_and_left_out_of_the_day_chart() -> None:
+    from newsdedup.report.render import _rate_charts
+
+    frame = _articles()
+    frame.loc[frame["article_id"] == "b2", "published_at"] = pd.NaT
+    per_day = gather.duplicate_rates(frame)["per_day"]
+    assert per_day[0] == {"day": "(no date)", "articles": 1, "duplicates": 1, "rate": 1.0}
+    chart = _rate_charts(gather.duplicate_rates(frame))["per_day"]
+    assert "(no date)" not in chart and "2025-01-03" in chart

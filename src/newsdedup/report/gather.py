@@ -14,6 +14,8 @@ import pandas as pd
 from newsdedup.params import DedupParams
 
 __all__ = [
+    "NO_DATE",
+    "NO_SOURCE",
     "Row",
     "article_ref",
     "counts_section",

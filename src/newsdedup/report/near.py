@@ -85,9 +85,14 @@ def pairs_below(
             "threshold": limit[keep],
         }
     )
-    found["_gap"] = found["threshold"] - found["similarity"]
+    return _closest(found, n), stats
+
+
+def _closest(found: pd.DataFrame, n: int) -> list[dict[str, Any]]:
+    """The ``n`` pairs closest to their threshold, as rows."""
+    found = found.assign(_gap=found["threshold"] - found["similarity"])
     found = found.sort_values(["_gap", "left_id", "right_id"]).head(n)
-    pairs = [
+    return [
         {
             "left_id": str(a),
             "right_id": str(b),
@@ -99,7 +104,6 @@ def pairs_below(
             found["left_id"], found["right_id"], found["similarity"], found["threshold"], strict=True
         )
     ]
-    return pairs, stats
 
 
 def word_diff(a: str, b: str, max_words: int = MAX_DIFF_WORDS) -> tuple[list[list[Any]], list[list[Any]]]:

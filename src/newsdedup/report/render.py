@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
 
-from newsdedup.report import charts
+from newsdedup.report import charts, gather
 
 __all__ = ["render_html", "safe_url"]
 
@@ -59,7 +59,7 @@ def _rate_charts(rates: dict[str, Any]) -> dict[str, str]:
             xlabel="share of the source's articles that are duplicates",
             title=f"Duplicate rate per source (the {len(top)} with most articles)",
         )
-    days = rates["per_day"]
+    days = [r for r in rates["per_day"] if r["day"] != gather.NO_DATE]
     if days:
         out["per_day"] = charts.line_chart(
             [r["day"] for r in days],
