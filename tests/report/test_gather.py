@@ -92,7 +92,8 @@ def test_topics_section_and_timeline() -> None:
     assert [t["topic_id"] for t in section] == ["t1", "t2"]
     assert section[0]["sources"] == [{"source": "Herald", "articles": 2}, {"source": "Post", "articles": 2}]
     assert section[0]["representative"]["title"] == "Title a1"
-    assert section[1]["representative"] == {"article_id": "missing"}
+    missing = {"article_id": "missing", "title": None, "source": None, "url": None, "published_at": None}
+    assert section[1]["representative"] == missing
     timeline = gather.topic_timeline(_articles(), ["t1", "t2"])
     assert timeline == {
         "days": ["2025-01-01", "2025-01-02", "2025-01-03"],

@@ -135,6 +135,15 @@ def test_render_escapes_every_field_a_report_can_hold(report: dict) -> None:
     topic["sources"] = [{"source": XSS_SOURCE, "articles": 1}]
     doctored["duplicate_rates"]["per_source"][0]["source"] = bad
     doctored["summary"]["reject_reasons"] = {bad: 1}
+    # an article the table no longer has, and no recorded outcome, still render
+    topic["representative"] = {
+        "article_id": bad,
+        "title": None,
+        "source": None,
+        "url": None,
+        "published_at": None,
+    }
+    doctored["summary"]["last_outcome"] = None
     page = render_html(doctored)
     assert "<img src=x" not in page and "<script>window" not in page and "<b onmouseover" not in page
     assert "&lt;img src=x onerror=&#34;window.__xss=1&#34;&gt;" in page

@@ -13,8 +13,8 @@ from newsdedup import __version__
 from newsdedup.errors import InputError
 from newsdedup.io.store import write_json_atomic
 from newsdedup.report import gather
-from newsdedup.report.files import OutputData, load_output, read_bodies, write_text_atomic
-from newsdedup.report.near import pairs_below, word_diff
+from newsdedup.report.files import OutputData, load_output, read_bodies, read_match_texts, write_text_atomic
+from newsdedup.report.near import latest_canonicals, pairs_below, word_diff
 from newsdedup.report.render import render_html
 
 __all__ = ["FORMATS", "ReportLimits", "build_report", "write_report"]
@@ -41,10 +41,7 @@ def _with_texts(
     by_id = data.articles.set_index("article_id", drop=False)
     out = []
     for p in pairs:
-        left_ref, right_ref = (
-            gather.article_ref(by_id.loc[i]) if i in by_id.index else {"article_id": i}
-            for i in (p["left_id"], p["right_id"])
-        )
+        left_ref, right_ref = (gather.ref_by_id(by_id, i) for i in (p["left_id"], p["right_id"]))
         left, right = word_diff(bodies.get(p["left_id"], ""), bodies.get(p["right_id"], ""))
         out.append({**p, "left": left_ref, "right": right_ref, "left_diff": left, "right_diff": right})
     return out
@@ -55,7 +52,7 @@ def _pairs(data: OutputData, limits: ReportLimits) -> dict[str, Any]:
     above = gather.pairs_above(data.duplicates, data.params, limits.pairs, limits.band)
     below, searched = pairs_below(
         data.articles,
-        data.match_texts,
+        read_match_texts(data, latest_canonicals(data.articles, limits.max_docs)),
         data.params,
         n=limits.pairs,
         band=limits.band,

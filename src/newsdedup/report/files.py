@@ -24,7 +24,14 @@ from newsdedup.io.schema import SCHEMAS
 from newsdedup.io.store import OutputStore
 from newsdedup.params import DedupParams
 
-__all__ = ["ARTICLE_COLUMNS", "OutputData", "load_output", "read_bodies", "write_text_atomic"]
+__all__ = [
+    "ARTICLE_COLUMNS",
+    "OutputData",
+    "load_output",
+    "read_bodies",
+    "read_match_texts",
+    "write_text_atomic",
+]
 
 # Everything of the articles table but the bodies: those are read for the few articles the report shows.
 ARTICLE_COLUMNS = (
@@ -58,7 +65,6 @@ class OutputData:
     rejects: pd.DataFrame
     manifests: list[dict[str, Any]] = field(default_factory=list)
     last_run: dict[str, Any] | None = None
-    match_texts: pd.DataFrame = field(default_factory=pd.DataFrame)
     params: DedupParams = field(default_factory=DedupParams)
 
 
@@ -102,7 +108,7 @@ def _params(manifests: list[dict[str, Any]]) -> DedupParams:
 
 
 def load_output(output: Path) -> OutputData:
-    """The current version of ``output`` (tables without bodies, manifests, retained matching texts)."""
+    """The current version of ``output``: its tables (articles without bodies) and run manifests."""
     if not output.is_dir():
         raise InputError(f"no such output folder: {output}")
     store = OutputStore(output)
@@ -110,12 +116,6 @@ def load_output(output: Path) -> OutputData:
     if current is None:
         raise InputError(f"{output} has no committed run yet: nothing to report")
     manifests = _manifests(current)
-    texts_path = current / "state" / "history_text.parquet"
-    texts = (
-        pd.read_parquet(texts_path, columns=["article_id", "match_text"])
-        if texts_path.exists()
-        else pd.DataFrame({"article_id": [], "match_text": []})
-    )
     return OutputData(
         output=output,
         version=current.name,
@@ -126,9 +126,24 @@ def load_output(output: Path) -> OutputData:
         rejects=_read(current, "rejects"),
         manifests=manifests,
         last_run=store.last_run(),
-        match_texts=texts,
         params=_params(manifests),
     )
+
+
+def read_match_texts(data: OutputData, ids: list[str]) -> pd.DataFrame:
+    """The retained matching texts (``state/history_text.parquet``: the articles of the retention window)
+    of the articles ``ids``, as article_id and match_text; none when the version has no such file."""
+    path = data.folder / "state" / "history_text.parquet"
+    if not ids or not path.exists():
+        return pd.DataFrame(
+            {"article_id": pd.Series([], dtype=object), "match_text": pd.Series([], dtype=object)}
+        )
+    try:
+        return pd.read_parquet(
+            path, columns=["article_id", "match_text"], filters=[("article_id", "in", sorted(ids))]
+        )
+    except (OSError, pa.ArrowException) as exc:
+        raise StateError(f"cannot read {path}: {exc}") from exc
 
 
 def read_bodies(data: OutputData, ids: list[str]) -> dict[str, str]:

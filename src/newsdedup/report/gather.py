@@ -22,6 +22,7 @@ __all__ = [
     "duplicate_rates",
     "largest_groups",
     "pairs_above",
+    "ref_by_id",
     "run_history",
     "topic_timeline",
     "topics_section",
@@ -43,10 +44,20 @@ def _plain(value: Any) -> Any:
     return value
 
 
+_REF_KEYS = ("article_id", "title", "source", "url", "published_at")
+
+
 def article_ref(row: Mapping[str, Any] | pd.Series) -> Row:
     """The fields the report shows of one article."""
-    keys = ("article_id", "title", "source", "url", "published_at")
-    return {k: _plain(row.get(k)) for k in keys}
+    return {k: _plain(row.get(k)) for k in _REF_KEYS}
+
+
+def ref_by_id(by_id: pd.DataFrame, article_id: Any) -> Row:
+    """:func:`article_ref` of the article ``article_id`` of ``by_id`` (articles indexed by article_id), or
+    a reference holding only the id when the table does not have it."""
+    if article_id in by_id.index:
+        return article_ref(by_id.loc[article_id])
+    return {k: _plain(article_id) if k == "article_id" else None for k in _REF_KEYS}
 
 
 def counts_section(manifests: list[Row], last_run: Row | None, rejects: pd.DataFrame) -> Row:
@@ -166,8 +177,7 @@ def topics_section(articles: pd.DataFrame, topics: pd.DataFrame, n: int = 10) ->
     ranked = topics.sort_values(["size", "topic_id"], ascending=[False, True]).head(n)
     out = []
     for _, t in ranked.iterrows():
-        rep_id = t["representative_id"]
-        rep = article_ref(by_id.loc[rep_id]) if rep_id in by_id.index else {"article_id": _plain(rep_id)}
+        rep = ref_by_id(by_id, t["representative_id"])
         out.append(
             {
                 "topic_id": str(t["topic_id"]),

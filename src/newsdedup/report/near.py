@@ -24,14 +24,23 @@ from newsdedup.dedup.sketches import sketch_texts
 from newsdedup.dedup.verify import verify_pairs
 from newsdedup.params import DedupParams
 
-__all__ = ["MAX_DIFF_WORDS", "pairs_below", "word_diff"]
+__all__ = ["MAX_DIFF_WORDS", "latest_canonicals", "pairs_below", "word_diff"]
 
 MAX_DIFF_WORDS = 250
 
 
-def _canonical_texts(articles: pd.DataFrame, texts: pd.DataFrame, max_docs: int) -> pd.DataFrame:
+def _latest(articles: pd.DataFrame) -> pd.DataFrame:
     canon = articles[articles["is_canonical"].fillna(False).astype(bool)]
-    canon = canon.sort_values(["published_at", "article_id"], ascending=[False, True], na_position="last")
+    return canon.sort_values(["published_at", "article_id"], ascending=[False, True], na_position="last")
+
+
+def latest_canonicals(articles: pd.DataFrame, max_docs: int) -> list[str]:
+    """The ids of the ``max_docs`` latest published canonicals: whose texts :func:`pairs_below` needs."""
+    return [str(a) for a in _latest(articles)["article_id"].head(max_docs)]
+
+
+def _canonical_texts(articles: pd.DataFrame, texts: pd.DataFrame, max_docs: int) -> pd.DataFrame:
+    canon = _latest(articles)
     joined = canon[["article_id"]].merge(texts[["article_id", "match_text"]], on="article_id", how="inner")
     joined = joined[joined["match_text"].fillna("").str.len() > 0]
     return joined.head(max_docs).reset_index(drop=True)
