@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 SAMPLE := src/newsdedup/sample
 OUT    ?= out/sample
 
-.PHONY: run test lint typecheck unit bench clean
+.PHONY: run test lint typecheck unit browser bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,17 @@ typecheck: $(VENV)/.installed-test
 unit: $(VENV)/.installed-test
 	$(PY) -m pytest -q -n 2
 
-test: lint typecheck unit
+# The report's browser test drives Debian's Chromium (tests/report/test_browser.py); installed here when missing
+# and apt can (root), else that test skips and says why.
+browser:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing chromium for the report's browser test"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+			|| echo "could not install chromium: the browser test will skip"; \
+	else echo "chromium is missing and apt-get cannot be used here: the browser test will skip"; fi
+
+test: lint typecheck browser unit
 
 $(VENV)/.installed-bench: pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -e '.[bench]'

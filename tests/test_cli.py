@@ -13,7 +13,8 @@ from tests.hostile import write_hostile_corpus
 
 
 @pytest.mark.parametrize(
-    "argv", [["--help"], ["run", "--help"], ["evaluate", "--help"], ["status", "--help"]]
+    "argv",
+    [["--help"], ["run", "--help"], ["evaluate", "--help"], ["status", "--help"], ["report", "--help"]],
 )
 def test_every_command_has_help(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argv) == 0

@@ -6,8 +6,8 @@ arenas and leaves the objects that exist when it starts out of garbage collectio
 
 Exit codes: 0 success (also with some rejected records); 65 rejected fraction above the configured maximum
 (outputs still written); 75 another run holds the output's lock; 78 bad configuration; 2 usage error
-(including a missing input path); 1 failure (``status``: the last run did not commit, or the output is
-unreadable); 130 / 143 the run was cancelled by SIGINT / SIGTERM (workers stopped, nothing staged left,
+(including a missing input path, and ``report`` of a folder with no committed run); 1 failure (``status``:
+the last run did not commit, or the output is unreadable; ``report``: a table cannot be read); 130 / 143 the run was cancelled by SIGINT / SIGTERM (workers stopped, nothing staged left,
 the previous version untouched).
 """
 
@@ -178,6 +178,15 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("output", metavar="DIR")
     s.add_argument("--json", action="store_true", help="print the status as JSON")
 
+    rep = sub.add_parser(
+        "report",
+        parents=[common],
+        help="write a self-contained HTML (or JSON) report of an output folder's latest run and history",
+    )
+    rep.add_argument("output", metavar="DIR")
+    rep.add_argument("--out", metavar="FILE", help="where to write it (default: DIR/report.html or .json)")
+    rep.add_argument("--format", choices=("html", "json"), default="html", help="page for people or JSON")
+
     b = sub.add_parser("rollback", parents=[common], help="make an earlier committed version current")
     b.add_argument("output", metavar="DIR")
     b.add_argument("--to", metavar="RUN_ID", help="the version to make current (default: the one before)")
@@ -239,6 +248,15 @@ def _cmd_status(args: argparse.Namespace) -> int:
     return EXIT_OK if info["healthy"] else EXIT_FAILURE
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from newsdedup.report import write_report
+
+    path = write_report(Path(args.output), Path(args.out) if args.out else None, args.format)
+    if not args.quiet:
+        print(f"report: {path}")
+    return EXIT_OK
+
+
 def _cmd_rollback(args: argparse.Namespace) -> int:
     from newsdedup.status import rollback
 
@@ -255,7 +273,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse exits 2 on usage errors and 0 on --help/--version
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
     _setup_logging(args.log_format, args.quiet, args.verbose)
-    handlers = {"run": _cmd_run, "evaluate": _cmd_evaluate, "status": _cmd_status, "rollback": _cmd_rollback}
+    handlers = {
+        "run": _cmd_run,
+        "evaluate": _cmd_evaluate,
+        "status": _cmd_status,
+        "report": _cmd_report,
+        "rollback": _cmd_rollback,
+    }
     try:
         return handlers[args.command](args)
     except ConfigError as exc:
