@@ -18,11 +18,10 @@ Example::
 from __future__ import annotations
 
 import importlib
+import sys
 import types
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
-
-from newsdedup import run as _run_package  # the run layer's package: a docstring, nothing imported
 
 try:
     __version__ = version("newsdedup")
@@ -32,7 +31,7 @@ except PackageNotFoundError:  # running from a source tree without installation
 if TYPE_CHECKING:
     from newsdedup.api import Result, RunResult, load, process
     from newsdedup.estimators import NearDuplicateFinder, StoryClusterer
-    from newsdedup.frames import cluster, find_duplicates, parse, parse_frame
+    from newsdedup.frames import find_duplicates, parse, parse_frame
 
 # public name -> the module that defines it (imported by __getattr__ on first use: PEP 562)
 _LAZY = {
@@ -43,27 +42,58 @@ _LAZY = {
     "parse": "newsdedup.frames",
     "parse_frame": "newsdedup.frames",
     "find_duplicates": "newsdedup.frames",
-    "cluster": "newsdedup.frames",
     "NearDuplicateFinder": "newsdedup.estimators",
     "StoryClusterer": "newsdedup.estimators",
 }
 
-__all__ = ["__version__", "run", *_LAZY]
+# names shared by a subpackage and a function: the subpackage is imported, and calling it calls the function
+_CALLABLE_PACKAGES = {
+    "run": ("newsdedup.api", "run"),
+    "cluster": ("newsdedup.frames", "cluster"),
+}
+
+__all__ = [
+    "NearDuplicateFinder",
+    "Result",
+    "RunResult",
+    "StoryClusterer",
+    "__version__",
+    "cluster",
+    "find_duplicates",
+    "load",
+    "parse",
+    "parse_frame",
+    "process",
+    "run",
+]
 
 
 class _CallablePackage(types.ModuleType):
-    """``newsdedup.run`` names both the run layer's package and the job's entry point: calling the package
-    is :func:`newsdedup.api.run`. (A function bound to the same name would be replaced by the package
-    whenever a module of it is first imported, and would break ``import newsdedup.run.<module>``.)"""
+    """A subpackage that is also a function of the API: ``newsdedup.run`` is the run layer and
+    :func:`newsdedup.api.run`; ``newsdedup.cluster`` is the clustering stage and :func:`newsdedup.frames.cluster`.
+
+    (A function bound to the package's name would be replaced by the subpackage as soon as the subpackage is
+    imported, and would break ``import newsdedup.run.<module>``: so the subpackage itself is made callable.)
+    """
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return importlib.import_module("newsdedup.api").run(*args, **kwargs)
+        module, name = _CALLABLE_PACKAGES[self.__name__.rpartition(".")[2]]
+        return getattr(importlib.import_module(module), name)(*args, **kwargs)
 
 
-_run_package.__class__ = _CallablePackage
+class _Package(types.ModuleType):
+    """This package's module type: the import system binds a subpackage to its name here, at which point
+    the subpackages named in ``_CALLABLE_PACKAGES`` become callable."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _CALLABLE_PACKAGES and type(value) is types.ModuleType:
+            value.__class__ = _CallablePackage
+        super().__setattr__(name, value)
 
 
 def __getattr__(name: str) -> Any:
+    if name in _CALLABLE_PACKAGES:
+        return importlib.import_module(f"{__name__}.{name}")
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'newsdedup' has no attribute {name!r}")
@@ -73,4 +103,7 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+    return sorted({*globals(), *_LAZY, *_CALLABLE_PACKAGES})
+
+
+sys.modules[__name__].__class__ = _Package

@@ -24,22 +24,16 @@ from typing import Any
 
 import pandas as pd
 
-from newsdedup.config import config_from_dict, load_config
+from newsdedup.config import ConfigLike, as_config
 from newsdedup.errors import InputError
 from newsdedup.io.records_out import as_records, write_jsonl
 from newsdedup.io.schema import SCHEMAS, arrow_schema
 from newsdedup.io.store import OutputStore
-from newsdedup.params import Config
 from newsdedup.run.manifest import RunResult
 from newsdedup.run.pipeline import run as run_pipeline
 from newsdedup.run.progress import Progress
 
-__all__ = ["ConfigLike", "Result", "RunResult", "as_config", "load", "process", "run"]
-
-ConfigLike = Config | Mapping[str, Any] | str | Path | None
-"""A config as the API takes it: a ``Config``, nested mappings as in the TOML file, a TOML file's path, or
-None for the defaults (environment overrides ``NEWSDEDUP_<SECTION>__<KEY>`` apply to a path and to None,
-as for the command)."""
+__all__ = ["ConfigLike", "Result", "RunResult", "load", "process", "run"]
 
 TABLE_NAMES = ("articles", "topics", "duplicates", "rejects")
 RECORDS_FILE = "records.jsonl"
@@ -59,15 +53,6 @@ class Result:
     def __repr__(self) -> str:
         sizes = ", ".join(f"{name}={len(getattr(self, name))}" for name in TABLE_NAMES)
         return f"Result({sizes}, run_id={self.manifest.get('run_id')!r})"
-
-
-def as_config(config: ConfigLike) -> Config:
-    """The validated ``Config`` for any :data:`ConfigLike` (raises ConfigError naming a bad value)."""
-    if isinstance(config, Config):
-        return config
-    if config is None or isinstance(config, str | Path):
-        return load_config(config)
-    return config_from_dict(config)
 
 
 def _progress(progress: bool | Progress | None) -> Progress:

@@ -17,7 +17,7 @@ import numpy as np
 import orjson
 import pandas as pd
 
-__all__ = ["as_records", "write_jsonl"]
+__all__ = ["as_records", "json_value", "write_jsonl"]
 
 
 def as_records(data: pd.DataFrame | Iterable[Mapping[str, Any]]) -> Iterable[Mapping[str, Any]]:
@@ -28,18 +28,18 @@ def as_records(data: pd.DataFrame | Iterable[Mapping[str, Any]]) -> Iterable[Map
     return data
 
 
-def _plain(value: Any) -> Any:
+def json_value(value: Any) -> Any:
     """A JSON-ready form of a value pandas or numpy hands out (NaN/NaT/None -> None)."""
     if value is None or value is pd.NaT:
         return None
     if isinstance(value, pd.Timestamp | dt.datetime | dt.date):
         return value.isoformat()
     if isinstance(value, np.generic):
-        return _plain(value.item())
+        return json_value(value.item())
     if isinstance(value, float) and math.isnan(value):
         return None
     if isinstance(value, np.ndarray | tuple):
-        return [_plain(v) for v in value.tolist()] if isinstance(value, np.ndarray) else list(value)
+        return [json_value(v) for v in value.tolist()] if isinstance(value, np.ndarray) else list(value)
     return value
 
 
@@ -50,8 +50,8 @@ def write_jsonl(records: Iterable[Mapping[str, Any]], path: str | Path) -> int:
     n = 0
     with open(tmp, "wb") as fh:
         for rec in records:
-            row = {str(k): _plain(v) for k, v in rec.items()}
-            fh.write(orjson.dumps(row, default=_plain, option=orjson.OPT_SERIALIZE_NUMPY))
+            row = {str(k): json_value(v) for k, v in rec.items()}
+            fh.write(orjson.dumps(row, default=json_value, option=orjson.OPT_SERIALIZE_NUMPY))
             fh.write(b"\n")
             n += 1
     os.replace(tmp, path)
