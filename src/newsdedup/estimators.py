@@ -72,7 +72,8 @@ class _TextClusterer(ClusterMixin, BaseEstimator):
 
     def fit_predict(self, X: Any, y: Any = None, **kwargs: Any) -> np.ndarray:
         """Fit on ``X`` and return ``labels_``."""
-        return self.fit(X, y).labels_  # type: ignore[attr-defined, no-any-return]
+        fitted: Any = self.fit(X, y)
+        return np.asarray(fitted.labels_)
 
 
 class NearDuplicateFinder(_TextClusterer):

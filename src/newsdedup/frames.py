@@ -133,7 +133,9 @@ def parse_frame(df: pd.DataFrame, config: ConfigLike = None) -> pd.DataFrame:
             "source": [g or a.source for g, a in zip(given, parsed, strict=True)],
             "title": [a.title for a in parsed],
             "author": [a.author for a in parsed],
-            "published_at": pd.to_datetime([a.published_at for a in parsed], utc=True),
+            "published_at": pd.to_datetime(
+                pd.Series([a.published_at for a in parsed], index=df.index, dtype=object), utc=True
+            ).astype("datetime64[us, UTC]"),
             "published_raw": [a.published_raw for a in parsed],
             "published_tz_assumed": [a.published_tz_assumed for a in parsed],
             "location": [a.location for a in parsed],
@@ -155,6 +157,13 @@ def prepared(df: pd.DataFrame, config: ConfigLike = None) -> pd.DataFrame:
     return parse_frame(df, config)
 
 
+def _utc(docs: pd.DataFrame, column: str) -> Any:
+    """Column ``column`` of ``docs`` as UTC times (all missing when there is no such column)."""
+    if column not in docs.columns:
+        return pd.NaT
+    return pd.to_datetime(docs[column], utc=True).array
+
+
 def dedup_result(
     df: pd.DataFrame, config: ConfigLike = None, *, map_fn: MapFn = serial_map
 ) -> tuple[pd.DataFrame, DedupResult]:
@@ -166,9 +175,7 @@ def dedup_result(
         {
             "article_id": docs["article_id"].astype(str).to_numpy(),
             "match_text": docs["match_text"].to_numpy(),
-            "published_at": pd.to_datetime(docs.get("published_at"), utc=True).to_numpy()
-            if "published_at" in docs.columns
-            else pd.NaT,
+            "published_at": _utc(docs, "published_at"),
             "body_len": np.asarray(body_len, dtype=np.int64),
             "source": docs["source"].to_numpy() if "source" in docs.columns else None,
         }
@@ -196,7 +203,7 @@ def cluster_frame(
         {
             "article_id": docs["article_id"].astype(str).to_numpy(),
             "title": docs["title"].to_numpy() if "title" in docs.columns else None,
-            "published_at": docs["published_at"].to_numpy() if "published_at" in docs.columns else pd.NaT,
+            "published_at": _utc(docs, "published_at"),
             "source": docs["source"].to_numpy() if "source" in docs.columns else None,
             "group_size": docs["group_size"].to_numpy() if "group_size" in docs.columns else 1,
             "match_text": docs["match_text"].to_numpy(),

@@ -7,8 +7,7 @@ it still equals scikit-learn's.
 
 __all__ = ["ENGLISH_STOP_WORDS"]
 
-ENGLISH_STOP_WORDS: frozenset[str] = frozenset(
-    """
+_WORDS = """
 a about above across after afterwards again against all almost alone along already also although always
 am among amongst amoungst amount an and another any anyhow anyone anything anyway anywhere are around as
 at back be became because become becomes becoming been before beforehand behind being below beside
@@ -28,5 +27,6 @@ though three through throughout thru thus to together too top toward towards twe
 until up upon us very via was we well were what whatever when whence whenever where whereafter whereas
 whereby wherein whereupon wherever whether which while whither who whoever whole whom whose why will
 with within without would yet you your yours yourself yourselves
-""".split()
-)
+"""
+
+ENGLISH_STOP_WORDS: frozenset[str] = frozenset(_WORDS.split())
