@@ -20,15 +20,10 @@ from __future__ import annotations
 import importlib
 import sys
 import types
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
-try:
-    __version__ = version("newsdedup")
-except PackageNotFoundError:  # running from a source tree without installation
-    __version__ = "0.0.0+unknown"
-
 if TYPE_CHECKING:
+    __version__: str
     from newsdedup.api import Result, RunResult, load, process
     from newsdedup.estimators import NearDuplicateFinder, StoryClusterer
     from newsdedup.frames import find_duplicates, parse, parse_frame
@@ -91,7 +86,21 @@ class _Package(types.ModuleType):
         super().__setattr__(name, value)
 
 
+def _version() -> str:
+    """The installed distribution's version (importlib.metadata is most of a bare import's time: so it is
+    looked up on first use)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("newsdedup")
+    except PackageNotFoundError:  # running from a source tree without installation
+        return "0.0.0+unknown"
+
+
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        globals()[name] = value = _version()
+        return value
     if name in _CALLABLE_PACKAGES:
         return importlib.import_module(f"{__name__}.{name}")
     module = _LAZY.get(name)
@@ -103,7 +112,7 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY, *_CALLABLE_PACKAGES})
+    return sorted({*globals(), "__version__", *_LAZY, *_CALLABLE_PACKAGES})
 
 
 sys.modules[__name__].__class__ = _Package
