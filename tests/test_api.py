@@ -34,7 +34,7 @@ def test_process_equals_the_command_on_the_same_records(tmp_path: Path) -> None:
     records = tmp_path / "records.jsonl"  # the name process() gives its file: the input column matches
     shutil.copy(FEED, records)
     expected = _cli_result(records, tmp_path)
-    got = newsdedup.process(pd.read_json(FEED, lines=True, dtype=False))
+    got = newsdedup.process(pd.read_json(FEED, lines=True))
     assert len(got.articles) == 12 and len(got.duplicates) == 2
     for name, frame in _without_run_id(got).items():
         pd.testing.assert_frame_equal(frame, _without_run_id(expected)[name], obj=name)

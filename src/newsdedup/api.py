@@ -39,10 +39,11 @@ TABLE_NAMES = ("articles", "topics", "duplicates", "rejects")
 RECORDS_FILE = "records.jsonl"
 
 
-@dataclass
+@dataclass(eq=False)
 class Result:
     """A run's tables as data frames, with the columns and dtypes of the Parquet tables (see the README's
-    Outputs), and the manifest of the run that made them."""
+    Output tables), and the manifest of the run that made them. (Compare tables with
+    ``pandas.testing.assert_frame_equal``; ``==`` on two results is identity.)"""
 
     articles: pd.DataFrame
     topics: pd.DataFrame
