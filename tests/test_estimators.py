@@ -118,3 +118,9 @@ def test_story_clusterer_topics() -> None:
     assert model.n_clusters_ == len(model.topics_) == 10
     assert set(model.topic_ids_) == set(model.topics_["topic_id"])
     assert model.topics_["size"].sum() == len(FEED)
+
+
+def test_pipeline_on_a_list_of_texts() -> None:
+    lower = FunctionTransformer(lambda texts: [t.lower() for t in texts])
+    labels = make_pipeline(lower, NearDuplicateFinder()).fit_predict(FEED["body"].tolist())
+    assert _groups(FEED["id"], labels) == PAIRS
