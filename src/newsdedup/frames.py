@@ -3,9 +3,9 @@
 
 Each calls the stage the job runs (``text.parse``, ``dedup.find_duplicates``, ``cluster.cluster_stories``)
 with the job's config; the columns a stage needs that a caller does not have (the article id, the matching
-text, the body length) are made here the way the job makes them. The input frame has ``title`` and ``body``
-(structured records) or ``text`` (a raw-layout article: headline, byline, dateline, body), and optionally
-``id``, ``published_at``, ``source``, ``author``. What these do not do, because it needs the whole run or
+text, the body length) are made here the way the job makes them. The input frame has the fields of a JSONL
+input: ``title`` and ``body`` (or ``text``), and optionally ``id``, ``published_at``, ``source``,
+``author``; its rows are parsed as the job parses JSONL records. What these do not do, because it needs the whole run or
 earlier runs: learned boilerplate (lines repeated across many articles of a run) and relating articles to
 an output's history. :func:`newsdedup.process` runs the whole job.
 
@@ -29,6 +29,7 @@ from newsdedup.cluster import cluster_stories
 from newsdedup.config import ConfigLike, as_config
 from newsdedup.dedup import DedupResult
 from newsdedup.dedup import find_duplicates as find_duplicate_groups
+from newsdedup.io.readers.records import PUBLISHED_KEYS
 from newsdedup.io.records_out import json_value
 from newsdedup.model import MapFn, ParsedArticle, serial_map
 from newsdedup.params import Config
@@ -65,20 +66,16 @@ def _text(value: Any) -> str | None:
 
 
 def _parse_fields(fields: Mapping[str, Any], cfg: Config) -> ParsedArticle:
-    """Parse one record's fields as the job does: ``text`` alone is a raw-layout article, else structured."""
-    tz = cfg.parse.default_tz
-    title, body = _text(fields.get("title")), _text(fields.get("body"))
-    if body is None and title is None and _text(fields.get("text")) is not None:
-        return parse_raw(_text(fields.get("text")) or "", default_tz=tz)
-    published = next(
-        (_text(fields.get(k)) for k in ("published_at", "date", "published") if k in fields), None
-    )
+    """Parse one record's fields as the job parses a JSONL record: ``title``, ``body`` (else ``text``), the
+    first publication field present, ``author``."""
+    body = _text(fields.get("body"))
+    published = next((_text(fields.get(k)) for k in PUBLISHED_KEYS if k in fields), None)
     return parse_record(
-        title=title,
+        title=_text(fields.get("title")),
         body=body if body is not None else _text(fields.get("text")) or "",
         published=published,
         author=_text(fields.get("author")),
-        default_tz=tz,
+        default_tz=cfg.parse.default_tz,
     )
 
 
@@ -90,8 +87,9 @@ def parse(
     author: str | None = None,
     config: ConfigLike = None,
 ) -> dict[str, Any]:
-    """Parse one article: ``text`` alone is read as a raw-layout article (headline, byline, dateline, body);
-    with ``title`` (or ``published_at``) it is the body of a structured record. Returns the parsed fields
+    """Parse one article: ``text`` alone is read as a raw-layout article (headline, byline, dateline, body),
+    as a ``.txt`` input is; with ``title``, ``published_at`` or ``author`` it is the body of a structured
+    record, as a JSONL input's. Returns the parsed fields
     (title, author, published_at, published_raw, published_tz_assumed, location, summary, body, source,
     removed, removed_lines) and ``match_text``.
 
@@ -99,9 +97,11 @@ def parse(
     'Ann Lee'
     """
     cfg = as_config(config)
-    fields: dict[str, Any] = {"text": text} if title is None and published_at is None else {"body": text}
-    fields.update(title=title, published_at=published_at, author=author)
-    article = _parse_fields(fields, cfg)
+    if title is None and published_at is None and author is None:
+        article = parse_raw(text, default_tz=cfg.parse.default_tz)
+    else:
+        fields = {"body": text, "title": title, "published_at": published_at, "author": author}
+        article = _parse_fields(fields, cfg)
     out = dataclasses.asdict(article)
     out["match_text"] = matching_text(article, include_title=cfg.parse.include_title_in_match)
     return out
@@ -119,8 +119,8 @@ def _ids(df: pd.DataFrame) -> list[str]:
 
 
 def parse_frame(df: pd.DataFrame, config: ConfigLike = None) -> pd.DataFrame:
-    """Parse every row of ``df`` (see the module: ``title``/``body`` or ``text``, optional ``id``,
-    ``published_at``, ``source``, ``author``) as the job's read step does; returns :data:`PARSED_COLUMNS`
+    """Parse every row of ``df`` (see the module: ``title``, ``body`` or ``text``, optional ``id``,
+    ``published_at``, ``source``, ``author``) as the job's read step parses JSONL records; returns :data:`PARSED_COLUMNS`
     with ``df``'s index. ``source`` is the given one, else the outlet a headline names ("Title | Outlet")."""
     cfg = as_config(config)
     columns = [str(c) for c in df.columns]
