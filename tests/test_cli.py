@@ -149,17 +149,17 @@ def test_run_command_freezes_the_heap_only_while_the_run_lasts(
 ) -> None:
     import gc
 
-    from newsdedup.run import pipeline
+    from newsdedup import api  # the command's call (newsdedup.run)
 
     seen: list[int] = []
-    real = pipeline.run
+    real = api.run
 
     def spy(*args: object, **kwargs: object) -> object:
         seen.append(gc.get_freeze_count())
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
     before = gc.get_freeze_count()
-    monkeypatch.setattr(pipeline, "run", spy)
+    monkeypatch.setattr(api, "run", spy)
     (tmp_path / "in").mkdir()
     assert main(["run", "--input", str(tmp_path / "in"), "--output", str(tmp_path / "o"), "--quiet"]) == 0
     # also after an error

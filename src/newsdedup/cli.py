@@ -196,8 +196,8 @@ def _parser() -> argparse.ArgumentParser:
 def _cmd_run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
+    from newsdedup.api import run
     from newsdedup.config import load_config
-    from newsdedup.run.pipeline import run
     from newsdedup.run.progress import Progress
 
     config = load_config(args.config)

@@ -23,6 +23,8 @@ from newsdedup.params import Config
 
 __all__ = [
     "Config",
+    "ConfigLike",
+    "as_config",
     "config_to_dict",
     "load_config",
 ]
@@ -140,6 +142,21 @@ def load_config(path: str | Path | None = None, environ: Mapping[str, str] | Non
         if isinstance(table, dict):
             table.update(values)
     return config_from_dict(data)
+
+
+ConfigLike = Config | Mapping[str, Any] | str | Path | None
+"""A config as the library's API takes it: a ``Config``, nested mappings as in the TOML file, a TOML file's
+path, or None for the defaults (the environment's ``NEWSDEDUP_<SECTION>__<KEY>`` apply to a path and to
+None, as for the command)."""
+
+
+def as_config(config: ConfigLike) -> Config:
+    """The validated ``Config`` of any :data:`ConfigLike` (raises ConfigError naming a bad value)."""
+    if isinstance(config, Config):
+        return config
+    if config is None or isinstance(config, str | Path):
+        return load_config(config)
+    return config_from_dict(config)
 
 
 def config_to_dict(config: Config) -> dict[str, dict[str, Any]]:

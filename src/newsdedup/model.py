@@ -1,5 +1,6 @@
-"""Plain data passed between the layers (an input file, a raw record, a reject, a parsed article) and the
-shape of the ``map_fn`` through which the run layer lends the pure stages its threads.
+"""Plain data passed between the layers (an input file, a raw record, a reject, a parsed article), the
+shape of the ``map_fn`` through which the run layer lends the pure stages its threads, and of the
+``progress`` callback through which the stages report how far they are.
 
 Frozen dataclasses with slots and no behaviour; the layers that make them (``io`` for the first three,
 ``text`` for the parsed article) and the layers that consume them import them from here.
@@ -13,7 +14,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-__all__ = ["InputFile", "MapFn", "ParsedArticle", "RawRecord", "Reject", "Skipped", "serial_map"]
+__all__ = [
+    "InputFile",
+    "MapFn",
+    "ParsedArticle",
+    "ProgressFn",
+    "RawRecord",
+    "Reject",
+    "Skipped",
+    "map_with_progress",
+    "no_progress",
+    "serial_map",
+]
 
 
 class MapFn(Protocol):
@@ -27,6 +39,50 @@ class MapFn(Protocol):
 def serial_map(fn: Callable[[Any], Any], items: Sequence[Any], /) -> list[Any]:
     """The default :class:`MapFn`: one item after another, in this thread."""
     return [fn(item) for item in items]
+
+
+class ProgressFn(Protocol):
+    """How a pure stage reports progress: ``progress(step, done, total)`` adds ``done`` finished units
+    (documents, rows, pairs) to ``step`` and ``total`` to the units it has to do. Both are increments, so
+    pieces of work that finish in other threads may report on their own; the run layer's receiver adds
+    them up (and shows them on a terminal). The default, :func:`no_progress`, does nothing."""
+
+    def __call__(self, step: str, done: int, total: int, /) -> None: ...
+
+
+def no_progress(step: str, done: int, total: int, /) -> None:
+    """The default :class:`ProgressFn`: reports nothing."""
+
+
+def _units(item: Any) -> int:
+    """How many units a piece of work holds: rows of a slice, a ``(start, stop)`` pair, a range or an
+    array of indices; else 1."""
+    if isinstance(item, slice):
+        return max(0, (item.stop or 0) - (item.start or 0))
+    if isinstance(item, tuple) and len(item) == 2 and all(isinstance(v, int) for v in item):
+        return max(0, item[1] - item[0])
+    if isinstance(item, range) or (hasattr(item, "__len__") and hasattr(item, "dtype")):
+        return len(item)
+    return 1
+
+
+def map_with_progress(map_fn: MapFn, progress: ProgressFn, step: str) -> MapFn:
+    """``map_fn`` that reports to ``progress`` under ``step``: the units of all items when a map starts,
+    and each item's units when it finishes (see :func:`_units`). The results are ``map_fn``'s."""
+    if progress is no_progress:
+        return map_fn
+
+    def mapped(fn: Callable[[Any], Any], items: Sequence[Any], /) -> list[Any]:
+        progress(step, 0, sum(_units(item) for item in items))
+
+        def one(item: Any) -> Any:
+            out = fn(item)
+            progress(step, _units(item), 0)
+            return out
+
+        return map_fn(one, items)
+
+    return mapped
 
 
 @dataclass(frozen=True, slots=True)

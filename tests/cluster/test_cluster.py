@@ -239,9 +239,9 @@ def test_params_accept_none_where_allowed() -> None:
     assert p.time_scale_days is None
 
 
-def test_estimator_validates_and_stores_params_only() -> None:
+def test_model_validates_and_stores_params_only() -> None:
     model = StoryClusterer(threshold=2.0)
-    assert model.get_params()["threshold"] == 2.0
+    assert model.threshold == 2.0
     with pytest.raises(ValueError, match="threshold"):
         model.fit(["a b c"])
 

@@ -15,7 +15,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator
 
 from newsdedup.cluster.describe import centrality
 from newsdedup.cluster.features import StoryFeatures, story_features
@@ -51,8 +50,21 @@ def to_days(published_at: Sequence[Any] | np.ndarray | None, n: int) -> np.ndarr
     return days
 
 
-class StoryClusterer(BaseEstimator):
-    """Cluster news texts into stories (same event / developing story); sklearn-style estimator.
+_PARAM_NAMES = (
+    "threshold",
+    "time_scale_days",
+    "title_weight",
+    "lead_words",
+    "n_neighbors",
+    "max_features",
+    "random_state",
+)
+
+
+class StoryClusterer:
+    """Cluster news texts into stories (same event / developing story): the cluster stage's model, run by
+    ``cluster_stories``. (The scikit-learn estimator is :class:`newsdedup.estimators.StoryClusterer`, which
+    takes texts or a data frame; this class derives from no scikit-learn base so the job never imports it.)
 
     After ``fit``: ``labels_`` (int array, 0..k-1 in order of first appearance), ``n_clusters_``,
     ``centrality_`` (cosine of each document to its cluster centroid), ``terms_`` (one term per column),
@@ -100,7 +112,7 @@ class StoryClusterer(BaseEstimator):
     @classmethod
     def from_params(cls, params: ClusterParams) -> StoryClusterer:
         """An unfitted clusterer with the settings of ``params`` (the inverse of ``_params``)."""
-        return cls(**{name: getattr(params, name) for name in cls._get_param_names()})
+        return cls(**{name: getattr(params, name) for name in _PARAM_NAMES})
 
     def _params(self) -> ClusterParams:
         return ClusterParams(

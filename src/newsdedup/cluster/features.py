@@ -17,9 +17,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from newsdedup.cluster.kernels.terms import doc_terms, token_hashes
+from newsdedup.cluster.stop_words import ENGLISH_STOP_WORDS
 from newsdedup.params import ClusterParams
 from newsdedup.text.normalize import normalize_many
 

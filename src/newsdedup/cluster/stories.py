@@ -13,7 +13,7 @@ import pandas as pd
 from newsdedup.cluster.describe import describe_topics, empty_topics, keywords
 from newsdedup.cluster.estimator import StoryClusterer
 from newsdedup.cluster.features import StoryFeatures, story_features
-from newsdedup.model import MapFn, serial_map
+from newsdedup.model import MapFn, ProgressFn, map_with_progress, no_progress, serial_map
 from newsdedup.params import ClusterParams
 
 __all__ = ["cluster_stories"]
@@ -27,6 +27,7 @@ def cluster_stories(
     features: StoryFeatures | None = None,
     *,
     map_fn: MapFn = serial_map,
+    progress: ProgressFn = no_progress,
 ) -> tuple[pd.Series, pd.DataFrame]:
     """Cluster canonical articles into stories and describe each story.
 
@@ -34,7 +35,8 @@ def cluster_stories(
     unless ``features`` (``story_features`` of the rows, in ``docs`` order) are given. Returns (topic_id per
     row, aligned to ``docs.index``; one row per topic with TOPIC_COLUMNS, sorted by size descending then
     topic_id). Sizes count duplicates through ``group_size``. ``map_fn`` runs the clustering's ranges of
-    rows (e.g. in the run's threads); the result does not depend on it.
+    rows (e.g. in the run's threads); the result does not depend on it. ``progress`` hears of the rows
+    the clustering's steps have done.
     """
     need = _DOC_COLUMNS if features is not None else (*_DOC_COLUMNS, "match_text")
     missing = [c for c in need if c not in docs.columns]
@@ -54,7 +56,9 @@ def cluster_stories(
         feats, rows = features, order  # read in place: a take() would copy all the features
     # naive UTC datetime64 (NaT where missing): a tz-aware column would convert through Timestamp objects
     published_ns = published.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
-    model = StoryClusterer.from_params(params).fit_features(feats, published_ns, rows=rows, map_fn=map_fn)
+    model = StoryClusterer.from_params(params).fit_features(
+        feats, published_ns, rows=rows, map_fn=map_with_progress(map_fn, progress, "cluster")
+    )
     labels, k = model.labels_, model.n_clusters_
     words = keywords(model.time_weights_, labels[model.time_order_], k, model.terms_, params.keywords_top_n)
     tids, topics = describe_topics(d, titles, published_ns, labels, model.centrality_, words)

@@ -41,7 +41,7 @@ from newsdedup.dedup.minhash import signature_agreement
 from newsdedup.dedup.sketches import Sketches, compact_digests, sketch_texts
 from newsdedup.dedup.verify import edge_rule, verify_pairs
 from newsdedup.errors import NewsdedupError
-from newsdedup.model import MapFn, serial_map
+from newsdedup.model import MapFn, ProgressFn, map_with_progress, no_progress, serial_map
 from newsdedup.params import DedupParams
 
 logger = logging.getLogger(__name__)
@@ -89,6 +89,7 @@ def find_duplicates(
     candidates: CandidateFn | None = None,
     *,
     map_fn: MapFn = serial_map,
+    progress: ProgressFn = no_progress,
 ) -> DedupResult:
     """Find exact and near-duplicate articles and group them under a canonical article.
 
@@ -100,7 +101,9 @@ def find_duplicates(
     the LSH banding step (:func:`~newsdedup.dedup.lsh.candidates_from_signatures`, same contract and result)
     with another executor's, e.g. Dask's. The result does not depend on row order: work happens in
     article_id order and is mapped back to input order at the end. ``map_fn`` runs the blocks of sketching
-    and verification (a thread map from the run layer runs them in parallel; the result is the same).
+    and verification (a thread map from the run layer runs them in parallel; the result is the same);
+    ``progress`` hears of the documents sketched ("dedup: sketching") and the candidate pairs verified
+    ("dedup: verifying pairs").
     """
     params = params or DedupParams()
     ids, order = _article_order(docs, need_text=sketches is None)
@@ -108,7 +111,7 @@ def find_duplicates(
     clock = _Stopwatch(stats)
     if sketches is None:
         texts = docs["match_text"].fillna("").astype(str).tolist()
-        sketches = sketch_texts(texts, params, map_fn=map_fn)
+        sketches = sketch_texts(texts, params, map_fn=map_with_progress(map_fn, progress, "dedup: sketching"))
         clock.lap("sketch")
     elif len(sketches.tokens) != len(docs) or len(sketches.digests) != len(docs):
         raise NewsdedupError(f"sketches cover {len(sketches.tokens)} documents, docs has {len(docs)}")
@@ -118,7 +121,8 @@ def find_duplicates(
     clock.lap("exact")
     left, right = _lsh_candidates(sketches.signatures, prep.rows, params, candidates, stats)
     clock.lap("lsh")
-    edge_left, edge_right = _verify_candidates(prep, left, right, params, stats, map_fn)
+    verify_map = map_with_progress(map_fn, progress, "dedup: verifying pairs")
+    edge_left, edge_right = _verify_candidates(prep, left, right, params, stats, verify_map)
     clock.lap("verify")
     labels = group_components(len(prep.reps), edge_left, edge_right)
     prep.set_edges(edge_left, edge_right)

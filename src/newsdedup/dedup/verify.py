@@ -72,7 +72,7 @@ def _count_in_memory(
 ) -> np.ndarray:
     """Intersection counts of the pairs, with the shingle hashes in memory, in blocks of ``PAIRS_PER_BLOCK``."""
     count = functools.partial(_count_slice, flat, offsets[:-1], offsets[1:], left, right)
-    blocks = [slice(lo, lo + PAIRS_PER_BLOCK) for lo in range(0, len(left), PAIRS_PER_BLOCK)]
+    blocks = [slice(lo, min(lo + PAIRS_PER_BLOCK, len(left))) for lo in range(0, len(left), PAIRS_PER_BLOCK)]
     counts = map_fn(count, blocks)
     return np.concatenate(counts) if counts else np.zeros(0, dtype=np.int64)
 

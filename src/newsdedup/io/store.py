@@ -422,6 +422,21 @@ class OutputStore:
                     bad.append(f"{path.relative_to(current)}: {exc}")
         return bad
 
+    def manifest(self) -> dict[str, Any] | None:
+        """The manifest of the run that made the committed version (``runs/<run_id>.json``), or None before
+        the first commit."""
+        current = self.current()
+        if current is None:
+            return None
+        path = current / "runs" / f"{current.name}.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as exc:
+            raise StateError(f"cannot read {path}: {exc}") from exc
+        return data if isinstance(data, dict) else None
+
     def read_table(self, table: str) -> pd.DataFrame | None:
         """Read a committed table, or None when there is no committed version yet."""
         current = self.current()

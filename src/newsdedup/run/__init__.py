@@ -1,6 +1,9 @@
 """The run layer, the only one with processes and threads: the job as a list of steps, the engines, the
 manifest.
 
+Calling the package, ``newsdedup.run(inputs, output, config=None, *, full_refresh=False, progress=None)``,
+runs the job: it is :func:`newsdedup.api.run` (the package root makes the package callable).
+
 - :mod:`.pipeline`: :func:`~newsdedup.run.pipeline.run`, the job; its step list fits on one screen.
 - The steps, in order: :mod:`.discover_step`, :mod:`.read_step` (read, then parse with learned boilerplate),
   :mod:`.dedup_step`, :mod:`.cluster_step`, :mod:`.write_step` (with :mod:`.state_writer`),

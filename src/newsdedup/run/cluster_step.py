@@ -79,7 +79,10 @@ def cluster_step(
         )
         docs["group_size"] = group_sizes(hist["dup_group_id"], dup["dup_group_id"], window, canon_rows)
         threads = thread_map(ctx.config.run.n_jobs)
-        union_topic, desc = cluster_stories(docs, ctx.config.cluster, features=features, map_fn=threads)
+        union_topic, desc = cluster_stories(
+            docs, ctx.config.cluster, features=features, map_fn=threads, progress=ctx.progress.advance
+        )
+        ctx.progress.clear()
         union_topic.index = docs["article_id"].to_numpy()
         topic_id, final, merges = assign_topics(union_topic, hist, deduped.changes, dup["canonical_id"])
         members = pd.DataFrame(

@@ -94,8 +94,14 @@ def _search(
     sketches = with_history(mine, earlier, parsed.sketches.files, params)
     del mine
     result = find_duplicates(
-        union_docs(arts, old), params, sketches=sketches, candidates=engine.candidates(params), map_fn=threads
+        union_docs(arts, old),
+        params,
+        sketches=sketches,
+        candidates=engine.candidates(params),
+        map_fn=threads,
+        progress=ctx.progress.advance,
     )
+    ctx.progress.clear()
     return old, result
 
 

@@ -24,7 +24,7 @@ from newsdedup.run.context import RunContext
 from newsdedup.run.discover_step import Found
 from newsdedup.run.engines import Engine
 from newsdedup.run.learn import learn_boilerplate
-from newsdedup.run.tasks import ChunkSettings, plan_tasks
+from newsdedup.run.tasks import ChunkSettings, ReadTask, plan_tasks
 
 __all__ = ["Parsed", "parse_step", "read_step"]
 
@@ -73,12 +73,15 @@ def read_step(ctx: RunContext, found: Found, workdir: Path, engine: Engine) -> C
             sig_dtype,
             config.dedup.num_perm,
             digests=found.digests,
-            on_progress=lambda n: ctx.progress.update("reading records", n),
         )
+        sizes = {t.index: _task_bytes(t) for t in tasks}
+        total, done = sum(sizes.values()), 0
         try:
             for chunk in engine.chunks(tasks, settings):
                 collector.add(chunk)
                 failpoint("read_task_done")
+                done += sizes.get(chunk.index, 0)
+                ctx.progress.update("reading KB", done >> 10, total >> 10, f"{collector.seen:,} records")
         finally:
             collector.close()
         ctx.progress.clear()
@@ -123,3 +126,10 @@ def _parse_stats(light: pd.DataFrame, flags: np.ndarray) -> dict[str, Any]:
         "title_missing": int((light["title"].isna() | (light["title"] == "")).sum()),
         "author_missing": int(flags[3].sum()),
     }
+
+
+def _task_bytes(task: ReadTask) -> int:
+    """The input bytes a read task covers (its span of a file, or its whole files)."""
+    if task.span is not None:
+        return max(0, task.span[1] - task.span[0])
+    return sum(f.size for f in task.files)

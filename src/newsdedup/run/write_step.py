@@ -63,11 +63,13 @@ def write_step(
         writes: list[Callable[[], None]] = [
             partial(write, lo, hi, name) for (lo, hi), name in zip(files, names, strict=True)
         ]
+        ctx.progress.advance("writing articles", 0, len(arts))
         writes.append(partial(_write_id_index, ctx, staging, arts, _file_of_rows(parsed.parts, files, names)))
         ledger = new_ledger(found.files, parsed.digests, ctx.run_id)
         sig_files = parsed.sketches.files
         writes.append(partial(write_state, ctx, staging, arts, sig_files, kept, deduped.changes, ledger))
         thread_map(threads)(_call, writes)
+        ctx.progress.clear()
         history_text.result()
         dups = deduped.duplicates.assign(run_id=ctx.run_id)
         staging.write_table("duplicates", f"part-{ctx.run_id}", to_arrow("duplicates", dups, ctx.meta))
@@ -196,6 +198,7 @@ def _write_articles(
                     else pa.array(sl[name], typ, from_pandas=True)
                 )
             yield pa.table([cols[f.name] for f in schema], schema=schema)
+            ctx.progress.advance("writing articles", staged.num_rows, 0)  # the part is written
             lo = hi
 
     staging.write_table_stream("articles", name, schema, tables())
