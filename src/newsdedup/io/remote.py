@@ -11,6 +11,7 @@ symlinks, which object stores do not have (:func:`check_output_location`).
 from __future__ import annotations
 
 import gzip
+import io
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -126,6 +127,7 @@ def list_remote(
     (filesystem, full URL, rel, root URL, listing info) per file, in name order. Raises InputError when
     nothing is there or the store cannot be listed."""
     fs, path = remote_filesystem(url, storage_options)
+    fs.invalidate_cache()  # a filesystem instance is shared (fsspec caches it): list what is there now
     try:
         if _GLOB_MAGIC.search(path):
             root = _glob_root(path)
@@ -167,10 +169,11 @@ def open_input(f: InputFile) -> IO[bytes]:
         if gz:
             return gzip.GzipFile(f.path, "rb")  # type: ignore[return-value]  # GzipFile is a binary IO
         return open(f.path, "rb")
-    raw: IO[bytes] = f.fs.open(f.path, "rb", block_size=REMOTE_BLOCK, cache_type="readahead")
+    raw = f.fs.open(f.path, "rb", block_size=REMOTE_BLOCK, cache_type="readahead")
     if gz:
         return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
-    return raw
+    # fsspec's file objects take no size in readline(); a buffered reader over them gives the full API
+    return io.BufferedReader(raw, buffer_size=min(REMOTE_BLOCK, 1 << 16))
 
 
 def check_output_location(output: str | Path) -> Path:
@@ -180,9 +183,11 @@ def check_output_location(output: str | Path) -> Path:
     if is_remote(text):
         raise UnsupportedOutputError(
             f"--output {text}: outputs must be on a local (or mounted) filesystem, because each run commits "
-            "by renaming a version folder and switching the `current` symlink. Write to a local folder, then "
-            "copy it after the run, e.g. `aws s3 sync OUT s3://bucket/out` (or `gsutil -m rsync -r`), keeping "
-            "the `versions/` layout; readers of the copy should follow `current` (a symlink, which sync "
-            "tools copy as the files it points to) or read `versions/<run_id>/` directly"
+            "by renaming a version folder into _versions/ and switching the _current symlink. Write to a "
+            "local folder OUT, then copy it after the run, e.g. `aws s3 sync OUT s3://bucket/out` (or "
+            "`gsutil -m rsync -r OUT gs://bucket/out`), keeping the _versions/<run_id>/ layout; sync tools "
+            "copy the _current and table symlinks as the files they point to, so readers of the copy "
+            "should read articles/, topics/, ... (or _versions/<run_id>/). Keep OUT itself for the next "
+            "run: it holds the state that makes runs incremental"
         )
     return Path(local_path(text))
