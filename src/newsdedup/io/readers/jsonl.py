@@ -104,7 +104,7 @@ def read_jsonl(
     lineno = 0 if span is None else span[2]
     end = None if span is None else span[1]
     try:
-        with open_binary(f) as fh:
+        with open_binary(f, None if span is None else span[1] - span[0]) as fh:
             if span is not None:
                 fh.seek(span[0])
             while True:
