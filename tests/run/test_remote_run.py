@@ -143,3 +143,18 @@ def test_storage_options_are_validated_and_kept_out_of_the_manifest(bucket: S3, 
     run(["s3://news/sample/feed.jsonl"], out, dataclasses.replace(config, run=RunConfig(n_jobs=1)))
     manifests = list((out / "_current").glob("**/*.json"))
     assert manifests and not any('"testing"' in m.read_text() for m in manifests)
+
+
+@pytest.mark.slow
+def test_s3_run_on_the_dask_engine(bucket: S3, local_run: tuple[Path, RunResult], tmp_path: Path) -> None:
+    """Dask workers plan the remote JSONL file's spans (Engine.map) and read them: the local tables."""
+    pytest.importorskip("dask.distributed")
+    local_out, local_result = local_run
+    base = _config(bucket)
+    config = dataclasses.replace(base, run=dataclasses.replace(base.run, engine="dask"))
+    result = run(["s3://news/sample/raw/", "s3://news/sample/feed.jsonl"], tmp_path / "out", config)
+    assert result.counts == local_result.counts
+    assert result.manifest["steps"]["read"]["tasks"] == local_result.manifest["steps"]["read"]["tasks"]
+    want, got = _tables(local_out), _tables(tmp_path / "out")
+    for name in want:
+        pd.testing.assert_frame_equal(got[name], want[name], check_like=True, obj=name)
