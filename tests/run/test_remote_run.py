@@ -158,3 +158,20 @@ def test_s3_run_on_the_dask_engine(bucket: S3, local_run: tuple[Path, RunResult]
     want, got = _tables(local_out), _tables(tmp_path / "out")
     for name in want:
         pd.testing.assert_frame_equal(got[name], want[name], check_like=True, obj=name)
+
+
+def test_full_refresh_reads_the_recorded_remote_inputs(bucket: S3, tmp_path: Path) -> None:
+    """A full refresh lists the remote inputs the ledger recorded again (gone ones are left out)."""
+    out = tmp_path / "out"
+    bucket.put("news", "refresh/a.jsonl", b'{"id": "r1", "body": "First refreshed article body."}\n')
+    bucket.put("news", "refresh/b.jsonl", b'{"id": "r2", "body": "Second refreshed article body."}\n')
+    config = dataclasses.replace(_config(bucket), run=RunConfig(n_jobs=1))
+    assert run(["s3://news/refresh/a.jsonl"], out, config).counts["accepted"] == 1
+    assert run(["s3://news/refresh/b.jsonl"], out, config).counts["accepted"] == 1
+    result = run(["s3://news/refresh/b.jsonl"], out, config, full_refresh=True)
+    assert sorted(pd.read_parquet(out / "articles")["article_id"]) == ["r1", "r2"]
+    bucket.client.delete_object(Bucket="news", Key="refresh/a.jsonl")
+    result = run(["s3://news/refresh/b.jsonl"], out, config, full_refresh=True)
+    assert result.status == "committed"
+    assert sorted(pd.read_parquet(out / "articles")["article_id"]) == ["r2"]
+    assert [i["path"] for i in result.manifest["inputs"]] == ["s3://news/refresh/b.jsonl"]

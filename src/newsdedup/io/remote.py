@@ -29,6 +29,7 @@ __all__ = [
     "local_path",
     "open_input",
     "remote_filesystem",
+    "remote_info",
 ]
 
 # A scheme of two characters or more (so a Windows drive "C:/" is not one); "s3:/" is what Path() leaves of
@@ -92,6 +93,17 @@ def remote_filesystem(url: str, storage_options: Mapping[str, Any] | None = None
         raise InputError(f"cannot open {url}: {exc}") from exc
     except TypeError as exc:
         raise ConfigError(f"input.storage_options do not suit {url}: {exc}") from exc
+
+
+def remote_info(
+    url: str, storage_options: Mapping[str, Any] | None = None
+) -> tuple[Any, dict[str, Any]] | None:
+    """(filesystem, listing info) of one remote file as it is now, or None when it is gone or unreachable."""
+    try:
+        fs, path = remote_filesystem(url, storage_options)
+        return fs, fs.info(path)
+    except (OSError, InputError):
+        return None
 
 
 def fingerprint(info: Mapping[str, Any]) -> str | None:

@@ -10,10 +10,9 @@ from typing import Any
 
 import pandas as pd
 
-from newsdedup.errors import InputError
 from newsdedup.io.digest import digest_or_none
 from newsdedup.io.discover import discover
-from newsdedup.io.remote import fingerprint, is_remote, remote_filesystem
+from newsdedup.io.remote import fingerprint, is_remote, remote_info
 from newsdedup.io.state import load_ledger
 from newsdedup.model import InputFile, Skipped
 from newsdedup.run.context import RunContext
@@ -81,11 +80,10 @@ def known_digests(files: Sequence[InputFile], ledger: pd.DataFrame) -> dict[str,
 
 def _recorded_remote(row: Any, options: Mapping[str, Any]) -> InputFile | None:
     """A remote input recorded in the ledger, as listed now; None when it is gone."""
-    try:
-        fs, path = remote_filesystem(str(row.path), options)
-        info = fs.info(path)
-    except (OSError, InputError):
+    got = remote_info(str(row.path), options)
+    if got is None:
         return None
+    fs, info = got
     return InputFile(
         str(row.path),
         str(row.rel),
