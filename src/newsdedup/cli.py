@@ -38,6 +38,7 @@ from newsdedup.errors import (
     NewsdedupError,
     RunCancelled,
     StateError,
+    UnsupportedOutputError,
     WorkerDied,
 )
 
@@ -211,7 +212,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             raise ConfigError(str(exc)) from exc
     progress = Progress(enabled=not args.quiet and args.log_format == "text")
     with process_settings():
-        result = run(args.input, Path(args.output), config, full_refresh=args.full_refresh, progress=progress)
+        result = run(args.input, args.output, config, full_refresh=args.full_refresh, progress=progress)
     if result.status == "nothing_new":
         print(f"nothing new: all inputs were already processed into {result.output}")
         return result.exit_code
@@ -282,6 +283,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     try:
         return handlers[args.command](args)
+    except UnsupportedOutputError as exc:
+        logger.error("%s", exc)
+        return EXIT_USAGE
     except ConfigError as exc:
         logger.error("configuration error: %s", exc)
         return EXIT_CONFIG

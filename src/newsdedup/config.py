@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from newsdedup.errors import ConfigError
+from newsdedup.io.remote import redact_storage_options
 from newsdedup.params import Config
 
 __all__ = [
@@ -167,7 +168,9 @@ def config_to_dict(config: Config) -> dict[str, dict[str, Any]]:
             return [plain(v) for v in value]
         return value
 
-    return {
+    out = {
         f.name: {k: plain(v) for k, v in dataclasses.asdict(getattr(config, f.name)).items()}
         for f in dataclasses.fields(config)
     }
+    out["input"]["storage_options"] = redact_storage_options(config.input.storage_options)
+    return out

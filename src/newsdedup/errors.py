@@ -9,6 +9,10 @@ class ConfigError(NewsdedupError, ValueError):
     """The configuration is invalid: unknown key, wrong type or out-of-range value."""
 
 
+class UnsupportedOutputError(ConfigError):
+    """The output location is not a local folder (a ``s3://`` URL, say): a usage error, exit 2."""
+
+
 class LockHeldError(NewsdedupError):
     """Another run holds the lock on the output folder."""
 

@@ -90,11 +90,15 @@ class InputFile:
     """One input file to read."""
 
     # absolute; a str, not a Path: building a Path per file was a third of discovery over 20,000 files
-    path: str
+    path: str  # a remote input's full URL ("s3://bucket/key")
     rel: str  # relative to its input root, "/" separated
-    root: Path
+    root: Path | str  # a remote input's root is its URL (a str)
     format: str  # "txt" | "jsonl" | "json" | "csv" | "parquet"
     size: int
+    # a remote input's fsspec filesystem (picklable; None for a local file) and what identifies the version
+    # listed (ETag, ...), which lets a later run know an unchanged object without reading it
+    fs: Any = field(default=None, repr=False, compare=False)
+    fingerprint: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

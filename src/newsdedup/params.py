@@ -194,12 +194,16 @@ class InputConfig:
         normalised URL), "content" (a hash of its title and body: the same text delivered twice is one
         article, a corrected text is another), "path" (``<file>:<line>``, which collides when a file of
         the same name is delivered again).
+    storage_options: passed to fsspec for remote inputs (``s3://``, ``gs://``, ...), e.g. ``endpoint_url``,
+        ``anon``, ``profile``; credentials are better left to the store's own environment variables
+        (``AWS_ACCESS_KEY_ID``, ...). Secret values are never written to a manifest.
     """
 
     max_article_bytes: int = 5_000_000
     max_reject_fraction: float = 0.5
     on_seen_id: str = "update"
     id_from: tuple[str, ...] = ("url", "content")
+    storage_options: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         _require(
@@ -217,6 +221,10 @@ class InputConfig:
         _require(
             0.0 <= self.max_reject_fraction <= 1.0,
             f"max_reject_fraction must be in [0.0, 1.0], got {self.max_reject_fraction}",
+        )
+        _require(
+            isinstance(self.storage_options, dict) and all(isinstance(k, str) for k in self.storage_options),
+            f"storage_options must be a table of named options, got {self.storage_options!r}",
         )
 
 

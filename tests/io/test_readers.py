@@ -261,7 +261,7 @@ def test_permission_error_on_open_is_unreadable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
 ) -> None:
     # Runs as root too (where chmod 0 does not stop reads): the module's open() and os.open fail.
-    import newsdedup.io.readers.base as base_mod
+    import newsdedup.io.remote as opener_mod
 
     (tmp_path / name).write_bytes(b"id,body\n1,x\n" if name.endswith("csv") else _jsonl({"body": "x"}))
     files, _ = discover([tmp_path])
@@ -269,7 +269,7 @@ def test_permission_error_on_open_is_unreadable(
     def denied(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(base_mod, "open", denied, raising=False)  # jsonl and csv files: open_binary
+    monkeypatch.setattr(opener_mod, "open", denied, raising=False)  # jsonl and csv files: open_input
     monkeypatch.setattr(os, "open", denied)  # .txt files are opened by descriptor
     items = list(read_file(files[0]))
     assert [(i.reason, i.record) for i in items if isinstance(i, Reject)] == [("unreadable", None)]

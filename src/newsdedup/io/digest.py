@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import IO, Any
 
 import xxhash
 
-__all__ = ["READ_BLOCK", "content_digest", "digest_or_none", "file_digest"]
+__all__ = ["READ_BLOCK", "content_digest", "digest_or_none", "file_digest", "stream_digest"]
 
 READ_BLOCK = 1 << 20  # bytes asked for per read when a file is read (or skipped) in blocks
 
@@ -41,10 +42,23 @@ def file_digest(path: str | Path, size: int | None = None) -> str:
         os.close(fd)
 
 
-def digest_or_none(path: str | Path, size: int | None = None) -> str | None:
+def stream_digest(fh: IO[bytes]) -> str:
+    """The xxh3_128 hex digest of what is left to read in an open binary file, read in blocks (a remote
+    file's range requests stream through; nothing is held but one block)."""
+    h = xxhash.xxh3_128()
+    while block := fh.read(READ_BLOCK * 4):
+        h.update(block)
+    return h.hexdigest()
+
+
+def digest_or_none(path: str | Path, size: int | None = None, fs: Any = None) -> str | None:
     """:func:`file_digest`, or None when the file cannot be read (gone or unreadable since discovery: reading
-    it then rejects it as "unreadable", and with no digest it is not recorded as processed)."""
+    it then rejects it as "unreadable", and with no digest it is not recorded as processed). ``fs``: the
+    fsspec filesystem of a remote file (``path`` is then its URL)."""
     try:
-        return file_digest(path, size)
+        if fs is None:
+            return file_digest(path, size)
+        with fs.open(str(path), "rb", block_size=READ_BLOCK * 4, cache_type="none") as fh:
+            return stream_digest(fh)
     except OSError:
         return None

@@ -9,10 +9,12 @@ from __future__ import annotations
 import glob
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from newsdedup.errors import InputError
+from newsdedup.io.remote import fingerprint, is_remote, list_remote, local_path
 from newsdedup.model import InputFile, Skipped
 
 __all__ = ["FORMATS", "SKIP_REASONS", "discover", "format_of"]
@@ -61,7 +63,7 @@ class _Discovery:
     def __init__(self) -> None:
         self.files: list[InputFile] = []
         self.skipped: list[Skipped] = []
-        self._seen_files: set[str] = set()
+        self.seen_files: set[str] = set()
         self._seen_dirs: set[tuple[int, int]] = set()
         self._roots: dict[str, tuple[str, Path]] = {}  # root as given -> (absolute, as a Path)
 
@@ -76,9 +78,9 @@ class _Discovery:
         """Add one file; ``normalized``: ``path`` is absolute and normalised already (from a walk)."""
         if not normalized:
             path = os.path.abspath(path)
-        if path in self._seen_files:
+        if path in self.seen_files:
             return
-        self._seen_files.add(path)
+        self.seen_files.add(path)
         name = os.path.basename(path)
         root_abs, root_path = self._root(root)
         # a walked file's path starts with its root: cutting the prefix gives relpath's answer without its
@@ -169,8 +171,34 @@ def _glob_root(pattern: str) -> str:
     return os.path.join(*fixed) if fixed else "."
 
 
-def discover(paths: Sequence[str | Path]) -> tuple[list[InputFile], list[Skipped]]:
-    """List the input files under `paths` (files, folders walked recursively, or globs with `**`).
+def _add_remote(found: _Discovery, url: str, storage_options: Mapping[str, Any] | None) -> None:
+    """Add the files under a remote URL (a file, a prefix listed recursively, or a glob), by the rules of
+    local ones: hidden names (a part of the path under the root starting with ".") and other formats are
+    skipped; the listed size and version fingerprint come from the listing, nothing is read."""
+    for fs, full, rel, root, info in list_remote(url, storage_options):
+        if full in found.seen_files:
+            continue
+        found.seen_files.add(full)
+        name = rel.rsplit("/", 1)[-1]
+        if any(part.startswith(".") for part in rel.split("/")):
+            found.skipped.append(Skipped(rel, "hidden"))
+            continue
+        fmt = format_of(name)
+        if fmt is None:
+            found.skipped.append(Skipped(rel, "unsupported_extension"))
+            continue
+        size = info.get("size")
+        found.files.append(
+            InputFile(full, rel, root, fmt, int(size) if size is not None else -1, fs, fingerprint(info))
+        )
+
+
+def discover(
+    paths: Sequence[str | Path], storage_options: Mapping[str, Any] | None = None
+) -> tuple[list[InputFile], list[Skipped]]:
+    """List the input files under `paths` (files, folders walked recursively, or globs with `**`; local
+    paths, ``file://`` URLs, or remote URLs such as ``s3://bucket/prefix/`` opened through fsspec with
+    ``storage_options``).
 
     Returns (files sorted by (rel, path), skipped paths sorted by (path, reason)). Raises InputError for a
     path that does not exist or a glob that matches nothing.
@@ -178,6 +206,10 @@ def discover(paths: Sequence[str | Path]) -> tuple[list[InputFile], list[Skipped
     found = _Discovery()
     for given in paths:
         p = os.fspath(given)
+        if is_remote(p):
+            _add_remote(found, p, storage_options)
+            continue
+        p = local_path(p)
         if os.path.isdir(p):
             found.add_dir(p, p)
         elif os.path.lexists(p) and not os.path.exists(p):

@@ -49,7 +49,9 @@ LEDGER_FILE = "ledger.parquet"
 HISTORY_FILE = "history.parquet"
 HISTORY_TEXT_FILE = "history_text.parquet"
 
-LEDGER_COLUMNS = ["xxh3_128", "path", "rel", "root", "format", "size", "run_id"]
+# fingerprint: a remote input's listed version (ETag, ...), null for a local file; absent from ledgers
+# written before remote inputs (filled with nulls when read)
+LEDGER_COLUMNS = ["xxh3_128", "path", "rel", "root", "format", "size", "run_id", "fingerprint"]
 HISTORY_COLUMNS = [
     "article_id",
     "published_at",
@@ -82,6 +84,7 @@ _LEDGER_SCHEMA = pa.schema(
         ("format", pa.string()),
         ("size", pa.int64()),
         ("run_id", pa.string()),
+        ("fingerprint", pa.string()),
     ]
 )
 
@@ -147,11 +150,15 @@ def load_ledger(version: Path | None) -> pd.DataFrame:
     if path is None or not path.exists():
         return pd.DataFrame({c: pd.Series(dtype=object) for c in LEDGER_COLUMNS})
     try:
-        return pq.read_table(path).to_pandas()
+        ledger = pq.read_table(path).to_pandas()
     except (OSError, pa.ArrowException) as exc:
         raise StateError(
             f"the input ledger {path} is unreadable ({exc}); rebuild from the original inputs"
         ) from exc
+    for column in LEDGER_COLUMNS:  # a ledger written by an earlier version lacks the newer columns
+        if column not in ledger.columns:
+            ledger[column] = None
+    return ledger
 
 
 def load_state(version: Path | None, params: DedupParams) -> State:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from types import TracebackType
 from typing import Any
 
@@ -116,6 +116,17 @@ class DaskEngine:
         finally:
             if not done:  # the run failed or was cancelled: the tasks still queued or running are dropped
                 self.client.cancel(futures)
+
+    def map(self, fn: Callable[[Any], Any], items: Sequence[Any], spill_dir: str) -> list[Any]:
+        """``fn`` over ``items`` on the workers, results in item order (``spill_dir`` is the local
+        engine's; results come back through the scheduler here)."""
+        if not items:
+            return []
+        futures = self.client.map(fn, list(items), pure=False)
+        try:
+            return list(self.client.gather(futures))
+        finally:
+            self.client.cancel(futures)
 
     # -- LSH banding -------------------------------------------------------------------------------
     def candidates(self, params: DedupParams) -> CandidateFn:

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from newsdedup.io.digest import digest_or_none
 from newsdedup.io.discover import discover
+from newsdedup.io.remote import fingerprint, is_remote, remote_info
 from newsdedup.io.state import load_ledger
 from newsdedup.model import InputFile, Skipped
 from newsdedup.run.context import RunContext
 
 logger = logging.getLogger("newsdedup.run.pipeline")
 
-__all__ = ["Found", "discover_step", "with_recorded_inputs"]
+__all__ = ["Found", "discover_step", "known_digests", "with_recorded_inputs"]
 
 
 @dataclass(frozen=True)
@@ -39,29 +41,80 @@ def discover_step(ctx: RunContext, inputs: Sequence[str | Path], previous: Path 
     """Find the input files under ``inputs`` (plus the recorded ones, for a full refresh of the committed
     version ``previous``) and leave out those whose content an earlier run processed."""
     with ctx.steps.step("discover") as s:
-        files, skipped = discover(list(inputs))
+        options = ctx.config.input.storage_options
+        files, skipped = discover(list(inputs), options)
         if ctx.full_refresh and previous is not None:
-            files = with_recorded_inputs(files, load_ledger(previous))
+            files = with_recorded_inputs(files, load_ledger(previous), options)
         seen = set(ctx.state.ledger["xxh3_128"]) if ctx.incremental else set()
         digests: dict[str, str | None] = {}
         already: list[InputFile] = []
         if seen:  # the files earlier runs processed are skipped: their digests are needed now
-            digests = {f.path: digest_or_none(f.path, f.size) for f in files}
-            already = [f for f in files if digests[f.path] in seen]
-            files = [f for f in files if digests[f.path] not in seen]
+            digests = known_digests(files, ctx.state.ledger)
+            already = [f for f in files if digests.get(f.path) in seen]
+            files = [f for f in files if digests.get(f.path) not in seen]
         s.n_out = len(files)
         s.extra.update(skipped=len(skipped), already_processed=len(already))
     return Found(files, skipped, already, digests, digest_in_read=not seen)
 
 
-def with_recorded_inputs(files: list[InputFile], ledger: pd.DataFrame) -> list[InputFile]:
+def known_digests(files: Sequence[InputFile], ledger: pd.DataFrame) -> dict[str, str | None]:
+    """The content digests of ``files`` known before reading them: a local file's is computed (its bytes are
+    at hand); a remote file's is the ledger's for the same URL, size and listed version (fingerprint), so
+    an unchanged object is not downloaded again; one with no fingerprint is hashed here, streamed. A new or
+    changed remote object is left out: the read step hashes it as it reads it."""
+    recorded: dict[tuple[str, int, str], str] = {}
+    if "fingerprint" in ledger.columns:
+        for path, size, fp, digest in zip(
+            ledger["path"], ledger["size"], ledger["fingerprint"], ledger["xxh3_128"], strict=True
+        ):
+            if isinstance(fp, str):
+                recorded[(str(path), int(size), fp)] = str(digest)
+    digests: dict[str, str | None] = {}
+    for f in files:
+        if f.fs is None or f.fingerprint is None:
+            digests[f.path] = digest_or_none(f.path, f.size, f.fs)
+        elif (got := recorded.get((f.path, f.size, f.fingerprint))) is not None:
+            digests[f.path] = got
+    return digests
+
+
+def _recorded_remote(row: Any, options: Mapping[str, Any]) -> InputFile | None:
+    """A remote input recorded in the ledger, as listed now; None when it is gone."""
+    got = remote_info(str(row.path), options)
+    if got is None:
+        return None
+    fs, info = got
+    return InputFile(
+        str(row.path),
+        str(row.rel),
+        str(row.root),
+        str(row.format),
+        int(info.get("size") or -1),
+        fs,
+        fingerprint(info),
+    )
+
+
+def with_recorded_inputs(
+    files: list[InputFile], ledger: pd.DataFrame, options: Mapping[str, Any] | None = None
+) -> list[InputFile]:
     """Add the inputs recorded by earlier runs (those still on disk) to the discovered ones, for a full refresh."""
     have = {f.path for f in files}
     out = list(files)
     for row in ledger.itertuples(index=False):
-        path = Path(str(row.path))
-        if str(path) in have:
+        if str(row.path) in have:
             continue
+        if is_remote(str(row.path)):
+            got = _recorded_remote(row, options or {})
+            if got is None:
+                logger.warning(
+                    "recorded input %s is gone; its articles are not in the refreshed output", row.path
+                )
+            else:
+                out.append(got)
+                have.add(got.path)
+            continue
+        path = Path(str(row.path))
         if not path.is_file():
             logger.warning("recorded input %s is gone; its articles are not in the refreshed output", path)
             continue

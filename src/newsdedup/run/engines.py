@@ -1,17 +1,17 @@
 """Where the read tasks and the LSH banding run: the engines behind one small interface.
 
-An engine gives the read step its chunks (:meth:`Engine.chunks`, in task order) and the dedup step its
-banding function (:meth:`Engine.candidates`, None for the local one built into
+An engine gives the read step its chunks (:meth:`Engine.chunks`, in task order) and any other work to run
+on its workers (:meth:`Engine.map`: planning a remote file's spans), and the dedup step its banding function (:meth:`Engine.candidates`, None for the local one built into
 :func:`~newsdedup.dedup.find_duplicates`). Both engines run the same task function, so the steps after
 them cannot tell which one ran.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from functools import partial
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from newsdedup.dedup import CandidateFn
 from newsdedup.params import DedupParams, RunConfig
@@ -20,6 +20,9 @@ from newsdedup.run.tasks import Chunk, ChunkSettings, ReadTask, process_task
 from newsdedup.text.kernels import warm_up
 
 __all__ = ["Engine", "LocalEngine", "open_engine"]
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 class Engine(Protocol):
@@ -31,6 +34,10 @@ class Engine(Protocol):
 
     def candidates(self, params: DedupParams) -> CandidateFn | None:
         """The LSH banding function for the dedup step; None for the local one."""
+        ...
+
+    def map(self, fn: Callable[[T], R], items: Sequence[T], spill_dir: str) -> list[R]:
+        """``[fn(item) for item in items]`` run on the engine's workers (``fn`` and items picklable)."""
         ...
 
 
@@ -47,6 +54,9 @@ class LocalEngine:
 
     def candidates(self, params: DedupParams) -> CandidateFn | None:
         return None
+
+    def map(self, fn: Callable[[T], R], items: Sequence[T], spill_dir: str) -> list[R]:
+        return list(process_map(fn, items, self.n_jobs, spill_dir))
 
 
 def open_engine(run: RunConfig) -> AbstractContextManager[Engine]:

@@ -23,6 +23,7 @@ from pathlib import Path
 from newsdedup.errors import RunCancelled
 from newsdedup.failpoints import failpoint
 from newsdedup.incremental import retention
+from newsdedup.io.remote import check_output_location
 from newsdedup.io.staging import work_folder
 from newsdedup.io.store import OutputStore, Staging
 from newsdedup.params import Config
@@ -60,10 +61,11 @@ def run(
     skipped, and new articles are related to the retained history (see :mod:`newsdedup.incremental`).
     ``full_refresh`` rebuilds everything from the recorded inputs plus ``inputs``.
 
-    Raises LockHeldError when another run holds the output's lock, InputError for a missing input path,
+    Raises UnsupportedOutputError at once for a remote ``output`` (``s3://...``: outputs are local folders),
+    LockHeldError when another run holds the output's lock, InputError for a missing input path,
     StateError for unreadable or incompatible state. Rejected records never raise: they are counted and written.
     """
-    store = OutputStore(output)
+    store = OutputStore(check_output_location(output))
     run_id, started = new_run_id(), datetime.now(UTC)
     with store.lock():
         store.record_run(_outcome(run_id, started, "running"))

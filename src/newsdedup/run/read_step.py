@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +66,7 @@ def read_step(ctx: RunContext, found: Found, workdir: Path, engine: Engine) -> C
             id_from=config.input.id_from,
             threads=config.run.n_jobs,
         )
-        tasks = plan_tasks(found.files, config.run.chunk_bytes)
+        tasks = plan_tasks(found.files, config.run.chunk_bytes, partial(engine.map, spill_dir=str(workdir)))
         sig_dtype = np.dtype(np.uint32 if config.dedup.scheme == "affine32" else np.uint64)
         collector = Collector(
             workdir,

@@ -89,6 +89,7 @@ def new_ledger(files: Sequence[InputFile], digests: dict[str, str | None], run_i
             "format": [f.format for f in read],
             "size": [f.size for f in read],
             "run_id": run_id,
+            "fingerprint": [f.fingerprint for f in read],
         },
         columns=LEDGER_COLUMNS,
     )

@@ -16,6 +16,7 @@ import posixpath
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pyarrow as pa
@@ -23,9 +24,9 @@ import xxhash
 
 from newsdedup.dedup import Sketches, sketch_texts
 from newsdedup.io.digest import digest_or_none
-from newsdedup.io.readers import jsonl_spans, read_file
+from newsdedup.io.readers import jsonl_spans, read_file, scan_jsonl, splittable
 from newsdedup.io.staging import write_stage
-from newsdedup.model import InputFile, ParsedArticle, RawRecord, Reject
+from newsdedup.model import InputFile, MapFn, ParsedArticle, RawRecord, Reject, serial_map
 from newsdedup.params import DedupParams, ParseConfig
 from newsdedup.run.articles import article_table, parse_one, with_derived_id
 from newsdedup.run.parallel import thread_map
@@ -57,6 +58,8 @@ class ReadTask:
     index: int
     files: tuple[InputFile, ...]
     span: tuple[int, int, int] | None = None
+    # the file's content digest, when planning already read the whole file (a remote JSONL file's first span)
+    digest: str | None = None
 
 
 @dataclass(frozen=True)
@@ -102,20 +105,29 @@ class Chunk:
     file_digests: dict[str, str | None] = field(default_factory=dict)
 
 
-def plan_tasks(files: Sequence[InputFile], target_bytes: int = TASK_BYTES) -> list[ReadTask]:
-    """Cut the inputs into tasks of about ``target_bytes``, in file order."""
+def plan_tasks(
+    files: Sequence[InputFile], target_bytes: int = TASK_BYTES, map_fn: MapFn = serial_map
+) -> list[ReadTask]:
+    """Cut the inputs into tasks of about ``target_bytes``, in file order.
+
+    A big remote JSONL file is cut where a local one would be, from one read of it in order that also
+    hashes it; ``map_fn`` runs those reads (the read step passes the engine's workers, so the file's bytes
+    go there, not to this process). A local file is cut here with a seek per span."""
+    remote = [f for f in files if f.fs is not None and splittable(f, target_bytes)]
+    scans = map_fn(partial(scan_jsonl, target_bytes=target_bytes), remote)
+    scanned = dict(zip((f.path for f in remote), scans, strict=True))
     tasks: list[ReadTask] = []
     group: list[InputFile] = []
     size = 0
     for f in files:
-        spans = jsonl_spans(f, target_bytes)
+        spans, digest = scanned[f.path] if f.path in scanned else (jsonl_spans(f, target_bytes), None)
         full = bool(group) and (size + f.size > target_bytes or len(group) >= TASK_MAX_FILES)
         if group and (spans is not None or full):
             tasks.append(ReadTask(len(tasks), tuple(group)))
             group, size = [], 0
         if spans is not None:
             for span in spans:
-                tasks.append(ReadTask(len(tasks), (f,), span))
+                tasks.append(ReadTask(len(tasks), (f,), span, digest if span[0] == 0 else None))
             continue
         group.append(f)
         size += f.size
@@ -158,8 +170,10 @@ def _read_task(
     """The task's records and rejects, and the digests of its files when this task hashes them."""
     records: list[RawRecord] = []
     rejects: list[Reject] = []
-    # each file is hashed by the task that reads its start (a JSONL file split into spans: the first span's)
-    hash_here = settings.digest_files and (task.span is None or task.span[0] == 0)
+    # each file is hashed by the task that reads its start (a JSONL file split into spans: the first span's);
+    # a remote file always, since discovery never hashes one (see run/discover_step.py)
+    first = task.span is None or task.span[0] == 0
+    hash_here = first and (settings.digest_files or any(f.fs is not None for f in task.files))
     digests: dict[str, str | None] | None = {} if hash_here else None
     for f in task.files:
         for item in read_file(
@@ -170,7 +184,10 @@ def _read_task(
             else:
                 rejects.append(item)
         if digests is not None and f.path not in digests:  # not a file read whole at once: read it again
-            digests[f.path] = digest_or_none(f.path, f.size)
+            if task.digest is not None:
+                digests[f.path] = task.digest
+            elif settings.digest_files or f.fs is not None:
+                digests[f.path] = digest_or_none(f.path, f.size, f.fs)
     return records, rejects, digests
 
 

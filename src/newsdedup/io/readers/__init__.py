@@ -17,12 +17,20 @@ from collections.abc import Callable, Iterator
 
 from newsdedup.io.readers.base import DEFAULT_MAX_ARTICLE_BYTES, REJECT_REASONS, os_detail
 from newsdedup.io.readers.csv import read_csv
-from newsdedup.io.readers.jsonl import jsonl_spans, read_json, read_jsonl
+from newsdedup.io.readers.jsonl import jsonl_spans, read_json, read_jsonl, scan_jsonl, splittable
 from newsdedup.io.readers.parquet import read_parquet
 from newsdedup.io.readers.txt import read_txt
 from newsdedup.model import InputFile, RawRecord, Reject
 
-__all__ = ["DEFAULT_MAX_ARTICLE_BYTES", "READERS", "REJECT_REASONS", "jsonl_spans", "read_file"]
+__all__ = [
+    "DEFAULT_MAX_ARTICLE_BYTES",
+    "READERS",
+    "REJECT_REASONS",
+    "jsonl_spans",
+    "read_file",
+    "scan_jsonl",
+    "splittable",
+]
 
 # format -> reader of a whole file (.txt files are read by read_file itself, see there)
 READERS: dict[str, Callable[[InputFile, int], Iterator[RawRecord | Reject]]] = {
@@ -57,7 +65,7 @@ def read_file(
         yield from read_txt(f, max_article_bytes, digests)
         return
     try:
-        size = os.stat(f.path).st_size
+        size = os.stat(f.path).st_size if f.fs is None else f.size  # remote: the listed size
     except OSError as exc:
         yield Reject(f.rel, None, "unreadable", os_detail(exc))
         return

@@ -1,13 +1,12 @@
-"""What every reader shares: the reject reasons, the size limit's default, opening (maybe gzipped) files,
-line-end normalisation and how an OS error is described in a reject."""
+"""What every reader shares: the reject reasons, the size limit's default, opening (maybe gzipped, maybe
+remote) files, line-end normalisation and how an OS error is described in a reject."""
 
 from __future__ import annotations
 
 import gzip
 import zlib
-from typing import IO
 
-from newsdedup.model import InputFile
+from newsdedup.io.remote import open_input
 from newsdedup.params import InputConfig
 
 __all__ = [
@@ -16,6 +15,7 @@ __all__ = [
     "REJECT_REASONS",
     "normalize_newlines",
     "open_binary",
+    "open_input",
     "os_detail",
 ]
 
@@ -48,11 +48,8 @@ def normalize_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def open_binary(f: InputFile) -> IO[bytes]:
-    """Open an input file for reading bytes, decompressing it when its name ends in .gz."""
-    if f.path.lower().endswith(".gz"):
-        return gzip.GzipFile(f.path, "rb")  # type: ignore[return-value]  # GzipFile is a binary IO
-    return open(f.path, "rb")
+open_binary = open_input
+"""The opener every reader uses (local or remote, gzipped or not): :func:`newsdedup.io.remote.open_input`."""
 
 
 def os_detail(exc: BaseException) -> str:

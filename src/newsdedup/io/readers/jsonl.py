@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import IO
 
 import orjson
+import xxhash
 
 from newsdedup.io.digest import READ_BLOCK
-from newsdedup.io.readers.base import GZIP_ERRORS, open_binary, os_detail
+from newsdedup.io.readers.base import GZIP_ERRORS, open_binary, open_input, os_detail
 from newsdedup.io.readers.records import decode_json, structured_record
 from newsdedup.model import InputFile, RawRecord, Reject
 
-__all__ = ["jsonl_spans", "read_json", "read_jsonl"]
+__all__ = ["jsonl_spans", "read_json", "read_jsonl", "scan_jsonl", "splittable"]
 
 
 def _read_line(fh: IO[bytes], max_bytes: int) -> tuple[bytes, bool]:
@@ -34,8 +35,10 @@ def jsonl_spans(f: InputFile, target_bytes: int) -> list[tuple[int, int, int]] |
     """Split an uncompressed JSONL file into consecutive spans of about ``target_bytes`` that start at line
     starts: (start byte, end byte, lines before start) for :func:`read_file`. None when the file is small,
     compressed or unreadable (then it is read whole)."""
-    if f.format != "jsonl" or f.path.lower().endswith(".gz") or f.size <= target_bytes:
+    if not splittable(f, target_bytes):
         return None
+    if f.fs is not None:  # remote: one pass in order, not a seek and a read per span
+        return scan_jsonl(f, target_bytes)[0]
     spans: list[tuple[int, int, int]] = []
     start = lines = 0
     try:
@@ -59,6 +62,40 @@ def jsonl_spans(f: InputFile, target_bytes: int) -> list[tuple[int, int, int]] |
     return spans
 
 
+def splittable(f: InputFile, target_bytes: int) -> bool:
+    """True for an uncompressed JSONL file over ``target_bytes``, which is read in spans."""
+    return f.format == "jsonl" and not f.path.lower().endswith(".gz") and f.size > target_bytes
+
+
+def scan_jsonl(f: InputFile, target_bytes: int) -> tuple[list[tuple[int, int, int]] | None, str | None]:
+    """:func:`jsonl_spans`'s spans and the file's content digest, from one read of the file in order (for a
+    remote file, where the run hands this to a worker: the spans are then read with range requests). The
+    spans end where :func:`jsonl_spans` ends them. (None, None) when the file cannot be read."""
+    h = xxhash.xxh3_128()
+    spans: list[tuple[int, int, int]] = []
+    start = before = lines = pos = 0  # span start, lines before it, lines before ``pos``, bytes read
+    try:
+        with open_input(f) as fh:
+            while block := fh.read(READ_BLOCK * 4):
+                h.update(block)
+                searched = 0
+                while start + target_bytes < pos + len(block):
+                    # a span ends after the first line end at or beyond start + target_bytes
+                    i = block.find(b"\n", max(start + target_bytes - pos, searched))
+                    if i < 0:
+                        break
+                    spans.append((start, pos + i + 1, before))
+                    before = lines + block.count(b"\n", 0, i + 1)
+                    start, searched = pos + i + 1, i + 1
+                lines += block.count(b"\n")
+                pos += len(block)
+    except OSError:
+        return None, None
+    if start < pos:
+        spans.append((start, pos, before))
+    return spans, h.hexdigest()
+
+
 def read_jsonl(
     f: InputFile, max_bytes: int, span: tuple[int, int, int] | None = None
 ) -> Iterator[RawRecord | Reject]:
@@ -67,7 +104,7 @@ def read_jsonl(
     lineno = 0 if span is None else span[2]
     end = None if span is None else span[1]
     try:
-        with open_binary(f) as fh:
+        with open_binary(f, None if span is None else span[1] - span[0]) as fh:
             if span is not None:
                 fh.seek(span[0])
             while True:
@@ -98,13 +135,17 @@ def read_json(f: InputFile, max_bytes: int) -> Iterator[RawRecord | Reject]:
     of articles it could reasonably hold (64); big exports belong in JSONL, which streams.
     """
     try:
-        size = os.stat(f.path).st_size
+        size = os.stat(f.path).st_size if f.fs is None else f.size
         if size > 64 * max_bytes:
             yield Reject(
                 f.rel, None, "too_large", f"{size} bytes: a .json file over 64 x max_article_bytes; use JSONL"
             )
             return
-        data = Path(f.path).read_bytes()
+        if f.fs is None:
+            data = Path(f.path).read_bytes()
+        else:
+            with open_input(f) as fh:
+                data = fh.read()
     except OSError as exc:
         yield Reject(f.rel, None, "unreadable", os_detail(exc))
         return

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import nullcontext
 
-from newsdedup.io.readers.base import os_detail
+from newsdedup.io.readers.base import open_input, os_detail
 from newsdedup.io.readers.records import USED_COLUMNS, structured_record
 from newsdedup.model import InputFile, RawRecord, Reject
 
@@ -20,18 +21,20 @@ def read_parquet(f: InputFile, max_bytes: int) -> Iterator[RawRecord | Reject]:
 
     rowno = 0
     try:
-        pf = pq.ParquetFile(f.path)
-        names = set(pf.schema_arrow.names)
-        columns = [c for c in USED_COLUMNS if c in names]
-        if not columns:
-            # No usable column: still one reject per row, so the rows are counted.
-            for _ in range(pf.metadata.num_rows):
-                rowno += 1
-                yield Reject(f.rel, rowno, "missing_text", "no body or text column")
-            return
-        for batch in pf.iter_batches(batch_size=_BATCH_ROWS, columns=columns):
-            for obj in batch.to_pylist():
-                rowno += 1
-                yield structured_record(obj, f.rel, rowno, None, max_bytes)
+        # a remote file is read through a file object: pyarrow asks for the footer and the column chunks only
+        with nullcontext(f.path) if f.fs is None else open_input(f) as source:
+            pf = pq.ParquetFile(source)
+            names = set(pf.schema_arrow.names)
+            columns = [c for c in USED_COLUMNS if c in names]
+            if not columns:
+                # No usable column: still one reject per row, so the rows are counted.
+                for _ in range(pf.metadata.num_rows):
+                    rowno += 1
+                    yield Reject(f.rel, rowno, "missing_text", "no body or text column")
+                return
+            for batch in pf.iter_batches(batch_size=_BATCH_ROWS, columns=columns):
+                for obj in batch.to_pylist():
+                    rowno += 1
+                    yield structured_record(obj, f.rel, rowno, None, max_bytes)
     except (OSError, pa.ArrowException) as exc:
         yield Reject(f.rel, rowno + 1 if rowno else None, "unreadable", os_detail(exc)[:300])

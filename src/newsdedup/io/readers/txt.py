@@ -6,18 +6,15 @@ import os
 from collections.abc import Iterator
 
 from newsdedup.io.digest import READ_BLOCK, content_digest
-from newsdedup.io.readers.base import normalize_newlines, os_detail
+from newsdedup.io.readers.base import normalize_newlines, open_input, os_detail
 from newsdedup.model import InputFile, RawRecord, Reject
 from newsdedup.text.encoding import DecodeFailure, decode_bytes
 
 __all__ = ["read_txt"]
 
 
-def read_txt(
-    f: InputFile, max_bytes: int, digests: dict[str, str | None] | None = None
-) -> Iterator[RawRecord | Reject]:
-    """A .txt file is one raw article, named by its path; its digest goes into ``digests`` (if given)
-    from the bytes read, so the file is read once."""
+def _local_bytes(f: InputFile, max_bytes: int) -> bytes | Reject:
+    """A local file's bytes (at most max_bytes + 1), or the Reject saying why not."""
     try:
         # plain descriptor calls: a file object costs more per (small) article file
         fd = os.open(f.path, os.O_RDONLY)
@@ -25,11 +22,9 @@ def read_txt(
             # Checked on the open file's size before reading, so a huge file is never loaded.
             size = os.fstat(fd).st_size
             if size == 0:
-                yield Reject(f.rel, None, "empty", "file is 0 bytes")
-                return
+                return Reject(f.rel, None, "empty", "file is 0 bytes")
             if size > max_bytes:
-                yield Reject(f.rel, None, "too_large", f"{size} bytes > max_article_bytes {max_bytes}")
-                return
+                return Reject(f.rel, None, "too_large", f"{size} bytes > max_article_bytes {max_bytes}")
             # read(size + 1), not read(max_bytes + 1): Python allocates the whole request before reading,
             # which costs noticeably more per article file. A file that grew after the stat is read on, up
             # to the limit.
@@ -42,7 +37,32 @@ def read_txt(
         finally:
             os.close(fd)
     except OSError as exc:
-        yield Reject(f.rel, None, "unreadable", os_detail(exc))
+        return Reject(f.rel, None, "unreadable", os_detail(exc))
+    return data
+
+
+def _remote_bytes(f: InputFile, max_bytes: int) -> bytes | Reject:
+    """A remote file's bytes (at most max_bytes + 1; its listed size is checked first), or the Reject."""
+    if f.size > max_bytes:
+        return Reject(f.rel, None, "too_large", f"{f.size} bytes > max_article_bytes {max_bytes}")
+    try:
+        with open_input(f) as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        return Reject(f.rel, None, "unreadable", os_detail(exc))
+    if not data:
+        return Reject(f.rel, None, "empty", "file is 0 bytes")
+    return data
+
+
+def read_txt(
+    f: InputFile, max_bytes: int, digests: dict[str, str | None] | None = None
+) -> Iterator[RawRecord | Reject]:
+    """A .txt file is one raw article, named by its path; its digest goes into ``digests`` (if given)
+    from the bytes read, so the file is read once."""
+    data = _local_bytes(f, max_bytes) if f.fs is None else _remote_bytes(f, max_bytes)
+    if isinstance(data, Reject):
+        yield data
         return
     if len(data) > max_bytes:  # the file grew after the stat
         yield Reject(f.rel, None, "too_large", f"more than max_article_bytes {max_bytes}")
