@@ -4,6 +4,10 @@ It runs the steps of the other modules on one doc-term matrix, rescaled in place
 feature weights W (``graph.feature_matrix``) -> unit TF-IDF rows X -> centred, scaled rows for the kNN
 graph and the merge (``graph``, ``linkage``) -> X for centrality -> W for keywords (``describe``). No
 randomness is used (``random_state`` is kept for the sklearn-style API); ties break on the smallest index.
+
+Languages (optional, one ISO 639-1 code or ``und`` per document): the features follow each document's
+language (``features.story_features``), and two documents or stories of different known languages are
+never linked (``linkage``); ``und`` and None mean unknown, which may join a story of any language.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from sklearn.base import BaseEstimator
 
 from newsdedup.cluster.describe import centrality
 from newsdedup.cluster.features import StoryFeatures, story_features
-from newsdedup.cluster.graph import centering, feature_matrix, knn_edges, row_norms, row_scale
+from newsdedup.cluster.graph import centering, feature_matrix, knn_edges, no_language, row_norms, row_scale
 from newsdedup.cluster.linkage import EDGE_FLOOR_RATIO, link
 from newsdedup.model import MapFn, serial_map
 from newsdedup.params import ClusterParams
@@ -29,6 +33,22 @@ __all__ = ["StoryClusterer"]
 logger = logging.getLogger(__name__)
 
 SECONDS_PER_DAY = 86400.0
+
+
+def language_codes(languages: Sequence[str | None] | np.ndarray | None, n: int) -> np.ndarray:
+    """A small integer per document's language (-1: unknown, i.e. None, NaN, ``""`` or ``und``), for the
+    kernels; the same language gets the same code."""
+    if languages is None:
+        return no_language(n)
+    if len(languages) != n:
+        raise ValueError(f"languages has {len(languages)} values for {n} texts")
+    names = [lang.strip().lower() if isinstance(lang, str) else "" for lang in languages]
+    names = ["" if lang == "und" else lang for lang in names]
+    distinct, codes = np.unique(np.array(names, dtype=str), return_inverse=True)
+    codes = codes.astype(np.int32)
+    if len(distinct) and distinct[0] == "":
+        codes -= 1  # "" sorts first: unknown is -1, the languages 0, 1, ...
+    return codes
 
 
 def to_days(published_at: Sequence[Any] | np.ndarray | None, n: int) -> np.ndarray:
@@ -119,15 +139,17 @@ class StoryClusterer(BaseEstimator):
         titles: Sequence[str | None] | None = None,
         published_at: Sequence[pd.Timestamp | None] | np.ndarray | None = None,
         *,
+        languages: Sequence[str | None] | None = None,
         map_fn: MapFn = serial_map,
     ) -> StoryClusterer:
-        """Cluster ``texts`` (matching text), with optional headlines and UTC times; returns self."""
+        """Cluster ``texts`` (matching text), with optional headlines, UTC times and languages (ISO 639-1
+        codes, ``und`` or None; None for all: unknown, English rules); returns self."""
         params = self._params()
         n = len(texts)
         if titles is not None and len(titles) != n:
             raise ValueError(f"titles has {len(titles)} values for {n} texts")
-        feats = story_features([None] * n if titles is None else titles, texts, params)
-        return self.fit_features(feats, published_at, map_fn=map_fn)
+        feats = story_features([None] * n if titles is None else titles, texts, params, languages)
+        return self.fit_features(feats, published_at, languages=languages, map_fn=map_fn)
 
     def fit_features(
         self,
@@ -135,18 +157,21 @@ class StoryClusterer(BaseEstimator):
         published_at: Sequence[pd.Timestamp | None] | np.ndarray | None = None,
         *,
         rows: np.ndarray | None = None,
+        languages: Sequence[str | None] | np.ndarray | None = None,
         map_fn: MapFn = serial_map,
     ) -> StoryClusterer:
         """Cluster documents given by their ``story_features`` (one row each), with optional UTC times.
 
         ``rows``: cluster the documents at these positions of ``features``, in this order (as
-        ``features.take(rows)`` would, without copying the features); ``published_at`` then follows ``rows``.
+        ``features.take(rows)`` would, without copying the features); ``published_at`` and ``languages`` (see
+        ``fit``: documents of two different known languages are never linked) then follow ``rows``.
         ``map_fn`` runs the per-row steps' ranges of rows (the result does not depend on it).
         """
         self._params()
         src = np.arange(len(features), dtype=np.int64) if rows is None else np.asarray(rows, dtype=np.int64)
         n = len(src)
         days = to_days(published_at, n)
+        lang = language_codes(languages, n)
         if n == 0:
             self.labels_ = np.empty(0, dtype=np.int64)
             self.n_clusters_ = 0
@@ -160,9 +185,10 @@ class StoryClusterer(BaseEstimator):
         centring = centering(M)
         days_t = days[order]
         floor = EDGE_FLOOR_RATIO * self.threshold
-        edges = knn_edges(M, centring, days_t, self.n_neighbors, self.time_scale_days, floor, map_fn)
+        lang_t = lang[order]
+        edges = knn_edges(M, centring, days_t, self.n_neighbors, self.time_scale_days, floor, map_fn, lang_t)
         n_edges = len(edges.lo)
-        roots_t = link(M, centring, days_t, edges, self.threshold, self.time_scale_days, floor)
+        roots_t = link(M, centring, days_t, edges, self.threshold, self.time_scale_days, floor, lang_t)
         del edges
         roots = np.empty(n, dtype=np.int64)
         roots[order] = order[roots_t]

@@ -1,0 +1,225 @@
+"""Per-language text rules of story clustering: stop words, elisions, and tokens for unspaced scripts.
+
+Stop words come from two maintained lists that ship in their wheels (no download at run time): stopwordsiso
+(ISO 639-1 codes) and stop-words, merged per language. English keeps scikit-learn's list, the one the job
+has always used, so English features and keywords do not change. A document whose language is unknown
+(None, ``und``) or has no list is treated as English, as before languages were known.
+
+Chinese, Japanese and Thai are written without spaces between words, so a whitespace token is a whole
+clause. Without a segmenter (no dictionary or model at run time), their runs of characters become
+overlapping character n-grams (``cjk_tokens``): Han runs (Chinese, Japanese kanji) and Thai runs give
+bigrams; in Japanese, hiragana runs (particles and inflections) separate words and katakana runs
+(loanwords, foreign names) are kept whole. The keywords of such a story are its most distinctive n-grams
+merged back into longer runs (``merge_ngrams``).
+
+French, Italian and Catalan elide articles and prepositions before a vowel (``l'``, ``d'``, ``dell'``,
+``qu'``). Matching text deletes apostrophes (``l'homme`` -> ``lhomme``), so ``split_elisions`` spaces the
+elided word off in the raw text before it is normalised for the features.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+
+import stop_words
+import stopwordsiso
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from newsdedup.text.normalize import normalize_many
+
+__all__ = [
+    "NGRAM_LANGUAGES",
+    "cjk_tokens",
+    "elided_text",
+    "elides",
+    "has_unspaced_script",
+    "language_key",
+    "merge_ngrams",
+    "split_elisions",
+    "stop_words_for",
+]
+
+#: Languages whose words are not separated by spaces: their runs of characters become n-grams.
+NGRAM_LANGUAGES = frozenset({"zh", "ja", "th"})
+
+# stop-words names its lists by English language name.
+_STOP_WORDS_NAMES = {
+    "ar": "arabic", "bg": "bulgarian", "ca": "catalan", "cs": "czech", "da": "danish", "nl": "dutch",
+    "fi": "finnish", "fr": "french", "de": "german", "el": "greek", "gu": "gujarati", "he": "hebrew",
+    "hi": "hindi", "hu": "hungarian", "id": "indonesian", "it": "italian", "ja": "japanese", "ko": "korean",
+    "ms": "malaysian", "no": "norwegian", "fa": "persian", "pl": "polish", "pt": "portuguese",
+    "ro": "romanian", "ru": "russian", "sk": "slovak", "es": "spanish", "sv": "swedish", "tr": "turkish",
+    "uk": "ukrainian", "vi": "vietnamese", "zh": "chinese",
+}  # fmt: skip
+
+#: Elided words (before an apostrophe) per language: spaced off so the word after them stands alone.
+_ELISIONS = {
+    "fr": ("l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu"),
+    "it": (
+        "l", "d", "c", "s", "un", "dell", "dall", "nell", "sull", "all", "coll", "dev", "quell", "quest",
+        "sant", "tutt", "bell", "nient",
+    ),
+    "ca": ("l", "d", "s", "m", "t", "n"),
+}  # fmt: skip
+_APOSTROPHES = "'’‘ʼ`´"
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HIRAGANA = "\u3041-\u309f"
+_KATAKANA = "\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f"
+_THAI = "\u0e00-\u0e7f"
+_UNSPACED = re.compile(f"[{_HAN}{_HIRAGANA}{_KATAKANA}{_THAI}]")
+# A run of one script: Han, katakana, hiragana or Thai characters.
+_RUN = re.compile(f"([{_HAN}]+)|([{_KATAKANA}]+)|([{_HIRAGANA}]+)|([{_THAI}]+)")
+
+
+def language_key(language: str | None) -> str:
+    """The language whose rules apply to a document: its ISO 639-1 code when stop words are known for it,
+    else ``en`` (unknown, ``und`` or a language without a list: the behaviour before languages were known)."""
+    if not isinstance(language, str):
+        return "en"
+    code = language.strip().lower()
+    return code if code in _known_languages() else "en"
+
+
+@functools.cache
+def _known_languages() -> frozenset[str]:
+    return frozenset(stopwordsiso.langs()) | frozenset(_STOP_WORDS_NAMES) | {"en"}
+
+
+@functools.cache
+def stop_words_for(language: str) -> frozenset[str]:
+    """The stop words of a language (a ``language_key``) as matching-text tokens (casefolded, apostrophes
+    deleted; a multi-word entry gives each of its words): scikit-learn's list for English, the union of
+    stopwordsiso's and stop-words' lists otherwise, plus the language's elided words."""
+    if language == "en":
+        return frozenset(ENGLISH_STOP_WORDS)
+    words: set[str] = set(stopwordsiso.stopwords(language)) if stopwordsiso.has_lang(language) else set()
+    if language in _STOP_WORDS_NAMES:
+        words |= set(stop_words.get_stop_words(_STOP_WORDS_NAMES[language]))
+    words |= set(_ELISIONS.get(language, ()))
+    tokens = {t for w in normalize_many(sorted(words)) for t in w.split()}
+    if language in NGRAM_LANGUAGES:
+        tokens |= {w for w in words if len(w) == 1}  # single characters: see cjk_tokens
+    return frozenset(tokens)
+
+
+def elides(language: str | None) -> bool:
+    """Whether the language elides articles and prepositions with an apostrophe (French, Italian, Catalan)."""
+    return language_key(language) in _ELISIONS
+
+
+def elided_text(match_text: str, body: str | None, language: str | None) -> str:
+    """The matching text of an article with its elisions spaced off, made again from its ``body`` (the
+    matching text has lost the apostrophes); unchanged when the language does not elide, the body has no
+    elision, or the matching text is not the body's (then it is returned as it is)."""
+    if not body or not elides(language):
+        return match_text
+    plain, split = normalize_many([body, split_elisions(body, language)])
+    if plain == split or not match_text.endswith(plain):
+        return match_text
+    return match_text[: len(match_text) - len(plain)] + split  # keeps a headline put before the body
+
+
+def split_elisions(text: str, language: str | None) -> str:
+    """``text`` with each elided word and its apostrophe spaced off (``l'homme`` -> ``l homme``) in the
+    languages that elide (French, Italian, Catalan); other texts unchanged."""
+    pattern = _elision_pattern(language_key(language))
+    return text if pattern is None else pattern.sub(r"\1 ", text)
+
+
+@functools.cache
+def _elision_pattern(language: str) -> re.Pattern[str] | None:
+    words = _ELISIONS.get(language)
+    if words is None:
+        return None
+    alt = "|".join(sorted(words, key=lambda w: (-len(w), w)))
+    return re.compile(rf"\b((?:{alt})[{_APOSTROPHES}])(?=\w)", re.IGNORECASE)
+
+
+def has_unspaced_script(text: str) -> bool:
+    """Whether ``text`` has characters of a script written without spaces (Han, kana, Thai)."""
+    return not text.isascii() and _UNSPACED.search(text) is not None
+
+
+def cjk_tokens(text: str, language: str) -> str:
+    """Matching text with its runs of unspaced scripts replaced by n-gram tokens (space-separated).
+
+    Han runs give their character bigrams (a run of one character stays as it is, and is too short to be a
+    term), except bigrams that are stop words of ``language`` or made of two single-character stop words;
+    katakana runs stay whole; hiragana runs are dropped in Japanese (particles, inflections) and give
+    bigrams otherwise; Thai runs give character trigrams. Other words are unchanged.
+    """
+    if not has_unspaced_script(text):
+        return text
+    stop = stop_words_for(language_key(language))
+    japanese = language == "ja"
+
+    def runs(m: re.Match[str]) -> str:
+        han, kata, hira, thai = m.groups()
+        if kata is not None:
+            return f" {kata} "
+        if hira is not None:
+            return " " if japanese else " " + " ".join(_ngrams(hira, 2, stop)) + " "
+        if thai is not None:
+            return " " + " ".join(_ngrams(thai, 3, stop)) + " "
+        return " " + " ".join(_ngrams(han, 2, stop)) + " "
+
+    return " ".join(_RUN.sub(runs, text).split())
+
+
+def _ngrams(run: str, n: int, stop: frozenset[str]) -> list[str]:
+    if len(run) <= n:
+        return [run]
+    grams = (run[i : i + n] for i in range(len(run) - n + 1))
+    return [g for g in grams if g not in stop and not all(c in stop for c in g)]
+
+
+def merge_ngrams(words: Sequence[str], scores: Sequence[float], top_n: int) -> list[str]:
+    """Keywords of a story in an unspaced script: its ranked n-gram keywords chained into longer runs.
+
+    Two keywords chain when one ends with the characters the other starts with (``习近`` + ``近平`` ->
+    ``习近平``) and their scores are within a third of each other (the parts of one word occur together, so
+    they weigh alike). A run takes the place of its best part; the first ``top_n`` runs are returned.
+    Words of other scripts are kept as they are.
+    """
+    used = [False] * len(words)
+    out: list[str] = []
+    for i, w in enumerate(words):
+        if used[i]:
+            continue
+        used[i] = True
+        run, lo, hi = w, scores[i], scores[i]
+        grown = has_unspaced_script(w)
+        while grown:
+            grown = False
+            for j, v in enumerate(words):
+                if used[j] or not has_unspaced_script(v) or not _alike(scores[j], lo, hi):
+                    continue
+                joined = _chain(run, v)
+                if joined is not None:
+                    run, lo, hi = joined, min(lo, scores[j]), max(hi, scores[j])
+                    used[j] = grown = True
+                    break
+        if run not in out:
+            out.append(run)
+        if len(out) == top_n:
+            break
+    return out
+
+
+def _alike(s: float, lo: float, hi: float) -> bool:
+    return s > 0 and min(s, lo) >= (2.0 / 3.0) * max(s, hi)
+
+
+def _chain(run: str, word: str) -> str | None:
+    """``run`` extended by ``word`` when they overlap by all but one character of the shorter, else None."""
+    k = min(len(run), len(word)) - 1
+    if k < 1:
+        return None
+    if run.endswith(word[:k]) and not run.endswith(word):
+        return run + word[k:]
+    if run.startswith(word[-k:]) and not run.startswith(word):
+        return word[:-k] + run
+    return None
