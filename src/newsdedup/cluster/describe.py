@@ -17,15 +17,7 @@ import xxhash
 from newsdedup.cluster.kernels.centroid import centroid_cosines
 from newsdedup.cluster.kernels.rank import top_k_rows
 
-__all__ = [
-    "TOPIC_COLUMNS",
-    "centrality",
-    "describe_topics",
-    "empty_topics",
-    "keyword_scores",
-    "keywords",
-    "topic_id_for",
-]
+__all__ = ["TOPIC_COLUMNS", "centrality", "describe_topics", "empty_topics", "keywords", "topic_id_for"]
 
 TOPIC_COLUMNS = [
     "topic_id",
@@ -96,13 +88,6 @@ def keywords(
 ) -> list[list[str]]:
     """Each cluster's ``top_n`` keywords by c-TF-IDF: tf of the term in the cluster (L1 per cluster) x
     log(1 + mean words per cluster / the term's total). ``counts``: term weights, one row per document."""
-    return keyword_scores(counts, labels, k, terms, top_n)[0]
-
-
-def keyword_scores(
-    counts: sp.csr_matrix, labels: np.ndarray, k: int, terms: np.ndarray, top_n: int
-) -> tuple[list[list[str]], list[list[float]]]:
-    """``keywords`` and, aligned with them, their c-TF-IDF scores."""
     weights = sp.csr_matrix(_indicator(labels, k, counts.dtype) @ counts)
     term_total = np.bincount(weights.indices, weights=weights.data, minlength=weights.shape[1])
     avg_words = float(term_total.sum()) / k
@@ -118,15 +103,10 @@ def keyword_scores(
     rows, tie = _top_k_per_row(weights.indptr.astype(np.int64), weights.data, weights.indices, top_n, alpha)
     inv_alpha = np.empty(len(used), dtype=np.int64)
     inv_alpha[alpha[used]] = used
-    cols = inv_alpha[tie]
-    words = list(map(str, terms[cols].tolist()))
-    scores = np.asarray(weights[rows, cols]).ravel().tolist() if len(rows) else []
+    words = list(map(str, terms[inv_alpha[tie]].tolist()))
     # rows come grouped in increasing order: one slice of the words per cluster
     bounds = np.searchsorted(rows, np.arange(k + 1)).tolist()
-    return (
-        [words[bounds[c] : bounds[c + 1]] for c in range(k)],
-        [scores[bounds[c] : bounds[c + 1]] for c in range(k)],
-    )
+    return [words[bounds[c] : bounds[c + 1]] for c in range(k)]
 
 
 def empty_topics() -> pd.DataFrame:

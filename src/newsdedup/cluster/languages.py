@@ -9,8 +9,8 @@ Chinese, Japanese and Thai are written without spaces between words, so a whites
 clause. Without a segmenter (no dictionary or model at run time), their runs of characters become
 overlapping character n-grams (``cjk_tokens``): Han runs (Chinese, Japanese kanji) and Thai runs give
 bigrams; in Japanese, hiragana runs (particles and inflections) separate words and katakana runs
-(loanwords, foreign names) are kept whole. The keywords of such a story are its most distinctive n-grams
-merged back into longer runs (``merge_ngrams``).
+(loanwords, foreign names) are kept whole. The keywords of such a story are its most distinctive n-grams,
+merged into the longer runs they form in the story's headlines (``merge_ngrams``).
 
 French, Italian and Catalan elide articles and prepositions before a vowel (``l'``, ``d'``, ``dell'``,
 ``qu'``). Matching text deletes apostrophes (``l'homme`` -> ``lhomme``), so ``split_elisions`` spaces the
@@ -176,50 +176,47 @@ def _ngrams(run: str, n: int, stop: frozenset[str]) -> list[str]:
     return [g for g in grams if g not in stop and not all(c in stop for c in g)]
 
 
-def merge_ngrams(words: Sequence[str], scores: Sequence[float], top_n: int) -> list[str]:
-    """Keywords of a story in an unspaced script: its ranked n-gram keywords chained into longer runs.
-
-    Two keywords chain when one ends with the characters the other starts with (``习近`` + ``近平`` ->
-    ``习近平``) and their scores are within a third of each other (the parts of one word occur together, so
-    they weigh alike). A run takes the place of its best part; the first ``top_n`` runs are returned.
-    Words of other scripts are kept as they are.
+def merge_ngrams(words: Sequence[str], top_n: int, texts: Sequence[str]) -> list[str]:
+    """Keywords of a story in an unspaced script: its ranked n-gram keywords merged into the runs they form
+    in the story's ``texts`` (its headlines, say). A stretch of a text whose every n-gram is a keyword is a
+    run (``习近`` + ``近平`` -> ``习近平``); an n-gram is replaced by the run it is part of in the most texts
+    (ties: the shorter, then the first alphabetically), listed at the place of its best part. Runs are read
+    from the texts, so they never join two n-grams by accident of a shared character. N-grams in no run
+    stay as they are; words of other scripts pass unchanged. Returns the first ``top_n``.
     """
-    used = [False] * len(words)
+    rank = {w for w in words if 2 <= len(w) <= 3 and has_unspaced_script(w)}
+    seen: dict[str, int] = {}  # run -> texts it is in
+    grams_of: dict[str, list[str]] = {}
+    for text in texts:
+        for run, grams in set(_keyword_runs(text, rank)):
+            seen[run] = seen.get(run, 0) + 1
+            grams_of[run] = list(grams)
+    part_of: dict[str, str] = {}
+    for run in sorted(seen, key=lambda r: (-seen[r], len(r), r)):
+        for g in grams_of[run]:
+            part_of.setdefault(g, run)
     out: list[str] = []
-    for i, w in enumerate(words):
-        if used[i]:
-            continue
-        used[i] = True
-        run, lo, hi = w, scores[i], scores[i]
-        grown = has_unspaced_script(w)
-        while grown:
-            grown = False
-            for j, v in enumerate(words):
-                if used[j] or not has_unspaced_script(v) or not _alike(scores[j], lo, hi):
-                    continue
-                joined = _chain(run, v)
-                if joined is not None:
-                    run, lo, hi = joined, min(lo, scores[j]), max(hi, scores[j])
-                    used[j] = grown = True
-                    break
-        if run not in out:
-            out.append(run)
+    for w in words:
+        w = part_of.get(w, w)
+        if w not in out:
+            out.append(w)
         if len(out) == top_n:
             break
     return out
 
 
-def _alike(s: float, lo: float, hi: float) -> bool:
-    return s > 0 and min(s, lo) >= (2.0 / 3.0) * max(s, hi)
-
-
-def _chain(run: str, word: str) -> str | None:
-    """``run`` extended by ``word`` when they overlap by all but one character of the shorter, else None."""
-    k = min(len(run), len(word)) - 1
-    if k < 1:
-        return None
-    if run.endswith(word[:k]) and not run.endswith(word):
-        return run + word[k:]
-    if run.startswith(word[-k:]) and not run.startswith(word):
-        return word[:-k] + run
-    return None
+def _keyword_runs(text: str, rank: set[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """The maximal stretches of ``text`` made of two or more overlapping keyword n-grams, with them."""
+    found: list[tuple[str, tuple[str, ...]]] = []
+    for n in (2, 3):
+        i = 0
+        while i <= len(text) - n:
+            grams: list[str] = []
+            j = i
+            while j <= len(text) - n and text[j : j + n] in rank:
+                grams.append(text[j : j + n])
+                j += 1
+            if len(grams) > 1:
+                found.append((text[i : j + n - 1], tuple(grams)))
+            i = j + 1 if grams else i + 1
+    return found

@@ -17,12 +17,13 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from newsdedup.cluster.describe import describe_topics, empty_topics, keyword_scores, keywords
+from newsdedup.cluster.describe import describe_topics, empty_topics, keywords
 from newsdedup.cluster.estimator import StoryClusterer, language_codes
 from newsdedup.cluster.features import StoryFeatures, story_features
-from newsdedup.cluster.languages import language_key, merge_ngrams, stop_words_for
+from newsdedup.cluster.languages import has_unspaced_script, language_key, merge_ngrams, stop_words_for
 from newsdedup.model import MapFn, serial_map
 from newsdedup.params import ClusterParams
+from newsdedup.text.normalize import normalize_many
 
 __all__ = ["cluster_stories"]
 
@@ -77,7 +78,8 @@ def cluster_stories(
             model.time_weights_, labels[model.time_order_], k, model.terms_, params.keywords_top_n
         )
     else:
-        words = _language_keywords(model, labels, k, langs, params.keywords_top_n)
+        texts = d["match_text"].fillna("").astype(str).tolist() if features is None else []
+        words = _language_keywords(model, labels, langs, params.keywords_top_n, (titles, texts))
     tids, topics = describe_topics(d, titles, published_ns, labels, model.centrality_, words)
     per_doc = np.empty(len(docs), dtype=object)
     per_doc[order] = tids[labels]
@@ -90,21 +92,32 @@ _KEYWORD_POOL = 3
 
 
 def _language_keywords(
-    model: StoryClusterer, labels: np.ndarray, k: int, langs: Sequence[str | None], top_n: int
+    model: StoryClusterer,
+    labels: np.ndarray,
+    langs: Sequence[str | None],
+    top_n: int,
+    texts: tuple[list[str], list[str]],
 ) -> list[list[str]]:
     """Each story's ``top_n`` keywords without the stop words of its language; n-grams of unspaced scripts
-    merged into runs. A story's language: the most common among its members of known language (ties: the
-    first in alphabetical order), else unknown (English rules)."""
-    pool, scores = keyword_scores(
-        model.time_weights_, labels[model.time_order_], k, model.terms_, top_n * _KEYWORD_POOL
-    )
+    merged into the runs they form in its members' ``texts`` (titles, and the matching texts when given).
+    A story's language: the most common among its members of known language (ties: the first in
+    alphabetical order), else unknown (English rules)."""
+    k = model.n_clusters_
+    pool = keywords(model.time_weights_, labels[model.time_order_], k, model.terms_, top_n * _KEYWORD_POOL)
     story_lang = _story_languages(labels, k, langs)
+    titles, bodies = texts
+    members = np.argsort(labels, kind="stable")
+    bounds = np.searchsorted(labels[members], np.arange(k + 1)).tolist()
     out: list[list[str]] = []
     for c in range(k):
         stop = stop_words_for(language_key(story_lang[c]))
-        kept = [(w, s) for w, s in zip(pool[c], scores[c], strict=True) if w not in stop]
-        # other words pass unchanged, in order: n-grams exist only in stories of unspaced scripts
-        out.append(merge_ngrams([w for w, _ in kept], [s for _, s in kept], top_n))
+        kept = [w for w in pool[c] if w not in stop]
+        if any(map(has_unspaced_script, kept)):
+            rows = members[bounds[c] : bounds[c + 1]].tolist()
+            found = normalize_many([titles[i] for i in rows]) + [bodies[i] for i in rows if bodies]
+            out.append(merge_ngrams(kept, top_n, found))
+        else:
+            out.append(kept[:top_n])
     return out
 
 
