@@ -42,13 +42,13 @@ def language_codes(languages: Sequence[str | None] | np.ndarray | None, n: int) 
         return no_language(n)
     if len(languages) != n:
         raise ValueError(f"languages has {len(languages)} values for {n} texts")
-    names = [lang.strip().lower() if isinstance(lang, str) else "" for lang in languages]
-    names = ["" if lang == "und" else lang for lang in names]
-    distinct, codes = np.unique(np.array(names, dtype=str), return_inverse=True)
-    codes = codes.astype(np.int32)
-    if len(distinct) and distinct[0] == "":
-        codes -= 1  # "" sorts first: unknown is -1, the languages 0, 1, ...
-    return codes
+    # the distinct values are few: each is cleaned once, then every document looked up
+    raw = [lang if isinstance(lang, str) else "" for lang in languages]
+    clean = {v: v.strip().lower() for v in set(raw)}
+    names = sorted({c for c in clean.values() if c not in ("", "und")})
+    code_of = {c: i for i, c in enumerate(names)}  # alphabetical: 0, 1, ...; unknown -1
+    by_raw = {v: code_of.get(c, -1) for v, c in clean.items()}
+    return np.fromiter((by_raw[v] for v in raw), dtype=np.int32, count=n)
 
 
 def to_days(published_at: Sequence[Any] | np.ndarray | None, n: int) -> np.ndarray:

@@ -27,6 +27,7 @@ import numpy as np
 from newsdedup.cluster.kernels.terms import doc_terms, token_hashes
 from newsdedup.cluster.languages import (
     cjk_tokens,
+    elides,
     has_unspaced_script,
     language_key,
     split_elisions,
@@ -225,11 +226,13 @@ def story_features(
     if languages is None:
         return _featurise(titles_l, texts_l, params, "en")
     langs = [lang if isinstance(lang, str) else None for lang in languages]
-    keys = [language_key(lang) for lang in langs]
-    titles_l = [split_elisions(t, k) if t else t for t, k in zip(titles_l, keys, strict=True)]
-    for i, (lang, text) in enumerate(zip(langs, texts_l, strict=True)):
-        if has_unspaced_script(text) or has_unspaced_script(titles_l[i]):
-            texts_l[i] = cjk_tokens(text, lang or "und")
+    key_of = {lang: language_key(lang) for lang in set(langs)}
+    keys = [key_of[lang] for lang in langs]
+    for i, (lang, key) in enumerate(zip(langs, keys, strict=True)):
+        if elides(key) and titles_l[i]:
+            titles_l[i] = split_elisions(titles_l[i], key)
+        if has_unspaced_script(texts_l[i]) or has_unspaced_script(titles_l[i]):
+            texts_l[i] = cjk_tokens(texts_l[i], lang or "und")
             titles_l[i] = cjk_tokens(normalize_many([titles_l[i]])[0], lang or "und")
     distinct = sorted(set(keys))
     if len(distinct) == 1:

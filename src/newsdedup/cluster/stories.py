@@ -103,14 +103,16 @@ def _language_keywords(
     A story's language: the most common among its members of known language (ties: the first in
     alphabetical order), else unknown (English rules)."""
     k = model.n_clusters_
+    story_key = [language_key(lang) for lang in _story_languages(labels, k, langs)]
+    if all(key == "en" for key in story_key):  # every member's features already lack English stop words
+        return keywords(model.time_weights_, labels[model.time_order_], k, model.terms_, top_n)
     pool = keywords(model.time_weights_, labels[model.time_order_], k, model.terms_, top_n * _KEYWORD_POOL)
-    story_lang = _story_languages(labels, k, langs)
     titles, bodies = texts
     members = np.argsort(labels, kind="stable")
     bounds = np.searchsorted(labels[members], np.arange(k + 1)).tolist()
     out: list[list[str]] = []
     for c in range(k):
-        stop = stop_words_for(language_key(story_lang[c]))
+        stop = stop_words_for(story_key[c])
         kept = [w for w in pool[c] if w not in stop]
         if any(map(has_unspaced_script, kept)):
             rows = members[bounds[c] : bounds[c + 1]].tolist()
