@@ -164,14 +164,14 @@ class StoryClusterer(BaseEstimator):
 
         ``rows``: cluster the documents at these positions of ``features``, in this order (as
         ``features.take(rows)`` would, without copying the features); ``published_at`` and ``languages`` (see
-        ``fit``: documents of two different known languages are never linked) then follow ``rows``.
-        ``map_fn`` runs the per-row steps' ranges of rows (the result does not depend on it).
+        ``fit``) then follow ``rows``. ``map_fn`` runs the per-row steps' ranges of rows (the result does not
+        depend on it).
         """
         self._params()
         src = np.arange(len(features), dtype=np.int64) if rows is None else np.asarray(rows, dtype=np.int64)
         n = len(src)
         days = to_days(published_at, n)
-        lang = language_codes(languages, n)
+        lang = language_codes(languages, n)  # checks the length at once
         if n == 0:
             self.labels_ = np.empty(0, dtype=np.int64)
             self.n_clusters_ = 0
@@ -185,19 +185,13 @@ class StoryClusterer(BaseEstimator):
         centring = centering(M)
         days_t = days[order]
         floor = EDGE_FLOOR_RATIO * self.threshold
-        lang_t = lang[order]
-        edges = knn_edges(M, centring, days_t, self.n_neighbors, self.time_scale_days, floor, map_fn, lang_t)
+        edges = knn_edges(
+            M, centring, days_t, self.n_neighbors, self.time_scale_days, floor, map_fn, lang[order]
+        )
         n_edges = len(edges.lo)
-        roots_t = link(M, centring, days_t, edges, self.threshold, self.time_scale_days, floor, lang_t)
+        roots_t = link(M, centring, days_t, edges, self.threshold, self.time_scale_days, floor, lang[order])
         del edges
-        roots = np.empty(n, dtype=np.int64)
-        roots[order] = order[roots_t]
-        _, first, inv = np.unique(roots, return_index=True, return_inverse=True)
-        # Relabel 0..k-1 in order of first appearance.
-        rank = np.empty(len(first), dtype=np.int64)
-        rank[np.argsort(first, kind="stable")] = np.arange(len(first))
-        self.labels_ = rank[inv]
-        self.n_clusters_ = len(first)
+        self.labels_, self.n_clusters_ = _labels(roots_t, order)
         row_scale(M, 1.0 / centring.w)  # back to unit rows
         self.centrality_ = np.empty(n, dtype=np.float64)
         self.centrality_[order] = centrality(M, self.labels_[order], self.n_clusters_)
@@ -213,6 +207,17 @@ class StoryClusterer(BaseEstimator):
             M.shape[1],
         )
         return self
+
+
+def _labels(roots_t: np.ndarray, order: np.ndarray) -> tuple[np.ndarray, int]:
+    """(label per document, number of clusters) from the root of each document in time order ``roots_t``:
+    labels 0..k-1 in order of first appearance in document order."""
+    roots = np.empty(len(order), dtype=np.int64)
+    roots[order] = order[roots_t]
+    _, first, inv = np.unique(roots, return_index=True, return_inverse=True)
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+    return rank[inv], len(first)
 
 
 def _to_unit_tfidf(M: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:

@@ -238,8 +238,7 @@ def knn_edges(
     more than ``CANDIDATE_MAX_DF`` of the documents excluded), each posting list in time order; a document
     meets, per term, only the ``CANDIDATE_WINDOW`` documents on either side of it in that order (the
     nearest in time), so the work is linear in n however common a term is. Pairs scoring below ``floor``
-    are left out, and so are pairs of two different known languages (``language``: a code per row, -1
-    for unknown; None: all unknown).
+    are left out, and pairs of two different known ``language`` codes (per row; -1 or None: unknown).
     """
     n = X.shape[0]
     x = Csr(
