@@ -112,6 +112,12 @@ def test_english_features_and_stories_are_unchanged_by_languages() -> None:
         pd.testing.assert_frame_equal(topics, topics0)
 
 
+def test_no_documents_with_languages() -> None:
+    assert len(story_features([], [], ClusterParams(), [])) == 0
+    topic, topics = cluster_stories(make_docs([QUAKE]).iloc[:0], ClusterParams(), languages=[])
+    assert len(topic) == 0 and len(topics) == 0
+
+
 def test_features_in_mixed_languages_equal_each_language_alone() -> None:
     """Documents are featurised per language and put back in input order: each row as if alone."""
     de, ru = _docs(DE[:1], "de"), _docs(RU[:1], "ru")

@@ -235,8 +235,8 @@ def story_features(
             texts_l[i] = cjk_tokens(texts_l[i], lang or "und")
             titles_l[i] = cjk_tokens(normalize_many([titles_l[i]])[0], lang or "und")
     distinct = sorted(set(keys))
-    if len(distinct) == 1:
-        return _featurise(titles_l, texts_l, params, distinct[0])
+    if len(distinct) <= 1:  # one language (or no document)
+        return _featurise(titles_l, texts_l, params, distinct[0] if distinct else "en")
     key_arr = np.array(keys, dtype=object)
     groups = [np.flatnonzero(key_arr == k) for k in distinct]
     parts = [
