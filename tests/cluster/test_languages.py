@@ -89,7 +89,7 @@ def test_stories_in_two_languages_sharing_names_and_numbers_stay_apart() -> None
     # without languages the shared names and numbers merge the match report with the transfer story
     topic, _ = cluster_stories(docs, ClusterParams())
     assert frozenset({"a19", "a20", "a21", "a22"}) in partition(topic, docs["article_id"])
-    topic, topics = cluster_stories(docs, ClusterParams(), languages=langs)
+    topic, _ = cluster_stories(docs, ClusterParams(), languages=langs)
     assert partition(topic, docs["article_id"]) == _expected(docs)
     # an article of unknown language may join a story of either language: here the German one it copies
     extra = pd.concat([docs, docs.iloc[[18]].assign(article_id="a23")], ignore_index=True)
