@@ -175,8 +175,8 @@ def test_linkage_never_merges_two_known_languages(codes: list[int], groups: list
 
 
 def test_language_codes() -> None:
-    codes = language_codes(["de", None, "und", "ru", "DE", float("nan"), ""], 7)
-    assert codes.tolist() == [0, -1, -1, 1, 0, -1, -1]
+    codes = language_codes(["de", None, "und", "ru", "DE", float("nan"), "", "de-AT", "zh_TW", "zh"], 10)
+    assert codes.tolist() == [0, -1, -1, 1, 0, -1, -1, 0, 2, 2]
     assert language_codes(None, 3).tolist() == [-1, -1, -1]
 
 
@@ -232,4 +232,5 @@ def test_stop_words_come_from_the_lists_and_load_offline(monkeypatch: pytest.Mon
     assert {"dell", "nell"} <= stop_words_for("it")
     assert "the" in stop_words_for("en") and "der" not in stop_words_for("en")
     assert language_key("und") == language_key(None) == language_key("xx") == "en"
-    assert language_key("DE") == "de"
+    assert language_key("DE") == language_key("de-CH") == "de"
+    assert language_key("zh-Hant") == "zh"

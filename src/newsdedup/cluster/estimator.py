@@ -24,6 +24,7 @@ from sklearn.base import BaseEstimator
 from newsdedup.cluster.describe import centrality
 from newsdedup.cluster.features import StoryFeatures, story_features
 from newsdedup.cluster.graph import centering, feature_matrix, knn_edges, no_language, row_norms, row_scale
+from newsdedup.cluster.languages import base_language
 from newsdedup.cluster.linkage import EDGE_FLOOR_RATIO, link
 from newsdedup.model import MapFn, serial_map
 from newsdedup.params import ClusterParams
@@ -37,14 +38,14 @@ SECONDS_PER_DAY = 86400.0
 
 def language_codes(languages: Sequence[str | None] | np.ndarray | None, n: int) -> np.ndarray:
     """A small integer per document's language (-1: unknown, i.e. None, NaN, ``""`` or ``und``), for the
-    kernels; the same language gets the same code."""
+    kernels; the same language gets the same code (region and script tags ignored: ``zh-TW`` is ``zh``)."""
     if languages is None:
         return no_language(n)
     if len(languages) != n:
         raise ValueError(f"languages has {len(languages)} values for {n} texts")
     # the distinct values are few: each is cleaned once, then every document looked up
     raw = [lang if isinstance(lang, str) else "" for lang in languages]
-    clean = {v: v.strip().lower() for v in set(raw)}
+    clean = {v: base_language(v) for v in set(raw)}
     names = sorted({c for c in clean.values() if c not in ("", "und")})
     code_of = {c: i for i, c in enumerate(names)}  # alphabetical: 0, 1, ...; unknown -1
     by_raw = {v: code_of.get(c, -1) for v, c in clean.items()}

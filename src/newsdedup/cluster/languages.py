@@ -31,6 +31,7 @@ from newsdedup.text.normalize import normalize_many
 
 __all__ = [
     "NGRAM_LANGUAGES",
+    "base_language",
     "cjk_tokens",
     "elided_text",
     "elides",
@@ -79,8 +80,13 @@ def language_key(language: str | None) -> str:
     else ``en`` (unknown, ``und`` or a language without a list: the behaviour before languages were known)."""
     if not isinstance(language, str):
         return "en"
-    code = language.strip().lower()
+    code = base_language(language)
     return code if code in _known_languages() else "en"
+
+
+def base_language(language: str) -> str:
+    """A language tag reduced to its lower-case primary code (``zh-TW`` -> ``zh``; ``""`` stays ``""``)."""
+    return language.strip().lower().replace("_", "-").split("-")[0]
 
 
 @functools.cache
@@ -154,7 +160,7 @@ def cjk_tokens(text: str, language: str) -> str:
     if not has_unspaced_script(text):
         return text
     stop = stop_words_for(language_key(language))
-    japanese = language == "ja"
+    japanese = language_key(language) == "ja"
 
     def runs(m: re.Match[str]) -> str:
         han, kata, hira, thai = m.groups()

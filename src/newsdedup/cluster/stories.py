@@ -20,7 +20,13 @@ import pandas as pd
 from newsdedup.cluster.describe import describe_topics, empty_topics, keywords
 from newsdedup.cluster.estimator import StoryClusterer, language_codes
 from newsdedup.cluster.features import StoryFeatures, story_features
-from newsdedup.cluster.languages import has_unspaced_script, language_key, merge_ngrams, stop_words_for
+from newsdedup.cluster.languages import (
+    base_language,
+    has_unspaced_script,
+    language_key,
+    merge_ngrams,
+    stop_words_for,
+)
 from newsdedup.model import MapFn, serial_map
 from newsdedup.params import ClusterParams
 from newsdedup.text.normalize import normalize_many
@@ -129,7 +135,7 @@ def _story_languages(labels: np.ndarray, k: int, langs: Sequence[str | None]) ->
     names: dict[int, str] = {}
     for code, lang in zip(codes.tolist(), langs, strict=True):
         if code >= 0 and isinstance(lang, str):
-            names.setdefault(code, lang.strip().lower())
+            names.setdefault(code, base_language(lang))
     known = codes >= 0
     if not known.any():
         return [None] * k
