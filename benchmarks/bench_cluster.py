@@ -6,7 +6,7 @@ job's cluster step featurises staged parts: no matching text is kept), then clus
 both steps are timed (wall and CPU) and the story B-cubed F1 against labels.csv is printed. ``--canonical`` keeps one article per
 ``dup_group`` (the smallest id), i.e. the canonical articles clustering sees after dedup.
 Usage: python benchmarks/bench_cluster.py [--sizes 10000,100000] [--workdir DIR] [--corpora A,B] [--canonical]
-    [--impl OTHER_CLUSTER_MODULE.py] [--threads N]
+    [--impl OTHER_CLUSTER_MODULE.py] [--threads N] [--language en]
 Prints one line per size plus the first -> last growth ratio of time and RSS.
 """
 
@@ -41,7 +41,9 @@ def _reset_peak() -> bool:
         return False
 
 
-def _child(corpus: Path, canonical: bool, impl: Path | None, threads: int | None = None) -> None:
+def _child(
+    corpus: Path, canonical: bool, impl: Path | None, threads: int | None = None, language: str | None = None
+) -> None:
     """Load and featurise the corpus, cluster it, print a JSON line with timings and peak RSS."""
     import importlib.util
     import os
@@ -88,7 +90,10 @@ def _child(corpus: Path, canonical: bool, impl: Path | None, threads: int | None
     def flush() -> None:
         nonlocal feat_wall, feat_cpu
         w0, c0 = time.perf_counter(), time.process_time()
-        parts.append(story_features(titles, [normalize_for_matching(t) for t in texts], params))
+        langs = None if language is None else {"languages": [language] * len(texts)}
+        parts.append(
+            story_features(titles, [normalize_for_matching(t) for t in texts], params, **(langs or {}))
+        )
         feat_wall += time.perf_counter() - w0
         feat_cpu += time.process_time() - c0
         titles.clear()
@@ -117,8 +122,11 @@ def _child(corpus: Path, canonical: bool, impl: Path | None, threads: int | None
     del cols
     docs["published_at"] = pd.to_datetime(docs["published_at"], utc=True, errors="coerce", format="mixed")
     docs["group_size"] = 1
+    if language is not None:
+        run_kwargs["languages"] = [language] * len(docs)
     # Compile (or load) the kernels outside the timing.
-    cluster_stories(docs.iloc[:50], params, features.take(np.arange(min(50, len(docs)))), **run_kwargs)
+    warm = {**run_kwargs, **({"languages": [language] * min(50, len(docs))} if language else {})}
+    cluster_stories(docs.iloc[:50], params, features.take(np.arange(min(50, len(docs)))), **warm)
     rss_before = _status_mb("VmRSS")
     reset = _reset_peak()
     w0, c0 = time.perf_counter(), time.process_time()
@@ -157,10 +165,11 @@ def main() -> None:
     ap.add_argument(
         "--threads", type=int, default=None, help="threads for the cluster kernels (default: CPUs)"
     )
+    ap.add_argument("--language", default=None, help="pass this language for every article (e.g. en)")
     ap.add_argument("--child", type=Path, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child is not None:
-        _child(args.child, args.canonical, args.impl, args.threads)
+        _child(args.child, args.canonical, args.impl, args.threads, args.language)
         return
     work = args.workdir or Path(tempfile.mkdtemp(prefix="benchcluster"))
     corpora: list[Path] = []
@@ -180,6 +189,8 @@ def main() -> None:
             cmd += ["--impl", str(args.impl)]
         if args.threads is not None:
             cmd += ["--threads", str(args.threads)]
+        if args.language is not None:
+            cmd += ["--language", args.language]
         proc = subprocess.run(cmd, check=True, capture_output=True, text=True)
         res = json.loads(proc.stdout.strip().splitlines()[-1])
         results.append(res)

@@ -42,7 +42,9 @@ def _reference_linkage(S: np.ndarray, threshold: float) -> list[set[int]]:
         clusters[a] |= clusters.pop(b)
 
 
-def _linkage(X: sp.csr_matrix, threshold: float, days: np.ndarray | None = None) -> np.ndarray:
+def _linkage(
+    X: sp.csr_matrix, threshold: float, days: np.ndarray | None = None, language: np.ndarray | None = None
+) -> np.ndarray:
     n = X.shape[0]
     lo, hi = (a.astype(np.int64) for a in np.triu_indices(n, 1))
     dots = np.asarray((X @ X.T).todense())[lo, hi]
@@ -53,6 +55,7 @@ def _linkage(X: sp.csr_matrix, threshold: float, days: np.ndarray | None = None)
         np.full(n, np.nan) if days is None else days,
         Edges(lo, hi, dots),
         LinkLimits(threshold, 0.0 if days is None else 1.0, -1.0, 1000),
+        np.full(n, -1, dtype=np.int32) if language is None else language,
     )
 
 
@@ -117,6 +120,7 @@ def test_knn_graph_finds_the_exact_best_neighbours() -> None:
             n_cand=n,
             k=k,
             floor=-1.0,
+            language=np.full(n, -1, dtype=np.int32),
         )
     )
     S = np.asarray((X @ X.T).todense())
@@ -264,6 +268,7 @@ def _knn_inputs(seed: int, n: int) -> KnnInputs:
         n_cand=6,
         k=3,
         floor=-1.0,
+        language=np.full(n, -1, dtype=np.int32),
     )
 
 

@@ -3,11 +3,14 @@
 ``story_features`` (features) turns each article into its weighted terms; ``cluster_stories`` (stories)
 groups the canonical articles into stories through ``StoryClusterer`` (estimator: the run's terms and
 neighbour graph in ``graph``, average linkage in ``linkage``) and describes them (``describe``).
+Per-language rules (stop words, elisions, n-grams of unspaced scripts) are in ``languages``; stories never
+span two known languages (``linkage``).
 """
 
 from newsdedup.cluster.describe import TOPIC_COLUMNS, topic_id_for
 from newsdedup.cluster.estimator import StoryClusterer
 from newsdedup.cluster.features import StoryFeatures, story_features
+from newsdedup.cluster.languages import elided_text, elides
 from newsdedup.cluster.stories import cluster_stories
 
 __all__ = [
@@ -15,6 +18,8 @@ __all__ = [
     "StoryClusterer",
     "StoryFeatures",
     "cluster_stories",
+    "elided_text",
+    "elides",
     "story_features",
     "topic_id_for",
 ]

@@ -4,6 +4,10 @@ It runs the steps of the other modules on one doc-term matrix, rescaled in place
 feature weights W (``graph.feature_matrix``) -> unit TF-IDF rows X -> centred, scaled rows for the kNN
 graph and the merge (``graph``, ``linkage``) -> X for centrality -> W for keywords (``describe``). No
 randomness is used (``random_state`` is kept for the sklearn-style API); ties break on the smallest index.
+
+Languages (optional, one ISO 639-1 code or ``und`` per document): the features follow each document's
+language (``features.story_features``), and two documents or stories of different known languages are
+never linked (``linkage``); ``und`` and None mean unknown, which may join a story of any language.
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ import scipy.sparse as sp
 
 from newsdedup.cluster.describe import centrality
 from newsdedup.cluster.features import StoryFeatures, story_features
-from newsdedup.cluster.graph import centering, feature_matrix, knn_edges, row_norms, row_scale
+from newsdedup.cluster.graph import centering, feature_matrix, knn_edges, no_language, row_norms, row_scale
+from newsdedup.cluster.languages import base_language
 from newsdedup.cluster.linkage import EDGE_FLOOR_RATIO, link
 from newsdedup.model import MapFn, serial_map
 from newsdedup.params import ClusterParams
@@ -28,6 +33,22 @@ __all__ = ["StoryClusterer"]
 logger = logging.getLogger(__name__)
 
 SECONDS_PER_DAY = 86400.0
+
+
+def language_codes(languages: Sequence[str | None] | np.ndarray | None, n: int) -> np.ndarray:
+    """A small integer per document's language (-1: unknown, i.e. None, NaN, ``""`` or ``und``), for the
+    kernels; the same language gets the same code (region and script tags ignored: ``zh-TW`` is ``zh``)."""
+    if languages is None:
+        return no_language(n)
+    if len(languages) != n:
+        raise ValueError(f"languages has {len(languages)} values for {n} texts")
+    # the distinct values are few: each is cleaned once, then every document looked up
+    raw = [lang if isinstance(lang, str) else "" for lang in languages]
+    clean = {v: base_language(v) for v in set(raw)}
+    names = sorted({c for c in clean.values() if c not in ("", "und")})
+    code_of = {c: i for i, c in enumerate(names)}  # alphabetical: 0, 1, ...; unknown -1
+    by_raw = {v: code_of.get(c, -1) for v, c in clean.items()}
+    return np.fromiter((by_raw[v] for v in raw), dtype=np.int32, count=n)
 
 
 def to_days(published_at: Sequence[Any] | np.ndarray | None, n: int) -> np.ndarray:
@@ -131,15 +152,17 @@ class StoryClusterer:
         titles: Sequence[str | None] | None = None,
         published_at: Sequence[pd.Timestamp | None] | np.ndarray | None = None,
         *,
+        languages: Sequence[str | None] | None = None,
         map_fn: MapFn = serial_map,
     ) -> StoryClusterer:
-        """Cluster ``texts`` (matching text), with optional headlines and UTC times; returns self."""
+        """Cluster ``texts`` (matching text), with optional headlines, UTC times and languages (ISO 639-1
+        codes, ``und`` or None; None for all: unknown, English rules); returns self."""
         params = self._params()
         n = len(texts)
         if titles is not None and len(titles) != n:
             raise ValueError(f"titles has {len(titles)} values for {n} texts")
-        feats = story_features([None] * n if titles is None else titles, texts, params)
-        return self.fit_features(feats, published_at, map_fn=map_fn)
+        feats = story_features([None] * n if titles is None else titles, texts, params, languages)
+        return self.fit_features(feats, published_at, languages=languages, map_fn=map_fn)
 
     def fit_features(
         self,
@@ -147,18 +170,21 @@ class StoryClusterer:
         published_at: Sequence[pd.Timestamp | None] | np.ndarray | None = None,
         *,
         rows: np.ndarray | None = None,
+        languages: Sequence[str | None] | np.ndarray | None = None,
         map_fn: MapFn = serial_map,
     ) -> StoryClusterer:
         """Cluster documents given by their ``story_features`` (one row each), with optional UTC times.
 
         ``rows``: cluster the documents at these positions of ``features``, in this order (as
-        ``features.take(rows)`` would, without copying the features); ``published_at`` then follows ``rows``.
-        ``map_fn`` runs the per-row steps' ranges of rows (the result does not depend on it).
+        ``features.take(rows)`` would, without copying the features); ``published_at`` and ``languages`` (see
+        ``fit``) then follow ``rows``. ``map_fn`` runs the per-row steps' ranges of rows (the result does not
+        depend on it).
         """
         self._params()
         src = np.arange(len(features), dtype=np.int64) if rows is None else np.asarray(rows, dtype=np.int64)
         n = len(src)
         days = to_days(published_at, n)
+        lang = language_codes(languages, n)  # checks the length at once
         if n == 0:
             self.labels_ = np.empty(0, dtype=np.int64)
             self.n_clusters_ = 0
@@ -172,18 +198,13 @@ class StoryClusterer:
         centring = centering(M)
         days_t = days[order]
         floor = EDGE_FLOOR_RATIO * self.threshold
-        edges = knn_edges(M, centring, days_t, self.n_neighbors, self.time_scale_days, floor, map_fn)
+        edges = knn_edges(
+            M, centring, days_t, self.n_neighbors, self.time_scale_days, floor, map_fn, lang[order]
+        )
         n_edges = len(edges.lo)
-        roots_t = link(M, centring, days_t, edges, self.threshold, self.time_scale_days, floor)
+        roots_t = link(M, centring, days_t, edges, self.threshold, self.time_scale_days, floor, lang[order])
         del edges
-        roots = np.empty(n, dtype=np.int64)
-        roots[order] = order[roots_t]
-        _, first, inv = np.unique(roots, return_index=True, return_inverse=True)
-        # Relabel 0..k-1 in order of first appearance.
-        rank = np.empty(len(first), dtype=np.int64)
-        rank[np.argsort(first, kind="stable")] = np.arange(len(first))
-        self.labels_ = rank[inv]
-        self.n_clusters_ = len(first)
+        self.labels_, self.n_clusters_ = _labels(roots_t, order)
         row_scale(M, 1.0 / centring.w)  # back to unit rows
         self.centrality_ = np.empty(n, dtype=np.float64)
         self.centrality_[order] = centrality(M, self.labels_[order], self.n_clusters_)
@@ -199,6 +220,17 @@ class StoryClusterer:
             M.shape[1],
         )
         return self
+
+
+def _labels(roots_t: np.ndarray, order: np.ndarray) -> tuple[np.ndarray, int]:
+    """(label per document, number of clusters) from the root of each document in time order ``roots_t``:
+    labels 0..k-1 in order of first appearance in document order."""
+    roots = np.empty(len(order), dtype=np.int64)
+    roots[order] = order[roots_t]
+    _, first, inv = np.unique(roots, return_index=True, return_inverse=True)
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+    return rank[inv], len(first)
 
 
 def _to_unit_tfidf(M: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:

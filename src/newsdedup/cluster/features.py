@@ -8,6 +8,12 @@ document), so its features never depend on which documents shared its chunk, i.e
 read-task size. They are 64-bit token hashes folded to 32 bits with one-byte log-scale weights (about 5
 bytes per term). The work is one compiled pass over the UTF-8 bytes (kernel ``doc_terms``); the run's IDF,
 which needs the whole corpus, is applied at cluster time (``graph.feature_matrix``).
+
+Languages (``languages``, one ISO 639-1 code or ``und`` per document; None for all unknown): each document
+loses the stop words of its own language and its headline's elisions are spaced off, and runs of unspaced
+scripts (Chinese, Japanese, Thai) become character n-grams (see ``cluster.languages``). Documents are
+featurised in blocks of one language each, and rows come back in input order. Without languages every
+document is treated as English, as before languages were known.
 """
 
 from __future__ import annotations
@@ -19,7 +25,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from newsdedup.cluster.kernels.terms import doc_terms, token_hashes
-from newsdedup.cluster.stop_words import ENGLISH_STOP_WORDS
+from newsdedup.cluster.languages import (
+    cjk_tokens,
+    elides,
+    has_unspaced_script,
+    language_key,
+    split_elisions,
+    stop_words_for,
+)
 from newsdedup.params import ClusterParams
 from newsdedup.text.normalize import normalize_many
 
@@ -144,21 +157,22 @@ def _encode_weights(val: np.ndarray) -> np.ndarray:
     return np.clip(code, 0, 255).astype(np.uint8)
 
 
-def _stop_hashes() -> np.ndarray:
-    """Sorted 64-bit token hashes of the English stop words (as ``doc_terms`` hashes tokens)."""
-    global _STOP
-    if _STOP is None:
-        enc = [w.encode("utf-8") for w in sorted(ENGLISH_STOP_WORDS)]
+def _stop_hashes(language: str = "en") -> np.ndarray:
+    """Sorted 64-bit token hashes of a language's stop words (as ``doc_terms`` hashes tokens)."""
+    if language not in _STOP:
+        enc = [w.encode("utf-8") for w in sorted(stop_words_for(language))]
         starts = np.zeros(len(enc) + 1, dtype=np.int64)
         np.cumsum([len(e) for e in enc], out=starts[1:])
-        _STOP = np.sort(token_hashes(np.frombuffer(b"".join(enc), dtype=np.uint8), starts))
-    return _STOP
+        _STOP[language] = np.sort(token_hashes(np.frombuffer(b"".join(enc), dtype=np.uint8), starts))
+    return _STOP[language]
 
 
-_STOP: np.ndarray | None = None
+_STOP: dict[str, np.ndarray] = {}
 
 
-def _features_chunk(titles: list[str], texts: list[str], params: ClusterParams) -> StoryFeatures:
+def _features_chunk(
+    titles: list[str], texts: list[str], params: ClusterParams, language: str = "en"
+) -> StoryFeatures:
     """``story_features`` of one block of documents: one compiled pass over their UTF-8 bytes."""
     n = len(texts)
     pieces = texts + normalize_many(titles)
@@ -175,7 +189,7 @@ def _features_chunk(titles: list[str], texts: list[str], params: ClusterParams) 
         buf,
         starts[: n + 1],
         starts[n:],
-        _stop_hashes(),
+        _stop_hashes(language),
         params.lead_words if LEAD_WEIGHT > 0 else 0,
         LEAD_WEIGHT,
         params.title_weight,
@@ -188,7 +202,10 @@ def _features_chunk(titles: list[str], texts: list[str], params: ClusterParams) 
 
 
 def story_features(
-    titles: Sequence[str | None], texts: Sequence[str | None], params: ClusterParams
+    titles: Sequence[str | None],
+    texts: Sequence[str | None],
+    params: ClusterParams,
+    languages: Sequence[str | None] | None = None,
 ) -> StoryFeatures:
     """Featurise documents for ``cluster_stories`` (pure; safe to run per chunk in worker processes).
 
@@ -196,16 +213,48 @@ def story_features(
     digits, ASCII upper case is folded here but nothing else is normalised), ``titles`` the raw headlines
     (None or NaN for none; normalised here). Returns one row per document, in input order. A document's row
     depends on its own title and text only, so chunks may be featurised independently, in any order and
-    size, and joined with ``StoryFeatures.concat``.
+    size, and joined with ``StoryFeatures.concat``. ``languages``: each document's language (ISO 639-1,
+    ``und`` or None for unknown), or None for all unknown (English rules); see the module docstring.
     """
     n = len(texts)
     if len(titles) != n:
         raise ValueError(f"titles has {len(titles)} values for {n} texts")
+    if languages is not None and len(languages) != n:
+        raise ValueError(f"languages has {len(languages)} values for {n} texts")
     texts_l = ["" if t is None or t != t else str(t) for t in texts]
     titles_l = ["" if t is None or t != t else str(t) for t in titles]
+    if languages is None:
+        return _featurise(titles_l, texts_l, params, "en")
+    langs = [lang if isinstance(lang, str) else None for lang in languages]
+    key_of = {lang: language_key(lang) for lang in set(langs)}
+    keys = [key_of[lang] for lang in langs]
+    for i, (lang, key) in enumerate(zip(langs, keys, strict=True)):
+        if elides(key) and titles_l[i]:
+            titles_l[i] = split_elisions(titles_l[i], key)
+        if has_unspaced_script(texts_l[i]) or has_unspaced_script(titles_l[i]):
+            texts_l[i] = cjk_tokens(texts_l[i], lang or "und")
+            titles_l[i] = cjk_tokens(normalize_many([titles_l[i]])[0], lang or "und")
+    distinct = sorted(set(keys))
+    if len(distinct) <= 1:  # one language (or no document)
+        return _featurise(titles_l, texts_l, params, distinct[0] if distinct else "en")
+    key_arr = np.array(keys, dtype=object)
+    groups = [np.flatnonzero(key_arr == k) for k in distinct]
     parts = [
-        _features_chunk(titles_l[s : s + FEATURE_CHUNK], texts_l[s : s + FEATURE_CHUNK], params)
-        for s in range(0, n, FEATURE_CHUNK)
+        _featurise([titles_l[i] for i in g], [texts_l[i] for i in g], params, k)
+        for k, g in zip(distinct, groups, strict=True)
+    ]
+    # Rows back in input order: position p of the concatenation holds document order[p].
+    order = np.concatenate(groups)
+    inverse = np.empty(n, dtype=np.int64)
+    inverse[order] = np.arange(n)
+    return StoryFeatures.concat(parts).take(inverse)
+
+
+def _featurise(titles: list[str], texts: list[str], params: ClusterParams, language: str) -> StoryFeatures:
+    """The features of documents of one language, in chunks of FEATURE_CHUNK."""
+    parts = [
+        _features_chunk(titles[s : s + FEATURE_CHUNK], texts[s : s + FEATURE_CHUNK], params, language)
+        for s in range(0, len(texts), FEATURE_CHUNK)
     ]
     if not parts:
         return StoryFeatures.empty()

@@ -45,6 +45,7 @@ __all__ = [
     "feature_matrix",
     "knn_edges",
     "map_row_blocks",
+    "no_language",
     "row_blocks",
     "row_norms",
     "row_scale",
@@ -228,6 +229,7 @@ def knn_edges(
     scale: float | None,
     floor: float,
     map_fn: MapFn = serial_map,
+    language: np.ndarray | None = None,
 ) -> Edges:
     """Sparse kNN graph: pairs (lo < hi) with the exact dot of their (scaled) rows, which are in time order;
     each pair once, sorted by (lo, hi).
@@ -236,7 +238,7 @@ def knn_edges(
     more than ``CANDIDATE_MAX_DF`` of the documents excluded), each posting list in time order; a document
     meets, per term, only the ``CANDIDATE_WINDOW`` documents on either side of it in that order (the
     nearest in time), so the work is linear in n however common a term is. Pairs scoring below ``floor``
-    are left out.
+    are left out, and pairs of two different known ``language`` codes (per row; -1 or None: unknown).
     """
     n = X.shape[0]
     x = Csr(
@@ -264,6 +266,7 @@ def knn_edges(
         n_cand=CANDIDATE_POOL * n_neighbors,
         k=n_neighbors,
         floor=float(floor),
+        language=no_language(n) if language is None else language.astype(np.int32, copy=False),
     )
     # Room for n_neighbors triples per row; each row range writes its own slice.
     out_i = np.empty(n * n_neighbors, dtype=np.int32)
@@ -278,6 +281,11 @@ def knn_edges(
     # Each pair once (it may be found from both ends), sorted by (lo, hi); int32 ends (n < 2**31): the
     # edge arrays live through the whole merge.
     return Edges(*unique_edges(out_i, out_j, out_d, segs[:, 0].copy(), segs[:, 1].copy(), n))
+
+
+def no_language(n: int) -> np.ndarray:
+    """Language codes for ``n`` rows of unknown language (-1 each: any two may be paired)."""
+    return np.full(n, -1, dtype=np.int32)
 
 
 def _candidate_terms(x: Csr, n_terms: int, map_fn: MapFn) -> Csr:

@@ -12,6 +12,13 @@ near linear, a merged cluster forgets neighbours below ``EDGE_FLOOR_RATIO * thre
 ``LINK_MAX_NEIGHBORS`` below the threshold (its best); every neighbour above the threshold is kept, and a
 member merged later that links to a forgotten neighbour brings it back. Without this cap each merge into a
 large story would re-score all of its neighbours, and the cap barely changes the stories found.
+
+Languages: two clusters whose members are of different known languages never merge, and the kNN graph
+has no edge between two documents of different known languages; a document of unknown language (``und``,
+or from a history without languages) may join a story of any one language. Shared numbers, names and
+places are the only terms articles in two languages have in common, so a cosine over them would merge
+unrelated stories ("2024", "Berlin", "Biden") as readily as translations of one: the rule keeps stories
+within a language, and linking them across languages is left to a later step (docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -38,9 +45,11 @@ def link(
     threshold: float,
     scale: float | None,
     floor: float,
+    language: np.ndarray | None = None,
 ) -> np.ndarray:
     """Average-linkage merging over the kNN graph ``edges`` of the centred, scaled rows ``X`` (see
-    ``graph.centering``) with times ``days``; returns a root index per document."""
+    ``graph.centering``) with times ``days``; returns a root index per document. ``language``: a code per
+    document (-1 for unknown; None: all unknown); clusters of two different known languages never merge."""
     return average_linkage(
         Csr(
             X.indptr.astype(np.int64, copy=False),
@@ -63,4 +72,5 @@ def link(
         LinkLimits(
             float(threshold), 1.0 / scale if scale is not None else 0.0, float(floor), LINK_MAX_NEIGHBORS
         ),
+        np.full(len(days), -1, dtype=np.int32) if language is None else language.astype(np.int32),
     )

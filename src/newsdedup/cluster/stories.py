@@ -3,18 +3,33 @@
 After dedup, it groups the canonical articles that report the same event or developing story (not broad
 sections such as "sport") and describes each group (label, keywords, size, sources, time span). The
 documents are sorted by article_id first, so the result does not depend on their order.
+
+With the articles' languages, features and stop words follow each article's language, stories never span
+two known languages (``linkage``), and a story's keywords are free of the stop words of its language (the
+language of most of its members of known language) and, in Chinese, Japanese and Thai, its distinctive
+character n-grams merged into longer runs (``languages.merge_ngrams``).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
 from newsdedup.cluster.describe import describe_topics, empty_topics, keywords
-from newsdedup.cluster.estimator import StoryClusterer
+from newsdedup.cluster.estimator import StoryClusterer, language_codes
 from newsdedup.cluster.features import StoryFeatures, story_features
+from newsdedup.cluster.languages import (
+    base_language,
+    has_unspaced_script,
+    language_key,
+    merge_ngrams,
+    stop_words_for,
+)
 from newsdedup.model import MapFn, ProgressFn, map_with_progress, no_progress, serial_map
 from newsdedup.params import ClusterParams
+from newsdedup.text.normalize import normalize_many
 
 __all__ = ["cluster_stories"]
 
@@ -26,6 +41,7 @@ def cluster_stories(
     params: ClusterParams,
     features: StoryFeatures | None = None,
     *,
+    languages: Sequence[str | None] | None = None,
     map_fn: MapFn = serial_map,
     progress: ProgressFn = no_progress,
 ) -> tuple[pd.Series, pd.DataFrame]:
@@ -35,8 +51,9 @@ def cluster_stories(
     unless ``features`` (``story_features`` of the rows, in ``docs`` order) are given. Returns (topic_id per
     row, aligned to ``docs.index``; one row per topic with TOPIC_COLUMNS, sorted by size descending then
     topic_id). Sizes count duplicates through ``group_size``. ``map_fn`` runs the clustering's ranges of
-    rows (e.g. in the run's threads); the result does not depend on it. ``progress`` hears of the rows
-    the clustering's steps have done.
+    rows (e.g. in the run's threads); the result does not depend on it. ``languages``: each row's language
+    (ISO 639-1, ``und`` or None for unknown), aligned with ``docs``; None: all unknown (English rules).
+    ``progress`` hears of the rows the clustering's steps have done.
     """
     need = _DOC_COLUMNS if features is not None else (*_DOC_COLUMNS, "match_text")
     missing = [c for c in need if c not in docs.columns]
@@ -44,24 +61,87 @@ def cluster_stories(
         raise ValueError(f"docs is missing columns {missing}")
     if features is not None and len(features) != len(docs):
         raise ValueError(f"features has {len(features)} rows for {len(docs)} docs")
+    if languages is not None and len(languages) != len(docs):
+        raise ValueError(f"languages has {len(languages)} values for {len(docs)} docs")
     if len(docs) == 0:
         return pd.Series([], index=docs.index, dtype=object, name="topic_id"), empty_topics()
     order = np.argsort(docs["article_id"].astype(str).to_numpy(), kind="stable")
     d = docs.iloc[order]
+    langs = None if languages is None else [languages[i] for i in order.tolist()]
     titles = ["" if t is None or t != t else str(t) for t in d["title"].tolist()]
     published = pd.to_datetime(d["published_at"], utc=True, errors="coerce")
     if features is None:
-        feats, rows = story_features(titles, d["match_text"].fillna("").astype(str).tolist(), params), None
+        texts = d["match_text"].fillna("").astype(str).tolist()
+        feats, rows = story_features(titles, texts, params, langs), None
     else:
         feats, rows = features, order  # read in place: a take() would copy all the features
     # naive UTC datetime64 (NaT where missing): a tz-aware column would convert through Timestamp objects
     published_ns = published.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
     model = StoryClusterer.from_params(params).fit_features(
-        feats, published_ns, rows=rows, map_fn=map_with_progress(map_fn, progress, "cluster")
+        feats, published_ns, rows=rows, languages=langs, map_fn=map_with_progress(map_fn, progress, "cluster")
     )
     labels, k = model.labels_, model.n_clusters_
-    words = keywords(model.time_weights_, labels[model.time_order_], k, model.terms_, params.keywords_top_n)
+    if langs is None:
+        words = keywords(
+            model.time_weights_, labels[model.time_order_], k, model.terms_, params.keywords_top_n
+        )
+    else:
+        texts = d["match_text"].fillna("").astype(str).tolist() if features is None else []
+        words = _language_keywords(model, labels, langs, params.keywords_top_n, (titles, texts))
     tids, topics = describe_topics(d, titles, published_ns, labels, model.centrality_, words)
     per_doc = np.empty(len(docs), dtype=object)
     per_doc[order] = tids[labels]
     return pd.Series(per_doc, index=docs.index, name="topic_id", dtype=object), topics
+
+
+#: Keywords asked for per story, as a multiple of those shown: stop words and n-grams merged into runs
+#: leave fewer.
+_KEYWORD_POOL = 3
+
+
+def _language_keywords(
+    model: StoryClusterer,
+    labels: np.ndarray,
+    langs: Sequence[str | None],
+    top_n: int,
+    texts: tuple[list[str], list[str]],
+) -> list[list[str]]:
+    """Each story's ``top_n`` keywords without the stop words of its language; n-grams of unspaced scripts
+    merged into the runs they form in its members' ``texts`` (titles, and the matching texts when given).
+    A story's language: the most common among its members of known language (ties: the first in
+    alphabetical order), else unknown (English rules)."""
+    k = model.n_clusters_
+    story_key = [language_key(lang) for lang in _story_languages(labels, k, langs)]
+    if all(key == "en" for key in story_key):  # every member's features already lack English stop words
+        return keywords(model.time_weights_, labels[model.time_order_], k, model.terms_, top_n)
+    pool = keywords(model.time_weights_, labels[model.time_order_], k, model.terms_, top_n * _KEYWORD_POOL)
+    titles, bodies = texts
+    members = np.argsort(labels, kind="stable")
+    bounds = np.searchsorted(labels[members], np.arange(k + 1)).tolist()
+    out: list[list[str]] = []
+    for c in range(k):
+        stop = stop_words_for(story_key[c])
+        kept = [w for w in pool[c] if w not in stop]
+        if any(map(has_unspaced_script, kept)):
+            rows = members[bounds[c] : bounds[c + 1]].tolist()
+            found = normalize_many([titles[i] for i in rows]) + [bodies[i] for i in rows if bodies]
+            out.append(merge_ngrams(kept, top_n, found))
+        else:
+            out.append(kept[:top_n])
+    return out
+
+
+def _story_languages(labels: np.ndarray, k: int, langs: Sequence[str | None]) -> list[str | None]:
+    """The language of each story: the most common among its members of known language, else None."""
+    codes = language_codes(langs, len(langs))
+    names: dict[int, str] = {}
+    for code, lang in zip(codes.tolist(), langs, strict=True):
+        if code >= 0 and isinstance(lang, str):
+            names.setdefault(code, base_language(lang))
+    known = codes >= 0
+    if not known.any():
+        return [None] * k
+    counts = np.zeros((k, int(codes.max()) + 1), dtype=np.int64)
+    np.add.at(counts, (labels[known], codes[known]), 1)
+    best = counts.argmax(axis=1)  # codes follow alphabetical order: ties go to the first language
+    return [names[int(b)] if counts[c, b] > 0 else None for c, b in enumerate(best.tolist())]

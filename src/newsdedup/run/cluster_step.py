@@ -15,7 +15,14 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from newsdedup.cluster import TOPIC_COLUMNS, StoryFeatures, cluster_stories, story_features
+from newsdedup.cluster import (
+    TOPIC_COLUMNS,
+    StoryFeatures,
+    cluster_stories,
+    elided_text,
+    elides,
+    story_features,
+)
 from newsdedup.incremental import (
     apply_canonical_changes,
     assign_topics,
@@ -67,20 +74,34 @@ def cluster_step(
             window = window[~hist["article_id"].iloc[window].isin(parsed.updates).to_numpy()]
         old_titles = ctx.state.history_values("title", window)
         docs = cluster_docs(hist.iloc[window], old_titles, arts.loc[canon_mask])
+        old_langs, new_langs = _languages(hist, window), _languages(arts, canon_rows)
+        langs = None if new_langs is None else [*(old_langs or ["und"] * len(window)), *new_langs]
         features = StoryFeatures.concat(
             [
                 story_features(
-                    old_titles, ctx.state.history_values("match_text", window), ctx.config.cluster
+                    old_titles,
+                    ctx.state.history_values("match_text", window),
+                    ctx.config.cluster,
+                    None if langs is None else langs[: len(window)],
                 ),
                 staged_features(
-                    parsed.parts, canon_rows, ctx.config.cluster, thread_map(ctx.config.run.n_jobs)
+                    parsed.parts,
+                    canon_rows,
+                    ctx.config.cluster,
+                    thread_map(ctx.config.run.n_jobs),
+                    new_langs,
                 ),
             ]
         )
         docs["group_size"] = group_sizes(hist["dup_group_id"], dup["dup_group_id"], window, canon_rows)
         threads = thread_map(ctx.config.run.n_jobs)
         union_topic, desc = cluster_stories(
-            docs, ctx.config.cluster, features=features, map_fn=threads, progress=ctx.progress.advance
+            docs,
+            ctx.config.cluster,
+            features=features,
+            languages=langs,
+            map_fn=threads,
+            progress=ctx.progress.advance,
         )
         ctx.progress.clear()
         union_topic.index = docs["article_id"].to_numpy()
@@ -102,6 +123,14 @@ def cluster_step(
         s.n_out = len(topics)
         s.extra["topic_merge_candidates"] = len(merges)
     return Clustered(topic_id, topics, merges)
+
+
+def _languages(table: pd.DataFrame, rows: np.ndarray) -> list[str | None] | None:
+    """The ``language`` of the rows at positions ``rows`` of a table (articles or history), or None when the
+    table has no such column (output and state written before languages were recorded)."""
+    if "language" not in table.columns:
+        return None
+    return [v if isinstance(v, str) else None for v in table["language"].iloc[rows].tolist()]
 
 
 def _previous_topics(ctx: RunContext, staging: Staging) -> pd.DataFrame:
@@ -138,7 +167,11 @@ def _topics_of_replaced(staging: Staging, updates: dict[str, str]) -> set[str]:
 
 
 def staged_features(
-    parts: Sequence[tuple[str, np.ndarray]], rows: np.ndarray, params: ClusterParams, map_fn: MapFn
+    parts: Sequence[tuple[str, np.ndarray]],
+    rows: np.ndarray,
+    params: ClusterParams,
+    map_fn: MapFn,
+    languages: Sequence[str | None] | None = None,
 ) -> StoryFeatures:
     """The story features of the accepted articles at global positions ``rows`` (sorted), made from their
     staged title and matching text part by part, so only those rows' texts are held.
@@ -146,21 +179,26 @@ def staged_features(
     Made here rather than by the read workers: only the articles clustering needs (the canonical ones) are
     featurised. Parts are featurised through ``map_fn`` (the compiled featuriser releases the GIL, so threads
     run side by side); a document's features depend on its own text only, so the result does not depend on
-    the map."""
-    jobs: list[tuple[str, np.ndarray]] = []
+    the map. ``languages``: the language of each of ``rows`` (None: unknown, English rules); the body of an
+    article in a language that elides is read too (``cluster.elided_text``)."""
+    jobs: list[tuple[str, np.ndarray, list[str | None] | None]] = []
     lo = 0
     for path, keep in parts:
         kept = np.flatnonzero(keep)
         hi = lo + len(kept)
         a, b = np.searchsorted(rows, [lo, hi])
         if b > a:
-            jobs.append((path, kept[rows[a:b] - lo]))
+            jobs.append((path, kept[rows[a:b] - lo], None if languages is None else list(languages[a:b])))
         lo = hi
 
-    def featurise(job: tuple[str, np.ndarray]) -> StoryFeatures:
-        path, idx = job
+    def featurise(job: tuple[str, np.ndarray, list[str | None] | None]) -> StoryFeatures:
+        path, idx, langs = job
         table = read_stage(path).select(["title", "match_text"]).take(pa.array(idx))
-        return story_features(table.column(0).to_pylist(), table.column(1).to_pylist(), params)
+        titles, texts = table.column(0).to_pylist(), table.column(1).to_pylist()
+        if langs is not None and any(map(elides, langs)):
+            bodies = read_stage(path).select(["body"]).take(pa.array(idx)).column(0).to_pylist()
+            texts = [elided_text(t or "", b, lang) for t, b, lang in zip(texts, bodies, langs, strict=True)]
+        return story_features(titles, texts, params, langs)
 
     none = StoryFeatures.empty()
     pieces: list[StoryFeatures] = []

@@ -30,6 +30,7 @@ class KnnInputs(NamedTuple):
     n_cand: int  # candidates per row whose exact similarity is computed
     k: int  # neighbours kept per row
     floor: float  # least similarity of a kept neighbour
+    language: np.ndarray  # a code per row (-1: unknown); rows of two different known codes are never paired
 
 
 @njit
@@ -175,11 +176,13 @@ def _exact_best(
 ) -> int:
     """The ``g.k`` best of candidates ``cj[:size]`` of row i by centred, time-decayed cosine at least
     ``g.floor``, in the bounded heap ``ks``/``kj``; returns its size. ``cs[u]``: the exact dot of row i with
-    ``cj[u]``. ``dense``: zeros of n_terms, zero again on return."""
+    ``cj[u]``. ``dense``: zeros of n_terms, zero again on return. Rows of two different known languages
+    are not neighbours."""
     x_ptr, x_idx, x_val = g.x
     days = g.days
     w, q, mm = g.centring
     ti = days[i]
+    li = g.language[i]
     for f in range(x_ptr[i], x_ptr[i + 1]):
         dense[x_idx[f]] = x_val[f]
     wi = w[i]
@@ -191,7 +194,8 @@ def _exact_best(
         for f in range(x_ptr[j], x_ptr[j + 1]):
             d += dense[x_idx[f]] * x_val[f]
         s = (d - qi * w[j] - q[j] * wi + wi * w[j] * mm) * decay(ti, days[j], g.inv_scale)
-        if s >= g.floor:
+        lj = g.language[j]
+        if s >= g.floor and (li < 0 or lj < 0 or li == lj):
             kn = offer(ks, kj, kn, g.k, s, j)
         cs[u] = d  # keep the exact dot beside its candidate for the output
     for f in range(x_ptr[i], x_ptr[i + 1]):

@@ -59,7 +59,13 @@ class _Union(NamedTuple):
 
 @njit
 def average_linkage(
-    x: Csr, n_terms: int, centring: Centring, days: np.ndarray, edges: Edges, limits: LinkLimits
+    x: Csr,
+    n_terms: int,
+    centring: Centring,
+    days: np.ndarray,
+    edges: Edges,
+    limits: LinkLimits,
+    language: np.ndarray,
 ) -> np.ndarray:
     """Average linkage over the kNN graph (``edges``: pairs with the dot of their scaled rows ``x``).
 
@@ -69,6 +75,8 @@ def average_linkage(
     for all member pairs. Clusters are compared only when some member pair is a graph edge; a merged cluster
     keeps every neighbour at or above the threshold and otherwise its ``link_max`` best above the floor.
     Dots known on both sides add up; a one-sided one is completed from the summed sparse vectors.
+    ``language``: a code per document (-1: unknown); two clusters of different known languages never merge
+    (a cluster's language is that of its members of known language).
     """
     n = len(x.indptr) - 1
     threshold, inv_scale, floor, link_max = limits
@@ -95,13 +103,14 @@ def average_linkage(
     vused = 0
     nb, ni, nd, nused = _neighbour_lists(n, edges)
     nstart, nlen, ncap = nb
-    hcap = _heap_room(Centring(wc, qc, mm), days, edges, limits)
+    lang = language.astype(np.int32)  # per cluster, updated as clusters merge
+    hcap = _heap_room(Centring(wc, qc, mm), days, edges, limits, lang)
     hs = np.empty(hcap, dtype=np.float64)
     ha = np.empty(hcap, dtype=np.int32)
     hc = np.empty(hcap, dtype=np.int32)
     hva = np.empty(hcap, dtype=np.int32)
     hvc = np.empty(hcap, dtype=np.int32)
-    hn = _fill_heap(Centring(wc, qc, mm), days, edges, limits, MergeHeap(hs, ha, hc, hva, hvc))
+    hn = _fill_heap(Centring(wc, qc, mm), days, edges, limits, MergeHeap(hs, ha, hc, hva, hvc), lang)
     tc = np.empty(n, dtype=np.int64)
     td = np.empty(n, dtype=np.float64)
     tf = np.empty(n, dtype=np.int64)
@@ -135,6 +144,8 @@ def average_linkage(
         t_cnt[a] += t_cnt[b]
         t_mean[a] = t_sum[a] / t_cnt[a] if t_cnt[a] > 0 else np.nan
         version[a] += 1
+        if lang[a] < 0:
+            lang[a] = lang[b]
         sa = size[a]
         wa = wc[a]
         qa = qc[a]
@@ -146,7 +157,7 @@ def average_linkage(
             if tf[u] & 2:
                 _remove_nbr(ni, nd, nstart, nlen, c, b)
             s = (td[u] - wc[c] * qa - wa * qc[c] + wa * wc[c] * mm) / (sa * size[c])
-            ts[u] = s * decay(ta, t_mean[c], inv_scale)
+            ts[u] = s * decay(ta, t_mean[c], inv_scale) if _compatible(lang, a, c) else -np.inf
         nlen[b] = 0
         # Forget neighbours far below the threshold: keep all candidate merges, else the best link_max.
         cut = floor
@@ -194,6 +205,12 @@ def average_linkage(
 
 
 @njit
+def _compatible(lang: np.ndarray, a: int, c: int) -> bool:
+    """Whether clusters a and c may merge: the same language, or either of unknown language (-1)."""
+    return lang[a] < 0 or lang[c] < 0 or lang[a] == lang[c]
+
+
+@njit
 def _times(days: np.ndarray, t_sum: np.ndarray, t_cnt: np.ndarray, t_mean: np.ndarray) -> None:
     """Every document its own cluster: the sum, count and mean of its (one or no) time."""
     for i in range(len(days)):
@@ -234,7 +251,9 @@ def _neighbour_lists(n: int, edges: Edges) -> tuple[_Lists, np.ndarray, np.ndarr
 
 
 @njit
-def _heap_room(centring: Centring, days: np.ndarray, edges: Edges, limits: LinkLimits) -> int:
+def _heap_room(
+    centring: Centring, days: np.ndarray, edges: Edges, limits: LinkLimits, lang: np.ndarray
+) -> int:
     """Room for the initial merge heap: the edges whose similarity reaches the threshold, and some more.
 
     Edge scores are computed twice (here to size the heap, then to fill it) rather than stored: an array
@@ -247,16 +266,17 @@ def _heap_room(centring: Centring, days: np.ndarray, edges: Edges, limits: LinkL
         a = lo[e]
         c = hi[e]
         s = dots[e] - wc[c] * qc[a] - wc[a] * qc[c] + wc[a] * wc[c] * mm
-        if s * decay(days[a], days[c], limits.inv_scale) >= limits.threshold:
+        if s * decay(days[a], days[c], limits.inv_scale) >= limits.threshold and _compatible(lang, a, c):
             hcap += 1
     return hcap
 
 
 @njit
 def _fill_heap(
-    centring: Centring, days: np.ndarray, edges: Edges, limits: LinkLimits, heap: MergeHeap
+    centring: Centring, days: np.ndarray, edges: Edges, limits: LinkLimits, heap: MergeHeap, lang: np.ndarray
 ) -> int:
-    """Push every edge whose similarity reaches the threshold onto the empty ``heap``; returns its size."""
+    """Push every edge whose similarity reaches the threshold, between documents whose languages may merge,
+    onto the empty ``heap``; returns its size."""
     lo, hi, dots = edges
     wc, qc, mm = centring
     hs, ha, hc, hva, hvc = heap
@@ -266,7 +286,7 @@ def _fill_heap(
         c = hi[e]
         s = dots[e] - wc[c] * qc[a] - wc[a] * qc[c] + wc[a] * wc[c] * mm
         s *= decay(days[a], days[c], limits.inv_scale)
-        if s >= limits.threshold:
+        if s >= limits.threshold and _compatible(lang, a, c):
             hs[hn] = s
             ha[hn] = lo[e]
             hc[hn] = hi[e]
