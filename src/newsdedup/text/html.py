@@ -18,14 +18,18 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from html import unescape
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from html import unescape
 from typing import Any
 from urllib.parse import urljoin
 
 from resiliparse.extract.html2text import extract_plain_text
-from resiliparse.parse.html import HTMLTree
+from resiliparse.parse.html import DOMNode, HTMLTree
+
+from newsdedup.model import ParsedArticle
+from newsdedup.params import HTML_EXTRACTORS
+from newsdedup.text.parse import parse_record
 
 __all__ = [
     "EXTRACTORS",
@@ -36,9 +40,11 @@ __all__ = [
     "fragment_to_text",
     "has_html_tags",
     "looks_like_html_page",
+    "parse_html",
+    "text_of_markup",
 ]
 
-EXTRACTORS = ("fast", "trafilatura")
+EXTRACTORS = HTML_EXTRACTORS
 FALLBACK_MIN_WORDS = 250  # below this, the fast extractor's answer is a likely miss: ask trafilatura
 
 # '<' followed by a tag name (or '</', '<!--', '<!doctype'): what makes a record's text field HTML
@@ -80,9 +86,10 @@ def has_html_tags(text: str) -> bool:
     return "<" in text and _TAG.search(text) is not None
 
 
-def decode_html(data: bytes) -> str | None:
-    """Bytes of a page decoded by the charset its ``<meta>`` declares, when it is not UTF-8; None when the page
-    declares none, or one that is unknown or fails (the caller then uses its general decoder)."""
+def decode_html(data: bytes) -> tuple[str, str] | None:
+    """Bytes of a page decoded by the charset its ``<meta>`` declares, when it is not UTF-8: (text, charset);
+    None when the page declares none, or one that is unknown or fails (the caller then uses its general
+    decoder)."""
     m = _CHARSET.search(data[:8192])
     if m is None:
         return None
@@ -90,7 +97,7 @@ def decode_html(data: bytes) -> str | None:
     if name.replace("-", "").replace("_", "") in ("utf8", "utf16", "utf32"):
         return None
     try:
-        return data.decode(name)
+        return data.decode(name), name
     except (LookupError, UnicodeDecodeError):
         return None
 
@@ -119,7 +126,9 @@ def _metas(html: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for tag in _META.finditer(html):
         attrs = {k.lower(): v for k, v in _ATTR.findall(tag.group(1))}
-        key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").strip("'\" ").lower()
+        key = (
+            (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").strip("'\" ").lower()
+        )
         content = _clean(unescape(attrs.get("content", "").strip("'\"")))
         if key and content and key not in out:
             out[key] = content
@@ -139,11 +148,11 @@ def _ld_nodes(data: Any) -> Iterator[dict[str, Any]]:
                 stack.extend(graph if isinstance(graph, list) else [graph])
 
 
-def _json_ld(tree: HTMLTree) -> dict[str, Any]:
+def _json_ld(doc: DOMNode) -> dict[str, Any]:
     """The page's first JSON-LD object of an article type, or {}."""
-    for script in tree.document.query_selector_all('script[type="application/ld+json"]'):
+    for script in doc.query_selector_all('script[type="application/ld+json"]'):
         try:
-            data = json.loads(script.text)
+            data = json.loads(script.text or "")
         except (ValueError, RecursionError):
             continue
         for node in _ld_nodes(data):
@@ -207,7 +216,8 @@ def _body(html: str, tree: HTMLTree, extractor: str, titles: tuple[str | None, .
         text = _trafilatura_text(html, fast=False)
     else:
         text = _title_lines_dropped(
-            extract_plain_text(tree, main_content=True, comments=False, alt_texts=False), titles
+            extract_plain_text(tree, main_content=True, comments=False, alt_texts=False, list_bullets=False),
+            titles,
         )
         if len(_WORD.findall(text)) < FALLBACK_MIN_WORDS:
             text = _trafilatura_text(html, fast=True) or text
@@ -223,10 +233,10 @@ def _fallback_date(html: str) -> str | None:
         return None
 
 
-def _byline(tree: HTMLTree) -> str | None:
+def _byline(doc: DOMNode) -> str | None:
     """The author named in the page's markup: a rel=author link, an itemprop=author, a byline element."""
     for selector in _BYLINE_SELECTORS:
-        el = tree.document.query_selector(selector)
+        el = doc.query_selector(selector)
         text = _clean(el.text) if el is not None else None
         if text and len(text) <= 100:
             m = _BY.match(text)
@@ -240,17 +250,20 @@ def extract_html(html: str, *, extractor: str = "fast", base_url: str | None = N
     if extractor not in EXTRACTORS:
         raise ValueError(f"unknown HTML extractor {extractor!r}; expected one of {EXTRACTORS}")
     tree = HTMLTree.parse(html)
+    doc = tree.document
+    if doc is None:  # not even an empty document came out of the parser
+        return HtmlArticle("", None, None, None, None, None, None)
     metas = _metas(html)
-    ld = _json_ld(tree)
+    ld = _json_ld(doc)
     page_title = _clean(tree.title)
     title = _first(ld.get("headline"), metas.get("og:title"), metas.get("twitter:title"), page_title)
     body = _body(html, tree, extractor, (title, page_title))
     published = _first(ld.get("datePublished"), *(metas.get(k) for k in _DATE_KEYS)) or _fallback_date(html)
-    author = _author(metas, ld) or _byline(tree)
-    canonical = tree.document.query_selector('link[rel="canonical"]')
+    author = _author(metas, ld) or _byline(doc)
+    canonical = doc.query_selector('link[rel="canonical"]')
     url = _absolute(_first(canonical.getattr("href") if canonical else None, metas.get("og:url")), base_url)
     site = _first(metas.get("og:site_name"), _ld_name(ld.get("publisher")), metas.get("application-name"))
-    root = tree.document.query_selector("html")
+    root = doc.query_selector("html")
     lang = _clean(root.getattr("lang") or root.getattr("xml:lang")) if root is not None else None
     return HtmlArticle(
         body=body,
@@ -260,4 +273,40 @@ def extract_html(html: str, *, extractor: str = "fast", base_url: str | None = N
         url=url,
         site_name=site,
         language=lang.replace("_", "-") if lang else None,
+    )
+
+
+def text_of_markup(value: str | None) -> str | None:
+    """A record's text field with its HTML converted to text (see :func:`fragment_to_text`) when it holds
+    tags; unchanged otherwise. None when nothing but markup was there."""
+    if value is None or not has_html_tags(value):
+        return value
+    return fragment_to_text(value) or None
+
+
+def parse_html(
+    html: str,
+    *,
+    extractor: str = "fast",
+    default_tz: str = "UTC",
+    published: str | None = None,
+    base_url: str | None = None,
+) -> ParsedArticle:
+    """Parse one HTML page into an article: extracted as :func:`extract_html` says, then cleaned like a
+    structured record's fields (:func:`~newsdedup.text.parse.parse_record`). ``published`` (e.g. a WARC
+    record's date) is used when the page gives no date; ``base_url`` is the page's address, when known."""
+    page = extract_html(html, extractor=extractor, base_url=base_url)
+    article = parse_record(
+        title=page.title,
+        # one paragraph per line from the extractors; a blank line keeps them apart through the body cleaning
+        body=page.body.replace("\n", "\n\n"),
+        published=page.published or published,
+        author=page.author,
+        default_tz=default_tz,
+    )
+    return replace(
+        article,
+        source=page.site_name or article.source,
+        url=page.url,
+        language_hint=page.language,
     )

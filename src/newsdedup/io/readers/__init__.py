@@ -1,7 +1,8 @@
 """The readers: one input file -> a stream of `RawRecord`s and `Reject`s.
 
 Every record seen becomes exactly one of them; bad content or an I/O error never raises, it becomes a
-`Reject` with a reason from REJECT_REASONS. Every text field emitted has CRLF and lone CR normalised to
+`Reject` with a reason from REJECT_REASONS (or, for a record that is no article and no fault either, such as
+a WARC request record, from RECORD_SKIP_REASONS: counted as skipped, not rejected). Every text field emitted has CRLF and lone CR normalised to
 "\\n". Blank lines in .jsonl files are not records and are not counted. A zero-byte file of any format
 gives one `Reject(reason="empty", record=None)`. Ids are not checked across files here: the run keeps the
 first record of an id (run/stream.py).
@@ -15,14 +16,29 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 
-from newsdedup.io.readers.base import DEFAULT_MAX_ARTICLE_BYTES, REJECT_REASONS, os_detail
+from newsdedup.io.readers.base import (
+    DEFAULT_MAX_ARTICLE_BYTES,
+    RECORD_SKIP_REASONS,
+    REJECT_REASONS,
+    os_detail,
+)
 from newsdedup.io.readers.csv import read_csv
+from newsdedup.io.readers.feed import read_feed
+from newsdedup.io.readers.html import read_html
 from newsdedup.io.readers.jsonl import jsonl_spans, read_json, read_jsonl
 from newsdedup.io.readers.parquet import read_parquet
 from newsdedup.io.readers.txt import read_txt
+from newsdedup.io.readers.warc import read_warc
 from newsdedup.model import InputFile, RawRecord, Reject
 
-__all__ = ["DEFAULT_MAX_ARTICLE_BYTES", "READERS", "REJECT_REASONS", "jsonl_spans", "read_file"]
+__all__ = [
+    "DEFAULT_MAX_ARTICLE_BYTES",
+    "READERS",
+    "RECORD_SKIP_REASONS",
+    "REJECT_REASONS",
+    "jsonl_spans",
+    "read_file",
+]
 
 # format -> reader of a whole file (.txt files are read by read_file itself, see there)
 READERS: dict[str, Callable[[InputFile, int], Iterator[RawRecord | Reject]]] = {
@@ -30,6 +46,9 @@ READERS: dict[str, Callable[[InputFile, int], Iterator[RawRecord | Reject]]] = {
     "json": read_json,
     "csv": read_csv,
     "parquet": read_parquet,
+    "html": read_html,
+    "warc": read_warc,
+    "feed": read_feed,
 }
 
 
