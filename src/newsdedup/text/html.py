@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from resiliparse.extract.html2text import extract_plain_text
-from resiliparse.parse.html import DOMNode, HTMLTree
+from resiliparse.parse.html import DocumentNode, HTMLTree
 
 from newsdedup.model import ParsedArticle
 from newsdedup.params import HTML_EXTRACTORS
@@ -148,7 +148,7 @@ def _ld_nodes(data: Any) -> Iterator[dict[str, Any]]:
                 stack.extend(graph if isinstance(graph, list) else [graph])
 
 
-def _json_ld(doc: DOMNode) -> dict[str, Any]:
+def _json_ld(doc: DocumentNode) -> dict[str, Any]:
     """The page's first JSON-LD object of an article type, or {}."""
     for script in doc.query_selector_all('script[type="application/ld+json"]'):
         try:
@@ -212,15 +212,16 @@ def _trafilatura_text(html: str, *, fast: bool) -> str:
 
 
 def _body(html: str, tree: HTMLTree, extractor: str, titles: tuple[str | None, ...]) -> str:
+    """The page's main text, one paragraph per line, without the headline lines the extractors keep."""
     if extractor == "trafilatura":
-        text = _trafilatura_text(html, fast=False)
+        text = _title_lines_dropped(_trafilatura_text(html, fast=False), titles)
     else:
         text = _title_lines_dropped(
             extract_plain_text(tree, main_content=True, comments=False, alt_texts=False, list_bullets=False),
             titles,
         )
         if len(_WORD.findall(text)) < FALLBACK_MIN_WORDS:
-            text = _trafilatura_text(html, fast=True) or text
+            text = _title_lines_dropped(_trafilatura_text(html, fast=True), titles) or text
     return "\n".join(line.strip() for line in text.split("\n") if line.strip())
 
 
@@ -233,7 +234,7 @@ def _fallback_date(html: str) -> str | None:
         return None
 
 
-def _byline(doc: DOMNode) -> str | None:
+def _byline(doc: DocumentNode) -> str | None:
     """The author named in the page's markup: a rel=author link, an itemprop=author, a byline element."""
     for selector in _BYLINE_SELECTORS:
         el = doc.query_selector(selector)

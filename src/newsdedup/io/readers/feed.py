@@ -23,6 +23,7 @@ __all__ = ["is_feed", "read_feed"]
 
 # the first element of an XML document, past the declaration, comments, processing instructions and doctype
 _ROOT = re.compile(rb"^(?:\xef\xbb\xbf)?(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<([\w:.-]+)", re.DOTALL)
+_EMAIL_NAME = re.compile(r"^\s*\S+@\S+\s*\((.+)\)\s*$")
 FEED_ROOTS = (b"rss", b"feed", b"rdf:RDF", b"RDF")
 
 
@@ -34,11 +35,18 @@ def is_feed(head: bytes) -> bool:
 
 def _when(entry: Any) -> str | None:
     """The item's publication (else update) time: ISO 8601 UTC when feedparser read it, else as written."""
+    # dict.get: feedparser's own get() maps a missing key to another, with a deprecation warning
     for key in ("published", "updated"):
-        parsed = entry.get(f"{key}_parsed")
+        parsed = dict.get(entry, f"{key}_parsed")
         if isinstance(parsed, time.struct_time):
             return datetime.fromtimestamp(calendar.timegm(parsed), UTC).isoformat()
-    return entry.get("published") or entry.get("updated")
+    return dict.get(entry, "published") or dict.get(entry, "updated")
+
+
+def _author(value: Any) -> Any:
+    """RSS's "jane@example.org (Jane Doe)" -> "Jane Doe"; anything else as it is."""
+    m = _EMAIL_NAME.match(value) if isinstance(value, str) else None
+    return m.group(1).strip() if m else value
 
 
 def _item(entry: Any, source: str | None) -> dict[str, Any]:
@@ -54,8 +62,7 @@ def _item(entry: Any, source: str | None) -> dict[str, Any]:
         "id": item_id or entry.get("id") or None,
         "title": entry.get("title"),
         "body": body,
-        # author_detail.name: "Jane Doe" of RSS's "jane@example.org (Jane Doe)"
-        "author": (entry.get("author_detail") or {}).get("name") or entry.get("author"),
+        "author": _author(entry.get("author")),
         "url": link,
         "published_at": _when(entry),
         "source": source,

@@ -75,6 +75,10 @@ def read_warc(f: InputFile, max_bytes: int) -> Iterator[RawRecord | Reject]:
     except GZIP_ERRORS as exc:
         yield Reject(f.rel, n + 1, "truncated", f"{os_detail(exc)} after {n} records")
     except OSError as exc:
+        if exc.errno is None:  # fastwarc's own error: a record that does not parse
+            yield Reject(f.rel, n + 1 if n else None, "malformed_warc", f"{exc} after {n} records")
+            return
         yield Reject(f.rel, n + 1 if n else None, "unreadable", os_detail(exc))
+        return
     if n == 0:
         yield Reject(f.rel, None, "malformed_warc", "no WARC record found")
