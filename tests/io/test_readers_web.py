@@ -58,7 +58,9 @@ def test_html_page_rejects(tmp_path: Path) -> None:
 
 
 def test_html_page_in_a_legacy_charset(tmp_path: Path) -> None:
-    markup = page(paras=["Le café coûte 2 €, dit-il. " * 20]).replace('charset="utf-8"', 'charset="windows-1252"')
+    markup = page(paras=["Le café coûte 2 €, dit-il. " * 20]).replace(
+        'charset="utf-8"', 'charset="windows-1252"'
+    )
     _write(tmp_path / "a.html", markup.encode("cp1252"))
     [rec] = _read(tmp_path)
     assert isinstance(rec, RawRecord) and rec.encoding == "windows-1252"
@@ -73,7 +75,9 @@ def _crawl() -> list[bytes]:
         warc_record("request", "http://www.herald.example/news/bridge/", b"GET / HTTP/1.1\r\n\r\n"),
         warc_record("response", "http://www.herald.example/news/bridge/", http_response(html)),
         warc_record("response", "http://herald.example/logo.png", http_response(b"\x89PNG", "image/png")),
-        warc_record("response", "http://herald.example/old", http_response(b"", status="301 Moved Permanently")),
+        warc_record(
+            "response", "http://herald.example/old", http_response(b"", status="301 Moved Permanently")
+        ),
         warc_record("metadata", "http://herald.example/news/bridge/", b"via: x\r\n"),
         warc_record(
             "response",
@@ -112,7 +116,9 @@ def test_warc_pages_and_skipped_records(tmp_path: Path, name: str) -> None:
 
 def test_a_file_with_no_warc_record_is_rejected(tmp_path: Path) -> None:
     _write(tmp_path / "x.warc", b"this is not a WARC file\n")
-    assert [(r.record, r.reason) for r in _read(tmp_path) if isinstance(r, Reject)] == [(None, "malformed_warc")]
+    assert [(r.record, r.reason) for r in _read(tmp_path) if isinstance(r, Reject)] == [
+        (None, "malformed_warc")
+    ]
 
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>
@@ -145,7 +151,11 @@ def test_rss_items_are_records(tmp_path: Path) -> None:
     assert isinstance(first, RawRecord) and isinstance(second, RawRecord)
     assert first.article_id == "https://herald.example/news/bridge"
     assert first.url == "https://www.herald.example/news/bridge?utm_source=rss"
-    assert (first.title, first.author, first.source) == ("Council approves new bridge", "Jane Doe", "Daily Herald")
+    assert (first.title, first.author, first.source) == (
+        "Council approves new bridge",
+        "Jane Doe",
+        "Daily Herald",
+    )
     assert first.published == "2024-03-01T11:30:00+00:00"
     assert first.body == "The council voted.\n\nWork starts in May."  # content over summary, script dropped
     assert first.language_hint == "en-gb" and parse_one(first, "UTC").language_hint == "en-gb"
@@ -157,13 +167,18 @@ def test_atom_entries_are_records(tmp_path: Path) -> None:
     _write(tmp_path / "herald.atom", ATOM)
     [entry] = _read(tmp_path)
     assert isinstance(entry, RawRecord)
-    assert (entry.article_id, entry.url) == ("https://herald.example/news/open", "https://herald.example/news/open")
+    assert (entry.article_id, entry.url) == (
+        "https://herald.example/news/open",
+        "https://herald.example/news/open",
+    )
     assert (entry.title, entry.author, entry.source) == ("Bridge opens", "John Roe", "Herald Atom")
     assert entry.published == "2024-03-02T07:00:00+00:00" and entry.body == "It opened."
 
 
 def test_xml_that_is_not_a_feed_is_skipped(tmp_path: Path) -> None:
-    _write(tmp_path / "sitemap.xml", b'<?xml version="1.0"?>\n<urlset><url><loc>https://x/</loc></url></urlset>')
+    _write(
+        tmp_path / "sitemap.xml", b'<?xml version="1.0"?>\n<urlset><url><loc>https://x/</loc></url></urlset>'
+    )
     [item] = _read(tmp_path)
     assert isinstance(item, Reject) and item.reason == "not_a_feed" and item.reason in RECORD_SKIP_REASONS
     _write(tmp_path / "f" / "feed.xml", RSS)

@@ -158,7 +158,9 @@ def test_has_html_tags(text: str, expected: bool) -> None:
 
 
 def test_fragment_to_text() -> None:
-    frag = "<p>One &amp; two</p><p>Three <b>four</b><br>five</p><script>alert(1)</script><ul><li>six</li></ul>"
+    frag = (
+        "<p>One &amp; two</p><p>Three <b>four</b><br>five</p><script>alert(1)</script><ul><li>six</li></ul>"
+    )
     assert fragment_to_text(frag) == "One & two\n\nThree four\n\nfive\n\nsix"
     assert text_of_markup(frag) == fragment_to_text(frag)
     assert text_of_markup("plain, 3 < 4") == "plain, 3 < 4"
