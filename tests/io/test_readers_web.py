@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 from pathlib import Path
 
 import pytest
 
 from newsdedup.io.discover import discover
-from newsdedup.io.readers import RECORD_SKIP_REASONS, read_file
+from newsdedup.io.readers import RECORD_SKIP_REASONS, file_spans, read_file
 from newsdedup.model import RawRecord, Reject
 from newsdedup.run.articles import parse_one
 from tests.io.warcs import http_response, warc_record, write_warc
@@ -202,3 +203,19 @@ def test_html_in_record_fields_becomes_text(tmp_path: Path) -> None:
     _write(tmp_path / "m" / "only.jsonl", json.dumps({"id": "c", "body": "<p> </p><br>"}).encode() + b"\n")
     [rej] = _read(tmp_path / "m")
     assert isinstance(rej, Reject) and rej.reason == "missing_text"
+
+
+@pytest.mark.parametrize("gz", [False, True])
+def test_a_big_warc_is_read_in_record_aligned_spans(tmp_path: Path, gz: bool) -> None:
+    path = tmp_path / ("crawl.warc.gz" if gz else "crawl.warc")
+    write_warc(str(path), _crawl() * 3, gz=gz)  # the same records three times: later copies are other records
+    [f] = discover([path])[0]
+    assert file_spans(f, f.size) is None
+    spans = file_spans(f, 1500)
+    assert spans is not None and len(spans) > 2
+    assert spans[0][0] == 0 and spans[-1][1] == f.size
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(spans))
+    whole = list(read_file(f))
+    parts = [item for span in spans for item in read_file(f, span=span)]
+    assert parts == whole and len(whole) == 21
+    assert [i.record for i in whole] == list(range(1, 22))

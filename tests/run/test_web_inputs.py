@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
 import pandas as pd
 
-from newsdedup.params import Config
+from newsdedup.params import Config, RunConfig
 from newsdedup.run.pipeline import run
 from tests.io.test_readers_web import RSS
 from tests.io.warcs import http_response, warc_record, write_warc
@@ -42,7 +43,9 @@ def test_a_warc_of_the_pages_gives_the_same_articles_as_the_pages(tmp_path: Path
             warc_record("response", uri, http_response(data)),
         ]
     (tmp_path / "warc").mkdir()
-    write_warc(str(tmp_path / "warc" / "crawl.warc.gz"), records, gz=True)
+    write_warc(
+        str(tmp_path / "warc" / "crawl.warc"), records, gz=False
+    )  # uncompressed: big enough to be cut into several tasks
     (tmp_path / "warc" / "herald.rss").write_bytes(RSS)
 
     from_html = run([tmp_path / "html"], tmp_path / "o1", Config())
@@ -51,7 +54,7 @@ def test_a_warc_of_the_pages_gives_the_same_articles_as_the_pages(tmp_path: Path
     a = pd.read_parquet(tmp_path / "o1" / "articles").sort_values("title").reset_index(drop=True)
     b = pd.read_parquet(tmp_path / "o2" / "articles")
     feed = b[b["input"] == "herald.rss"]
-    b = b[b["input"] == "crawl.warc.gz"].sort_values("title").reset_index(drop=True)
+    b = b[b["input"] == "crawl.warc"].sort_values("title").reset_index(drop=True)
     pd.testing.assert_frame_equal(a[COLUMNS], b[COLUMNS])
     # the canonical link where the page has one, else the address it was fetched from (known in a WARC only)
     assert list(a["url"].fillna("-")) == ["https://herald.example/news/bridge", "-"]
@@ -66,6 +69,17 @@ def test_a_warc_of_the_pages_gives_the_same_articles_as_the_pages(tmp_path: Path
     assert manifest["record_skip_reasons"] == {"warc_not_response": 3}
     assert manifest["reject_fraction"] == 0.0
     by_file = {i["rel"]: i for i in manifest["inputs"]}
-    assert by_file["crawl.warc.gz"]["accepted"] == 2 and by_file["crawl.warc.gz"]["skipped_records"] == 3
+    assert by_file["crawl.warc"]["accepted"] == 2 and by_file["crawl.warc"]["skipped_records"] == 3
     written = json.loads(next((tmp_path / "o2" / "runs").glob("*.json")).read_text())
     assert written["counts"]["skipped_records"] == 3
+
+    # the WARC cut into record-aligned read tasks gives the same articles and counts
+    small = dataclasses.replace(Config(), run=RunConfig(chunk_bytes=4096))
+    split = run([tmp_path / "warc"], tmp_path / "o3", small)
+    assert split.manifest["steps"]["read"]["tasks"] >= 3
+    c = pd.read_parquet(tmp_path / "o3" / "articles")
+    c = c[c["input"] == "crawl.warc"].sort_values("title").reset_index(drop=True)
+    pd.testing.assert_frame_equal(
+        b[[*COLUMNS, "url", "article_id", "record"]], c[[*COLUMNS, "url", "article_id", "record"]]
+    )
+    assert split.manifest["counts"]["skipped_records"] == 3

@@ -28,7 +28,7 @@ from newsdedup.io.readers.html import read_html
 from newsdedup.io.readers.jsonl import jsonl_spans, read_json, read_jsonl
 from newsdedup.io.readers.parquet import read_parquet
 from newsdedup.io.readers.txt import read_txt
-from newsdedup.io.readers.warc import read_warc
+from newsdedup.io.readers.warc import read_warc, warc_spans
 from newsdedup.model import InputFile, RawRecord, Reject
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "READERS",
     "RECORD_SKIP_REASONS",
     "REJECT_REASONS",
+    "file_spans",
     "jsonl_spans",
     "read_file",
 ]
@@ -52,6 +53,14 @@ READERS: dict[str, Callable[[InputFile, int], Iterator[RawRecord | Reject]]] = {
 }
 
 
+def file_spans(f: InputFile, target_bytes: int) -> list[tuple[int, int, int]] | None:
+    """Byte spans of about ``target_bytes`` that one big file can be read in, in parallel (an uncompressed
+    JSONL file at line starts, a WARC file at record starts); None when it is read whole."""
+    if f.format == "warc":
+        return warc_spans(f, target_bytes)
+    return jsonl_spans(f, target_bytes)
+
+
 def read_file(
     f: InputFile,
     *,
@@ -61,16 +70,16 @@ def read_file(
 ) -> Iterator[RawRecord | Reject]:
     """Stream one file's records; every record seen becomes exactly one RawRecord or Reject.
 
-    ``span`` = (start byte, end byte, number of lines before start) reads only the lines that start in
-    [start, end) of an uncompressed JSONL file (see :func:`jsonl_spans`), so one file can be read in parallel
-    parts; line numbers stay those of the whole file. Never raises for bad content or I/O errors (those
+    ``span`` = (start byte, end byte, number of lines (records) before start) reads only the lines that start
+    in [start, end) of an uncompressed JSONL file, or the records of a WARC file (see :func:`file_spans`), so
+    one file can be read in parallel parts; line (record) numbers stay those of the whole file. Never raises for bad content or I/O errors (those
     become Rejects).
 
     ``digests``: a whole file read at once (a .txt article) gets its digest here, from the bytes read, under
     its path; other files are left out (see :func:`newsdedup.io.digest.digest_or_none`).
     """
     if span is not None:
-        yield from read_jsonl(f, max_article_bytes, span)
+        yield from (read_warc if f.format == "warc" else read_jsonl)(f, max_article_bytes, span)
         return
     if f.format == "txt":  # stats the open file itself: one system call less per (small) article file
         yield from read_txt(f, max_article_bytes, digests)

@@ -11,13 +11,13 @@ from collections.abc import Iterator
 
 from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 
-from newsdedup.io.readers.base import GZIP_ERRORS, os_detail
+from newsdedup.io.readers.base import os_detail
 from newsdedup.io.readers.html import decode_page, html_record
 from newsdedup.model import InputFile, RawRecord, Reject
 from newsdedup.text.encoding import DecodeFailure
 from newsdedup.text.urls import normalize_url
 
-__all__ = ["read_warc"]
+__all__ = ["read_warc", "warc_spans"]
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -60,20 +60,48 @@ def _page(f: InputFile, n: int, rec: WarcRecord, max_bytes: int) -> RawRecord | 
     return record
 
 
-def read_warc(f: InputFile, max_bytes: int) -> Iterator[RawRecord | Reject]:
-    """A .warc(.gz) file; record = 1-based position of the record in the file (all record types counted)."""
-    n = 0
+def warc_spans(f: InputFile, target_bytes: int) -> list[tuple[int, int, int]] | None:
+    """Split a big WARC file into consecutive spans of about ``target_bytes`` that start at record starts:
+    (start byte, end byte, records before start) for :func:`read_warc`. A gzipped WARC is a gzip member per
+    record, so a record start is a place to start decompressing. Finding the record starts reads the whole
+    file once (decompressing it, without parsing any payload). None when the file is small, has one span, or
+    does not parse (it is then read whole, which reports the fault)."""
+    if f.format != "warc" or f.size <= target_bytes:
+        return None
+    spans: list[tuple[int, int, int]] = []
+    start = before = n = 0
+    try:
+        with open(f.path, "rb") as fh:
+            for rec in ArchiveIterator(fh, parse_http=False):
+                if rec.stream_pos - start >= target_bytes:
+                    spans.append((start, rec.stream_pos, before))
+                    start, before = rec.stream_pos, n
+                n += 1
+    except OSError:
+        return None
+    spans.append((start, f.size, before))
+    return spans if len(spans) > 1 else None
+
+
+def read_warc(
+    f: InputFile, max_bytes: int, span: tuple[int, int, int] | None = None
+) -> Iterator[RawRecord | Reject]:
+    """A .warc(.gz) file, or the records starting in one ``span`` of it (see :func:`warc_spans`); record =
+    1-based position of the record in the whole file (all record types counted)."""
+    n = 0 if span is None else span[2]
     try:
         with open(f.path, "rb") as fh:  # fastwarc finds gzip members itself
+            if span is not None:
+                fh.seek(span[0])
             for rec in ArchiveIterator(fh, parse_http=True):
+                if span is not None and rec.stream_pos >= span[1]:
+                    return
                 n += 1
                 reason = _skip_reason(rec)
                 if reason is not None:
                     yield Reject(f.rel, n, reason, str(rec.record_type).rsplit(".", 1)[-1])
                     continue
                 yield _page(f, n, rec, max_bytes)
-    except GZIP_ERRORS as exc:
-        yield Reject(f.rel, n + 1, "truncated", f"{os_detail(exc)} after {n} records")
     except OSError as exc:
         if exc.errno is None:  # fastwarc's own error: a record that does not parse
             yield Reject(f.rel, n + 1 if n else None, "malformed_warc", f"{exc} after {n} records")
