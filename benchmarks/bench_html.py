@@ -266,7 +266,9 @@ def build_extractors() -> tuple[dict[str, Callable[[Page], str]], list[str]]:
 
         # what the HTML reader runs: body and metadata both, so the time includes the metadata
         ex["newsdedup fast (default; +metadata)"] = lambda pg: extract_html(pg.html).body
-        ex["newsdedup trafilatura (+metadata)"] = lambda pg: extract_html(pg.html, extractor="trafilatura").body
+        ex["newsdedup trafilatura (+metadata)"] = lambda pg: (
+            extract_html(pg.html, extractor="trafilatura").body
+        )
     except ImportError as e:
         notes.append(f"newsdedup.text.html missing: {e}")
     return ex, notes
@@ -693,9 +695,9 @@ def bench_newsdedup_inputs(root: Path, pages: list[Page]) -> None:
         for f in files:
             for item in read_file(f):
                 if isinstance(item, RawRecord):
-                    out[(item.url or item.article_id).split("/")[-2 if item.url else 0].removesuffix(".html")] = (
-                        parse_one(item, "UTC")
-                    )
+                    out[
+                        (item.url or item.article_id).split("/")[-2 if item.url else 0].removesuffix(".html")
+                    ] = parse_one(item, "UTC")
                 else:
                     skipped[item.reason] += 1
         return out, skipped, time.perf_counter() - t0
@@ -780,7 +782,9 @@ def main() -> None:
     ap.add_argument("--warc-copies", type=int, default=4)
     ap.add_argument("--feeds", action="store_true")
     ap.add_argument("--fragments", action="store_true")
-    ap.add_argument("--newsdedup-inputs", action="store_true", help="newsdedup's .html and WARC readers agree?")
+    ap.add_argument(
+        "--newsdedup-inputs", action="store_true", help="newsdedup's .html and WARC readers agree?"
+    )
     args = ap.parse_args()
     print_versions()
     pages = load_pages(args.data, args.subset)

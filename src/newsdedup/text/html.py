@@ -10,7 +10,9 @@ and does no I/O. Extractors (``parse.html_extractor``):
 - ``"trafilatura"``: trafilatura alone (with its fallback extractors), slower.
 
 Metadata comes from the page's own ``<meta>`` tags and JSON-LD first; the date, when they have none, from
-htmldate (its quick search); the author, when they have none, from trafilatura's metadata reader.
+htmldate (its quick search); the author, when they have none, from a byline in the markup, else (with the
+``"trafilatura"`` extractor only: it costs about as much as the fast extraction) from trafilatura's author
+search.
 """
 
 from __future__ import annotations
@@ -245,6 +247,14 @@ def _byline(doc: DocumentNode) -> str | None:
     return None
 
 
+def _fallback_author(html: str) -> str | None:
+    from trafilatura.metadata import extract_author
+    from trafilatura.utils import load_html
+
+    tree = load_html(html)
+    return _clean(extract_author(tree)) if tree is not None else None
+
+
 def extract_html(html: str, *, extractor: str = "fast", base_url: str | None = None) -> HtmlArticle:
     """The article fields of one HTML page. ``base_url`` (the page's own address, when known) makes a relative
     canonical link absolute."""
@@ -261,6 +271,10 @@ def extract_html(html: str, *, extractor: str = "fast", base_url: str | None = N
     body = _body(html, tree, extractor, (title, page_title))
     published = _first(ld.get("datePublished"), *(metas.get(k) for k in _DATE_KEYS)) or _fallback_date(html)
     author = _author(metas, ld) or _byline(doc)
+    if (
+        author is None and extractor == "trafilatura"
+    ):  # its author search costs as much as the fast extraction
+        author = _fallback_author(html)
     canonical = doc.query_selector('link[rel="canonical"]')
     url = _absolute(_first(canonical.getattr("href") if canonical else None, metas.get("og:url")), base_url)
     site = _first(metas.get("og:site_name"), _ld_name(ld.get("publisher")), metas.get("application-name"))
