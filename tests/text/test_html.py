@@ -151,6 +151,9 @@ def test_looks_like_html_page(text: str, expected: bool) -> None:
         ("3<4 and x<=y", False),
         ("no markup at all", False),
         ("email <jane@example.org>", False),
+        ("if x<y then z", False),
+        ("<P CLASS='x'>caps</P>", True),
+        ("a <custom-tag> only", False),
     ],
 )
 def test_has_html_tags(text: str, expected: bool) -> None:

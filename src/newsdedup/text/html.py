@@ -49,8 +49,15 @@ __all__ = [
 EXTRACTORS = HTML_EXTRACTORS
 FALLBACK_MIN_WORDS = 250  # below this, the fast extractor's answer is a likely miss: ask trafilatura
 
-# '<' followed by a tag name (or '</', '<!--', '<!doctype'): what makes a record's text field HTML
-_TAG = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9]*(?:[\s/>]|$)|!--|!doctype)", re.IGNORECASE)
+# '<' (or '</') followed by the name of an HTML element, or '<!--': what makes a record's text field HTML.
+# Known names only, so that plain text such as "if x<y then" is not taken for markup (and cut).
+_TAG_NAMES = frozenset(
+    "a abbr article aside audio b blockquote body br button caption center cite code dd del div dl dt em "
+    "figcaption figure font footer form h1 h2 h3 h4 h5 h6 head header hr html i iframe img input ins label li "
+    "link main mark meta nav noscript ol p picture pre q s script section small source span strike strong "
+    "style sub sup svg table tbody td th thead time title tr u ul video wbr".split()
+)
+_TAG = re.compile(r"<(?:/?([A-Za-z][A-Za-z0-9]*)(?=[\s/>]|$)|!--|!doctype)", re.IGNORECASE)
 _PAGE_START = re.compile(r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL)
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _META = re.compile(r"<meta\b([^>]*)>", re.IGNORECASE)
@@ -84,8 +91,14 @@ def looks_like_html_page(text: str) -> bool:
 
 
 def has_html_tags(text: str) -> bool:
-    """Does ``text`` hold markup: a '<' followed by a tag name? Cheap when it has no '<' at all."""
-    return "<" in text and _TAG.search(text) is not None
+    """Does ``text`` hold markup: a '<' followed by an HTML element's name? Cheap when it has no '<' at all."""
+    if "<" not in text:
+        return False
+    for m in _TAG.finditer(text):
+        name = m.group(1)
+        if name is None or name.lower() in _TAG_NAMES:
+            return True
+    return False
 
 
 def decode_html(data: bytes) -> tuple[str, str] | None:
