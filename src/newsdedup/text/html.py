@@ -51,12 +51,17 @@ FALLBACK_MIN_WORDS = 250  # below this, the fast extractor's answer is a likely 
 
 # '<' (or '</') followed by the name of an HTML element, or '<!--': what makes a record's text field HTML.
 # Known names only, so that plain text such as "if x<y then" is not taken for markup (and cut).
-_TAG_NAMES = frozenset(
-    "a abbr article aside audio b blockquote body br button caption center cite code dd del div dl dt em "
-    "figcaption figure font footer form h1 h2 h3 h4 h5 h6 head header hr html i iframe img input ins label li "
-    "link main mark meta nav noscript ol p picture pre q s script section small source span strike strong "
-    "style sub sup svg table tbody td th thead time title tr u ul video wbr".split()
-)
+# fmt: off
+_TAG_NAMES = frozenset([
+    "a", "abbr", "article", "aside", "audio", "b", "blockquote", "body", "br", "button", "caption",
+    "center", "cite", "code", "dd", "del", "div", "dl", "dt", "em", "figcaption", "figure", "font",
+    "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hr", "html", "i", "iframe",
+    "img", "input", "ins", "label", "li", "link", "main", "mark", "meta", "nav", "noscript", "ol", "p",
+    "picture", "pre", "q", "s", "script", "section", "small", "source", "span", "strike", "strong",
+    "style", "sub", "sup", "svg", "table", "tbody", "td", "th", "thead", "time", "title", "tr", "u", "ul",
+    "video", "wbr",
+])
+# fmt: on
 _TAG = re.compile(r"<(?:/?([A-Za-z][A-Za-z0-9]*)(?=[\s/>]|$)|!--|!doctype)", re.IGNORECASE)
 _PAGE_START = re.compile(r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL)
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
