@@ -42,6 +42,7 @@ converters and scores what they keep of it.
 from __future__ import annotations
 
 import argparse
+import gzip
 import html as htmlmod
 import io
 import json
@@ -260,6 +261,16 @@ def build_extractors() -> tuple[dict[str, Callable[[Page], str]], list[str]]:
     except ImportError as e:
         notes.append(f"justext missing: {e}")
     add_hybrids(ex)
+    try:
+        from newsdedup.text.html import extract_html
+
+        # what the HTML reader runs: body and metadata both, so the time includes the metadata
+        ex["newsdedup fast (default; +metadata)"] = lambda pg: extract_html(pg.html).body
+        ex["newsdedup trafilatura (+metadata)"] = lambda pg: (
+            extract_html(pg.html, extractor="trafilatura").body
+        )
+    except ImportError as e:
+        notes.append(f"newsdedup.text.html missing: {e}")
     return ex, notes
 
 
@@ -410,6 +421,16 @@ def own_meta(pg: Page) -> dict[str, str | None]:
 
 def metadata_readers() -> dict[str, Callable[[Page], dict[str, str | None]]]:
     readers: dict[str, Callable[[Page], dict[str, str | None]]] = {"own <meta>/JSON-LD": own_meta}
+    try:
+        from newsdedup.text.html import extract_html
+
+        def ours(pg: Page) -> dict[str, str | None]:
+            a = extract_html(pg.html)
+            return {"title": a.title, "author": a.author, "date": a.published, "site": a.site_name}
+
+        readers["newsdedup extract_html (+body)"] = ours
+    except ImportError:
+        pass
     try:
         from trafilatura import bare_extraction
         from trafilatura.metadata import extract_metadata
@@ -632,6 +653,12 @@ def bench_fragments(root: Path, pages: list[Page]) -> None:
         fns["resiliparse main_content=True"] = lambda h: extract_plain_text(h, main_content=True)
     except ImportError:
         pass
+    try:
+        from newsdedup.text.html import fragment_to_text
+
+        fns["newsdedup fragment_to_text"] = fragment_to_text
+    except ImportError:
+        pass
     print("\nHTML fragments (article-only HTML, as found in a JSON body):")
     for name, fn in fns.items():
         outs = [fn(h) for _, h in frags]
@@ -640,6 +667,80 @@ def bench_fragments(root: Path, pages: list[Page]) -> None:
         print(
             f"  {name:<44} bench_F1={s['bench_f1']:.3f} meanF1={s['mean_f1']:.3f} empty={empty}/{len(outs)}"
         )
+
+
+# ---------------------------------------------------------------- newsdedup's own readers
+
+
+def _warc_bytes(rec_type: str, uri: str, block: bytes) -> bytes:
+    head = (f"WARC/1.0\r\nWARC-Type: {rec_type}\r\nWARC-Target-URI: {uri}\r\nWARC-Date: 2024-03-01T12:00:00Z\r\n"
+            f"Content-Type: application/http; msgtype={rec_type}\r\nContent-Length: {len(block)}\r\n\r\n")  # fmt: skip
+    return gzip.compress(head.encode() + block + b"\r\n\r\n")
+
+
+def bench_newsdedup_inputs(root: Path, pages: list[Page]) -> None:
+    """The pages read by newsdedup as .html files and as one .warc.gz (with a request and an image response per
+    page): the same articles? And HTML inside a JSON body: two copies of each article, one with tags."""
+    from newsdedup.io.discover import discover
+    from newsdedup.io.readers import read_file
+    from newsdedup.io.readers.records import structured_record
+    from newsdedup.model import RawRecord
+    from newsdedup.run.articles import parse_one
+    from newsdedup.text.normalize import matching_text
+
+    def parsed(path: Path) -> tuple[dict[str, Any], Counter[str], float]:
+        files, _ = discover([path])
+        out, skipped = {}, Counter[str]()
+        t0 = time.perf_counter()
+        for f in files:
+            for item in read_file(f):
+                if isinstance(item, RawRecord):
+                    out[
+                        (item.url or item.article_id).split("/")[-2 if item.url else 0].removesuffix(".html")
+                    ] = parse_one(item, "UTC")
+                else:
+                    skipped[item.reason] += 1
+        return out, skipped, time.perf_counter() - t0
+
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "html").mkdir()
+        warc = []
+        for pg in pages:
+            (Path(tmp) / "html" / f"{pg.name}.html").write_bytes(pg.raw)
+            uri = f"https://example.org/{pg.name}/"
+            warc.append(_warc_bytes("request", uri, b"GET / HTTP/1.1\r\n\r\n"))
+            http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+            warc.append(_warc_bytes("response", uri, http + pg.raw))
+            png = b"HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n\r\n\x89PNG"
+            warc.append(_warc_bytes("response", uri + "logo.png", png))
+        (Path(tmp) / "crawl.warc.gz").write_bytes(b"".join(warc))
+        html, _, t_html = parsed(Path(tmp) / "html")
+        crawl, skipped, t_warc = parsed(Path(tmp) / "crawl.warc.gz")
+    fields = ("title", "author", "published_at", "source", "body", "language_hint")
+    same = {k: sum(getattr(html[n], k) == getattr(crawl[n], k) for n in html) for k in fields}
+    url = sum(html[n].url == crawl[n].url for n in html)
+    warc_dated = sum(html[n].published_at is None and crawl[n].published_at is not None for n in html)
+    print(f"\nnewsdedup readers: {len(html)} .html pages ({t_html:.1f} s), {len(crawl)} WARC pages ({t_warc:.1f} s), "
+          f"WARC records skipped {dict(skipped)}")  # fmt: skip
+    print("  fields equal, .html vs WARC: " + ", ".join(f"{k} {v}/{len(html)}" for k, v in same.items())
+          + f", url {url}/{len(html)} (a relative canonical link resolves against the WARC's URI only); "
+          f"pages with no date of their own, dated by the WARC-Date: {warc_dated}")  # fmt: skip
+    sims, raw_sims = [], []
+    for pg in pages:
+        tagged = (root / pg.name / "expected.html").read_text(encoding="utf-8")
+        plain = pg.expected.replace("\n", "\n\n")
+        texts = []
+        for body in (tagged, plain):
+            rec = structured_record({"title": "t", "body": body}, "x.jsonl", 1, "utf-8", 10**8)
+            assert isinstance(rec, RawRecord)
+            texts.append(matching_text(parse_one(rec, "UTC"), include_title=False))
+        a, b = shingles(texts[0]), shingles(texts[1])
+        sims.append(sum((a & b).values()) / max(1, sum((a | b).values())))
+        a = shingles(tagged)
+        raw_sims.append(sum((a & b).values()) / max(1, sum((a | b).values())))
+    print(f"  HTML in a JSON body: word-4-gram Jaccard of the tagged copy's and the plain copy's matching text, "
+          f"mean {statistics.mean(sims):.3f} (median {statistics.median(sims):.3f}; "
+          f"tags kept as text: {statistics.mean(raw_sims):.3f})")  # fmt: skip
 
 
 # ---------------------------------------------------------------- main
@@ -681,6 +782,9 @@ def main() -> None:
     ap.add_argument("--warc-copies", type=int, default=4)
     ap.add_argument("--feeds", action="store_true")
     ap.add_argument("--fragments", action="store_true")
+    ap.add_argument(
+        "--newsdedup-inputs", action="store_true", help="newsdedup's .html and WARC readers agree?"
+    )
     args = ap.parse_args()
     print_versions()
     pages = load_pages(args.data, args.subset)
@@ -719,6 +823,8 @@ def main() -> None:
         bench_feeds(pages, args.passes)
     if args.fragments:
         bench_fragments(args.data, pages)
+    if args.newsdedup_inputs:
+        bench_newsdedup_inputs(args.data, pages)
     if args.json:
         dump = {r.name: {"timing": r.timing, "pages": {pg.name: {"f1": prf(t)[2], "out": o}
                 for pg, t, o in zip(pages, r.scores, r.outs, strict=True)}} for r in results}  # fmt: skip

@@ -39,6 +39,7 @@ def test_default_toml_equals_builtin_defaults() -> None:
         ("bool is not an int", "[run]\nn_jobs = true\n", "n_jobs"),
         ("bad zone", '[parse]\ndefault_tz = "Mars/Olympus"\n', "default_tz"),
         ("bad engine", '[run]\nengine = "spark"\n', "engine"),
+        ("bad HTML extractor", '[parse]\nhtml_extractor = "readability"\n', "html_extractor"),
         ("retention shorter than window", "[state]\nretention_days = 1.0\n", "retention_days"),
         ("not TOML", "[dedup\n", "not valid TOML"),
         ("cluster threshold", "[cluster]\nthreshold = 0\n", "threshold"),
@@ -57,6 +58,9 @@ def test_environment_overrides_keys() -> None:
     )
     assert config.dedup.threshold == 0.8
     assert config.parse.default_tz == "Europe/Paris"
+    assert load_config(
+        None, environ={"NEWSDEDUP_PARSE__HTML_EXTRACTOR": "trafilatura"}
+    ).parse.html_extractor == ("trafilatura")
     with pytest.raises(ConfigError, match="num_perm"):
         load_config(None, environ={"NEWSDEDUP_DEDUP__NUM_PERM": "0"})
 

@@ -93,7 +93,7 @@ class InputFile:
     path: str  # a remote input's full URL ("s3://bucket/key")
     rel: str  # relative to its input root, "/" separated
     root: Path | str  # a remote input's root is its URL (a str)
-    format: str  # "txt" | "jsonl" | "json" | "csv" | "parquet"
+    format: str  # "txt" | "jsonl" | "json" | "csv" | "parquet" | "html" | "warc" | "feed"
     size: int
     # a remote input's fsspec filesystem (picklable; None for a local file) and what identifies the version
     # listed (ETag, ...), which lets a later run know an unchanged object without reading it
@@ -116,8 +116,8 @@ class RawRecord:
     article_id: str
     input: str  # InputFile.rel
     record: int | None  # line/row number, None for .txt
-    kind: str  # "raw" | "structured"
-    text: str | None  # for kind == "raw"
+    kind: str  # "raw" | "structured" | "html"
+    text: str | None  # for kind == "raw" and "html"
     title: str | None
     body: str | None
     published: str | None
@@ -127,11 +127,14 @@ class RawRecord:
     encoding: str | None
     published_invalid: bool  # a published value was present but of the wrong type
     has_id: bool = True  # False: the record had no id and article_id is "<input>:<record>" for now
+    # kind "html": text is a whole HTML page, parsed by the text layer; url its address when known (WARC)
+    language_hint: str | None = None  # a language the input declares (a feed's <language>), BCP 47
 
 
 @dataclass(frozen=True, slots=True)
 class Reject:
-    """One record (or whole file, record None) that cannot be used, with a reason from REJECT_REASONS."""
+    """One record (or whole file, record None) that cannot be used, with a reason from REJECT_REASONS; or,
+    with a reason from RECORD_SKIP_REASONS, one that is no article (a WARC request record ...), skipped."""
 
     input: str
     record: int | None
@@ -159,3 +162,5 @@ class ParsedArticle:
     source: str | None  # outlet found in a title suffix ("Headline | Outlet"), else None
     removed: dict[str, int] = field(default_factory=dict)  # boilerplate kind -> lines removed
     removed_lines: tuple[str, ...] = ()
+    url: str | None = None  # the page's canonical URL (HTML pages), preferred over the record's
+    language_hint: str | None = None  # a language the input declares (<html lang>), BCP 47 as written

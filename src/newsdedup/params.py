@@ -17,6 +17,7 @@ from newsdedup.errors import ConfigError
 
 __all__ = [
     "CANONICAL_RULES",
+    "HTML_EXTRACTORS",
     "ID_FROM",
     "ON_SEEN_ID",
     "SCHEMES",
@@ -36,6 +37,7 @@ SCHEMES = ("affine32", "affine64", "legacy")
 SHINGLE_KINDS = ("word", "char")
 ON_SEEN_ID = ("update", "skip", "reject")
 ID_FROM = ("url", "content", "path")
+HTML_EXTRACTORS = ("fast", "trafilatura")  # parse.html_extractor (see newsdedup.text.html)
 
 
 CANONICAL_RULES = ("earliest", "longest", "preferred_source", "id")
@@ -237,8 +239,13 @@ class ParseConfig:
     learned_boilerplate: bool = True
     learned_min_docs: int = 5
     learned_min_fraction: float = 0.3
+    html_extractor: str = "fast"
 
     def __post_init__(self) -> None:
+        _require(
+            self.html_extractor in HTML_EXTRACTORS,
+            f"html_extractor must be one of {', '.join(HTML_EXTRACTORS)}, got {self.html_extractor!r}",
+        )
         try:
             ZoneInfo(self.default_tz)
         except (ZoneInfoNotFoundError, ValueError) as exc:

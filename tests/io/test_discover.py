@@ -41,13 +41,13 @@ def test_glob_expansion_relative_to_prefix(tmp_path: Path) -> None:
 def test_unsupported_and_hidden_are_skipped(tmp_path: Path) -> None:
     (tmp_path / "report.pdf").write_bytes(b"%PDF")
     (tmp_path / ".DS_Store").write_bytes(b"\x00")
-    (tmp_path / "data.xml").write_text("<a/>")
+    (tmp_path / "data.yaml").write_text("a: 1")
     (tmp_path / "ok.txt").write_text("t\n\nb\n")
     files, skipped = discover([tmp_path])
     assert [f.rel for f in files] == ["ok.txt"]
     assert skipped == [
         Skipped(".DS_Store", "hidden"),
-        Skipped("data.xml", "unsupported_extension"),
+        Skipped("data.yaml", "unsupported_extension"),
         Skipped("report.pdf", "unsupported_extension"),
     ]
     files, skipped = discover([tmp_path / "report.pdf"])

@@ -35,12 +35,21 @@ FORMATS: tuple[tuple[str, str], ...] = (
     (".jsonl.gz", "jsonl"),
     (".ndjson.gz", "jsonl"),
     (".csv.gz", "csv"),
+    (".html.gz", "html"),
+    (".htm.gz", "html"),
+    (".warc.gz", "warc"),
     (".jsonl", "jsonl"),
     (".ndjson", "jsonl"),
     (".csv", "csv"),
     (".parquet", "parquet"),
     (".json", "json"),
     (".txt", "txt"),
+    (".html", "html"),
+    (".htm", "html"),
+    (".warc", "warc"),
+    (".xml", "feed"),
+    (".rss", "feed"),
+    (".atom", "feed"),
 )
 
 

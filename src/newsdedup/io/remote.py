@@ -172,13 +172,14 @@ def list_remote(
         yield fs, fs.unstrip_protocol(name), _rel(name, root), root_url, info
 
 
-def open_input(f: InputFile, expect: int | None = None) -> IO[bytes]:
-    """Open an input file for reading bytes, decompressing it when its name ends in .gz: a local file
+def open_input(f: InputFile, expect: int | None = None, *, decompress: bool = True) -> IO[bytes]:
+    """Open an input file for reading bytes, decompressing it when its name ends in .gz (unless
+    ``decompress`` is False: a WARC reader finds the gzip members itself): a local file
     directly, a remote one through its fsspec filesystem with range requests of REMOTE_BLOCK bytes (seek
     then read fetches only the bytes asked for, not the whole object). ``expect``: about how many bytes
     the caller will read (a span), so a request does not fetch much beyond them. Every reader opens
     files here."""
-    gz = f.path.lower().endswith(".gz")
+    gz = decompress and f.path.lower().endswith(".gz")
     if f.fs is None:
         if gz:
             return gzip.GzipFile(f.path, "rb")  # type: ignore[return-value]  # GzipFile is a binary IO

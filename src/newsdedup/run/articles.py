@@ -18,6 +18,7 @@ import xxhash
 
 from newsdedup.io.staging import STAGE_SCHEMA
 from newsdedup.model import ParsedArticle, RawRecord
+from newsdedup.text.html import parse_html
 from newsdedup.text.parse import parse_raw, parse_record
 from newsdedup.text.urls import normalize_url
 
@@ -53,17 +54,26 @@ def with_derived_id(rec: RawRecord, id_from: Sequence[str]) -> RawRecord:
     return rec
 
 
-def parse_one(rec: RawRecord, default_tz: str) -> ParsedArticle:
-    """Parse one read record, raw layout or structured, into fields."""
+def parse_one(rec: RawRecord, default_tz: str, html_extractor: str = "fast") -> ParsedArticle:
+    """Parse one read record, raw layout, HTML page or structured, into fields."""
     if rec.kind == "raw":
         return parse_raw(rec.text or "", default_tz=default_tz)
-    return parse_record(
+    if rec.kind == "html":
+        return parse_html(
+            rec.text or "",
+            extractor=html_extractor,
+            default_tz=default_tz,
+            published=None if rec.published_invalid else rec.published,
+            base_url=rec.url,
+        )
+    parsed = parse_record(
         title=rec.title,
         body=rec.body or "",
         published=None if rec.published_invalid else rec.published,
         author=rec.author,
         default_tz=default_tz,
     )
+    return dataclasses.replace(parsed, language_hint=rec.language_hint) if rec.language_hint else parsed
 
 
 def article_table(
@@ -78,7 +88,7 @@ def article_table(
             "source": pa.array(
                 [r.source or a.source for r, a in zip(records, parsed, strict=True)], pa.string()
             ),
-            "url": pa.array([r.url for r in records], pa.string()),
+            "url": pa.array([a.url or r.url for r, a in zip(records, parsed, strict=True)], pa.string()),
             "title": pa.array([a.title for a in parsed], pa.string()),
             "author": pa.array([a.author for a in parsed], pa.string()),
             "published_at": pa.array([a.published_at for a in parsed], _TS),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 
 from newsdedup.dedup import Sketches, compact_digests, take_sketches
 from newsdedup.io.idindex import IdIndex, id_keys
+from newsdedup.io.readers import RECORD_SKIP_REASONS
 from newsdedup.io.staging import STAGE_SCHEMA, SketchFiles, SketchWriter, read_stage, write_stage
 from newsdedup.model import Reject
 from newsdedup.run.articles import removed_counts
@@ -71,6 +72,9 @@ class Collected:
     per_file: dict[str, Counter[str]]  # input -> {"accepted": n, "rejected": n, "already_seen": n}
     digests: dict[str, str | None]  # input path -> content digest (None: unreadable)
     updates: dict[str, str]  # id of an accepted new version of an earlier article -> the part holding it
+    # records that are no articles (RECORD_SKIP_REASONS: a WARC's requests ...), per reason; per_file counts
+    # them as "skipped"
+    skipped_records: Counter[str] = field(default_factory=Counter)
 
 
 class IdRule:
@@ -186,6 +190,7 @@ class Collector:
         self.on_progress = on_progress
         self.seen = 0  # records seen, accepted or rejected
         self.rejects: list[Reject] = []
+        self.skipped_records: Counter[str] = Counter()
         self.per_file: dict[str, Counter[str]] = {}
         self.removed: Counter[str] = Counter()
         self.digests: dict[str, str | None] = dict(digests or {})
@@ -207,6 +212,10 @@ class Collector:
         content = compact_digests(chunk.sketches.digests)[:, 0]
         keep, already, id_rejects = self.ids.admit(chunk.light, self.light, content)
         for r in [*chunk.rejects, *id_rejects]:
+            if r.reason in RECORD_SKIP_REASONS:
+                self.skipped_records[r.reason] += 1
+                self.per_file.setdefault(r.input, Counter())["skipped"] += 1
+                continue
             self.rejects.append(r)
             self.per_file.setdefault(r.input, Counter())["rejected"] += 1
         if already.any():
@@ -272,6 +281,7 @@ class Collector:
             per_file=self.per_file,
             digests=self.digests,
             updates=self.ids.updates,
+            skipped_records=self.skipped_records,
         )
 
 

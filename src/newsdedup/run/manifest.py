@@ -92,6 +92,7 @@ def manifest_step(
         "counts": counts,
         "reject_reasons": dict(sorted(Counter(r.reason for r in parsed.rejects).items())),
         "reject_fraction": round(reject_fraction, 6),
+        "record_skip_reasons": dict(sorted(parsed.skipped_records.items())),
         "topic_merge_candidates": clustered.merges,
         "steps": ctx.steps.as_dict(),
         "config": config_to_dict(ctx.config),
@@ -124,6 +125,7 @@ def _counts(
         "accepted": len(arts),
         "rejected": len(parsed.rejects),
         "already_seen": parsed.already_seen,
+        "skipped_records": sum(parsed.skipped_records.values()),
         "updated": len(parsed.updates),
         "articles": len(arts),
         "canonical": int(dup["is_canonical"].sum()) if len(arts) else 0,
@@ -152,6 +154,7 @@ def _inputs(found: Found, parsed: Parsed) -> list[dict[str, Any]]:
                 "accepted": per_file["accepted"],
                 "rejected": per_file["rejected"],
                 "already_seen": per_file["already_seen"],
+                "skipped_records": per_file["skipped"],
             }
         )
     return out

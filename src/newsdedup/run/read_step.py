@@ -9,7 +9,7 @@ run, strips it from the articles that carry it (:mod:`newsdedup.run.learn`), and
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -46,6 +46,7 @@ class Parsed:
     per_file: dict[str, Counter[str]]
     digests: dict[str, str | None]
     updates: dict[str, str]
+    skipped_records: Counter[str] = field(default_factory=Counter)  # no articles, per reason (see Collected)
 
     @property
     def already_seen(self) -> int:
@@ -113,6 +114,7 @@ def parse_step(ctx: RunContext, collected: Collected) -> Parsed:
         collected.per_file,
         collected.digests,
         collected.updates,
+        collected.skipped_records,
     )
 
 

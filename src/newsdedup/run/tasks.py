@@ -1,7 +1,7 @@
 """Read tasks: the run's inputs cut into pieces, and the work one worker does on one piece.
 
 The inputs are cut into :class:`ReadTask` s of about ``TASK_BYTES`` (a big JSONL file into line-aligned byte
-spans, small files grouped). A worker reads its task, parses each record, builds the matching text and the
+spans, a big WARC file into record-aligned ones, small files grouped). A worker reads its task, parses each record, builds the matching text and the
 dedup sketches, stages the article columns in a file of its own, and returns a :class:`Chunk` with only what
 the rest of the run needs in memory: the light columns (ids, times, sources, titles), the sketches, the
 short-line keys for boilerplate learning, the rejects. Peak memory is then bounded by those, not by the text
@@ -24,7 +24,7 @@ import xxhash
 
 from newsdedup.dedup import Sketches, sketch_texts
 from newsdedup.io.digest import digest_or_none
-from newsdedup.io.readers import jsonl_spans, read_file, scan_jsonl, splittable
+from newsdedup.io.readers import file_spans, read_file, scan_jsonl, splittable
 from newsdedup.io.staging import write_stage
 from newsdedup.model import InputFile, MapFn, ParsedArticle, RawRecord, Reject, serial_map
 from newsdedup.params import DedupParams, ParseConfig
@@ -53,7 +53,7 @@ LIGHT_COLUMNS = ["article_id", "input", "record", "source", "title", "published_
 
 @dataclass(frozen=True)
 class ReadTask:
-    """Input for one worker call: whole files, or one line-aligned span of a JSONL file."""
+    """Input for one worker call: whole files, or one span of a JSONL file (lines) or WARC file (records)."""
 
     index: int
     files: tuple[InputFile, ...]
@@ -120,7 +120,7 @@ def plan_tasks(
     group: list[InputFile] = []
     size = 0
     for f in files:
-        spans, digest = scanned[f.path] if f.path in scanned else (jsonl_spans(f, target_bytes), None)
+        spans, digest = scanned[f.path] if f.path in scanned else (file_spans(f, target_bytes), None)
         full = bool(group) and (size + f.size > target_bytes or len(group) >= TASK_MAX_FILES)
         if group and (spans is not None or full):
             tasks.append(ReadTask(len(tasks), tuple(group)))
@@ -207,7 +207,7 @@ def _line_key_hashes(parsed: Sequence[ParsedArticle], learn: bool) -> tuple[np.n
 def _process_task(task: ReadTask, settings: ChunkSettings) -> Chunk:
     records, rejects, digests = _read_task(task, settings)
     cfg = settings.parse
-    parsed = [parse_one(r, cfg.default_tz) for r in records]
+    parsed = [parse_one(r, cfg.default_tz, cfg.html_extractor) for r in records]
     match = [matching_text(a, include_title=cfg.include_title_in_match) for a in parsed]
     table = article_table(records, parsed, match)
     path = os.path.join(settings.workdir, f"chunk-{task.index:06d}.arrow")

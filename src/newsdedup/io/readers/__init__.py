@@ -1,7 +1,8 @@
 """The readers: one input file -> a stream of `RawRecord`s and `Reject`s.
 
 Every record seen becomes exactly one of them; bad content or an I/O error never raises, it becomes a
-`Reject` with a reason from REJECT_REASONS. Every text field emitted has CRLF and lone CR normalised to
+`Reject` with a reason from REJECT_REASONS (or, for a record that is no article and no fault either, such as
+a WARC request record, from RECORD_SKIP_REASONS: counted as skipped, not rejected). Every text field emitted has CRLF and lone CR normalised to
 "\\n". Blank lines in .jsonl files are not records and are not counted. A zero-byte file of any format
 gives one `Reject(reason="empty", record=None)`. Ids are not checked across files here: the run keeps the
 first record of an id (run/stream.py).
@@ -15,17 +16,27 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 
-from newsdedup.io.readers.base import DEFAULT_MAX_ARTICLE_BYTES, REJECT_REASONS, os_detail
+from newsdedup.io.readers.base import (
+    DEFAULT_MAX_ARTICLE_BYTES,
+    RECORD_SKIP_REASONS,
+    REJECT_REASONS,
+    os_detail,
+)
 from newsdedup.io.readers.csv import read_csv
+from newsdedup.io.readers.feed import read_feed
+from newsdedup.io.readers.html import read_html
 from newsdedup.io.readers.jsonl import jsonl_spans, read_json, read_jsonl, scan_jsonl, splittable
 from newsdedup.io.readers.parquet import read_parquet
 from newsdedup.io.readers.txt import read_txt
+from newsdedup.io.readers.warc import read_warc, warc_spans
 from newsdedup.model import InputFile, RawRecord, Reject
 
 __all__ = [
     "DEFAULT_MAX_ARTICLE_BYTES",
     "READERS",
+    "RECORD_SKIP_REASONS",
     "REJECT_REASONS",
+    "file_spans",
     "jsonl_spans",
     "read_file",
     "scan_jsonl",
@@ -38,7 +49,18 @@ READERS: dict[str, Callable[[InputFile, int], Iterator[RawRecord | Reject]]] = {
     "json": read_json,
     "csv": read_csv,
     "parquet": read_parquet,
+    "html": read_html,
+    "warc": read_warc,
+    "feed": read_feed,
 }
+
+
+def file_spans(f: InputFile, target_bytes: int) -> list[tuple[int, int, int]] | None:
+    """Byte spans of about ``target_bytes`` that one big file can be read in, in parallel (an uncompressed
+    JSONL file at line starts, a WARC file at record starts); None when it is read whole."""
+    if f.format == "warc":
+        return warc_spans(f, target_bytes)
+    return jsonl_spans(f, target_bytes)
 
 
 def read_file(
@@ -50,16 +72,16 @@ def read_file(
 ) -> Iterator[RawRecord | Reject]:
     """Stream one file's records; every record seen becomes exactly one RawRecord or Reject.
 
-    ``span`` = (start byte, end byte, number of lines before start) reads only the lines that start in
-    [start, end) of an uncompressed JSONL file (see :func:`jsonl_spans`), so one file can be read in parallel
-    parts; line numbers stay those of the whole file. Never raises for bad content or I/O errors (those
+    ``span`` = (start byte, end byte, number of lines (records) before start) reads only the lines that start
+    in [start, end) of an uncompressed JSONL file, or the records of a WARC file (see :func:`file_spans`), so
+    one file can be read in parallel parts; line (record) numbers stay those of the whole file. Never raises for bad content or I/O errors (those
     become Rejects).
 
     ``digests``: a whole file read at once (a .txt article) gets its digest here, from the bytes read, under
     its path; other files are left out (see :func:`newsdedup.io.digest.digest_or_none`).
     """
     if span is not None:
-        yield from read_jsonl(f, max_article_bytes, span)
+        yield from (read_warc if f.format == "warc" else read_jsonl)(f, max_article_bytes, span)
         return
     if f.format == "txt":  # stats the open file itself: one system call less per (small) article file
         yield from read_txt(f, max_article_bytes, digests)

@@ -12,6 +12,7 @@ from newsdedup.params import InputConfig
 __all__ = [
     "DEFAULT_MAX_ARTICLE_BYTES",
     "GZIP_ERRORS",
+    "RECORD_SKIP_REASONS",
     "REJECT_REASONS",
     "normalize_newlines",
     "open_binary",
@@ -35,7 +36,16 @@ REJECT_REASONS: frozenset[str] = frozenset(
         "truncated",
         "malformed_csv",
         "unreadable",
+        "malformed_warc",
+        "malformed_feed",
     }
+)
+
+# Records that are not articles and not faults either, counted as skipped (not rejected; they do not count
+# towards input.max_reject_fraction): a WARC's requests, metadata, images and redirects, an .xml file that is
+# no feed. Readers yield them as a Reject with one of these reasons; the run counts them apart.
+RECORD_SKIP_REASONS: frozenset[str] = frozenset(
+    {"warc_not_response", "warc_not_html", "warc_http_status", "not_a_feed"}
 )
 
 GZIP_ERRORS = (EOFError, zlib.error, gzip.BadGzipFile)  # a truncated or corrupt .gz file

@@ -17,6 +17,7 @@ import orjson
 
 from newsdedup.model import RawRecord, Reject
 from newsdedup.text.encoding import DecodeFailure, decode_bytes
+from newsdedup.text.html import text_of_markup
 
 __all__ = ["PUBLISHED_KEYS", "USED_COLUMNS", "decode_json", "structured_record"]
 
@@ -109,6 +110,7 @@ def structured_record(
         url = _opt_str(obj, "url")
     except _WrongType as exc:
         return Reject(rel, recno, "wrong_type", str(exc))
+    title, body = text_of_markup(title), text_of_markup(body)  # HTML in a text field becomes text
     if body is None:
         return Reject(rel, recno, "missing_text", "no body or text, or it is blank")
     # 4 bytes per character at most: only encode when the article might be over the limit.

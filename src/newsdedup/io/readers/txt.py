@@ -9,6 +9,7 @@ from newsdedup.io.digest import READ_BLOCK, content_digest
 from newsdedup.io.readers.base import normalize_newlines, open_input, os_detail
 from newsdedup.model import InputFile, RawRecord, Reject
 from newsdedup.text.encoding import DecodeFailure, decode_bytes
+from newsdedup.text.html import looks_like_html_page
 
 __all__ = ["read_txt"]
 
@@ -81,7 +82,8 @@ def read_txt(
         article_id=f.rel,
         input=f.rel,
         record=None,
-        kind="raw",
+        # an HTML page saved as .txt goes to the HTML extraction, not to the raw-layout parser
+        kind="html" if text[:1] in " \t\r\n<\ufeff" and looks_like_html_page(text) else "raw",
         text=normalize_newlines(text),
         title=None,
         body=None,
