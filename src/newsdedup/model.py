@@ -67,6 +67,9 @@ class RawRecord:
     encoding: str | None
     published_invalid: bool  # a published value was present but of the wrong type
     has_id: bool = True  # False: the record had no id and article_id is "<input>:<record>" for now
+    summary: str | None = None  # a mapped summary field (structured records)
+    location: str | None = None  # a mapped location field (structured records)
+    extra: str | None = None  # the record's unmapped top-level keys as a JSON object (structured records)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from newsdedup.dedup import digests_hex
 from newsdedup.failpoints import failpoint
+from newsdedup.io.readers import compile_plan
 from newsdedup.model import Reject
 from newsdedup.run.collect import Collected, Collector, IdRule, StagedSketches
 from newsdedup.run.context import RunContext
@@ -63,6 +64,8 @@ def read_step(ctx: RunContext, found: Found, workdir: Path, engine: Engine) -> C
             workdir=str(workdir),
             digest_files=found.digest_in_read,
             id_from=config.input.id_from,
+            plan=compile_plan(config.input.field_candidates()),
+            source_from=config.input.source_from,
             threads=config.run.n_jobs,
         )
         tasks = plan_tasks(found.files, config.run.chunk_bytes)

@@ -23,7 +23,7 @@ import xxhash
 
 from newsdedup.dedup import Sketches, sketch_texts
 from newsdedup.io.digest import digest_or_none
-from newsdedup.io.readers import jsonl_spans, read_file
+from newsdedup.io.readers import DEFAULT_PLAN, FieldPlan, jsonl_spans, read_file
 from newsdedup.io.staging import write_stage
 from newsdedup.model import InputFile, ParsedArticle, RawRecord, Reject
 from newsdedup.params import DedupParams, ParseConfig
@@ -75,6 +75,10 @@ class ChunkSettings:
     digest_files: bool = False
     # how records without an id are named (InputConfig.id_from)
     id_from: tuple[str, ...] = ("path",)
+    # where a structured record's fields are (compiled from InputConfig's preset and fields)
+    plan: FieldPlan = DEFAULT_PLAN
+    # where an article's source comes from (InputConfig.source_from)
+    source_from: tuple[str, ...] = ("field", "headline")
     # threads a worker shingles and signs its task's texts on (the compiled kernels release the GIL)
     threads: int = 1
 
@@ -163,7 +167,11 @@ def _read_task(
     digests: dict[str, str | None] | None = {} if hash_here else None
     for f in task.files:
         for item in read_file(
-            f, max_article_bytes=settings.max_article_bytes, span=task.span, digests=digests
+            f,
+            max_article_bytes=settings.max_article_bytes,
+            span=task.span,
+            digests=digests,
+            plan=settings.plan,
         ):
             if isinstance(item, RawRecord):
                 records.append(item if item.has_id else with_derived_id(item, settings.id_from))
@@ -192,7 +200,7 @@ def _process_task(task: ReadTask, settings: ChunkSettings) -> Chunk:
     cfg = settings.parse
     parsed = [parse_one(r, cfg.default_tz) for r in records]
     match = [matching_text(a, include_title=cfg.include_title_in_match) for a in parsed]
-    table = article_table(records, parsed, match)
+    table = article_table(records, parsed, match, settings.source_from)
     path = os.path.join(settings.workdir, f"chunk-{task.index:06d}.arrow")
     if settings.stage_in_worker:
         write_stage(table, path)

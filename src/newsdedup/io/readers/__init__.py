@@ -17,15 +17,26 @@ from collections.abc import Callable, Iterator
 
 from newsdedup.io.readers.base import DEFAULT_MAX_ARTICLE_BYTES, REJECT_REASONS, os_detail
 from newsdedup.io.readers.csv import read_csv
+from newsdedup.io.readers.fields import DEFAULT_PLAN, FieldPlan, compile_plan
 from newsdedup.io.readers.jsonl import jsonl_spans, read_json, read_jsonl
 from newsdedup.io.readers.parquet import read_parquet
 from newsdedup.io.readers.txt import read_txt
 from newsdedup.model import InputFile, RawRecord, Reject
 
-__all__ = ["DEFAULT_MAX_ARTICLE_BYTES", "READERS", "REJECT_REASONS", "jsonl_spans", "read_file"]
+__all__ = [
+    "DEFAULT_MAX_ARTICLE_BYTES",
+    "DEFAULT_PLAN",
+    "READERS",
+    "REJECT_REASONS",
+    "FieldPlan",
+    "compile_plan",
+    "jsonl_spans",
+    "read_file",
+]
 
-# format -> reader of a whole file (.txt files are read by read_file itself, see there)
-READERS: dict[str, Callable[[InputFile, int], Iterator[RawRecord | Reject]]] = {
+# format -> reader of a whole file: (file, max_article_bytes, field plan) (.txt files are read by read_file
+# itself, see there; readers of formats with no field names may ignore the plan)
+READERS: dict[str, Callable[[InputFile, int, FieldPlan], Iterator[RawRecord | Reject]]] = {
     "jsonl": read_jsonl,
     "json": read_json,
     "csv": read_csv,
@@ -39,6 +50,7 @@ def read_file(
     max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES,
     span: tuple[int, int, int] | None = None,
     digests: dict[str, str | None] | None = None,
+    plan: FieldPlan = DEFAULT_PLAN,
 ) -> Iterator[RawRecord | Reject]:
     """Stream one file's records; every record seen becomes exactly one RawRecord or Reject.
 
@@ -49,9 +61,11 @@ def read_file(
 
     ``digests``: a whole file read at once (a .txt article) gets its digest here, from the bytes read, under
     its path; other files are left out (see :func:`newsdedup.io.digest.digest_or_none`).
+
+    ``plan``: where a structured record's fields are (:func:`compile_plan` of the config's mapping).
     """
     if span is not None:
-        yield from read_jsonl(f, max_article_bytes, span)
+        yield from read_jsonl(f, max_article_bytes, plan, span)
         return
     if f.format == "txt":  # stats the open file itself: one system call less per (small) article file
         yield from read_txt(f, max_article_bytes, digests)
@@ -64,4 +78,4 @@ def read_file(
     if size == 0:
         yield Reject(f.rel, None, "empty", "file is 0 bytes")
         return
-    yield from READERS[f.format](f, max_article_bytes)
+    yield from READERS[f.format](f, max_article_bytes, plan)
