@@ -119,6 +119,7 @@ def _counts(
     return {
         "files": len(found.files),
         "skipped_files": len(found.skipped),
+        "unsupported_files": len(found.unsupported),
         "already_processed_files": len(found.already),
         "records_seen": len(arts) + len(parsed.rejects) + parsed.already_seen,
         "accepted": len(arts),

@@ -86,6 +86,11 @@ def read_step(ctx: RunContext, found: Found, workdir: Path, engine: Engine) -> C
             collector.close()
         ctx.progress.clear()
         collected = collector.finish()
+        if config.input.unsupported == "reject":
+            collected.rejects.extend(
+                Reject(p, None, "unsupported_extension", "no reader for this file name's format")
+                for p in found.unsupported
+            )
         s.n_out = len(collected.light)
         s.extra["rejected"] = len(collected.rejects)
         s.extra["tasks"] = len(tasks)

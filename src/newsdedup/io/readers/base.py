@@ -35,6 +35,7 @@ REJECT_REASONS: frozenset[str] = frozenset(
         "truncated",
         "malformed_csv",
         "unreadable",
+        "unsupported_extension",  # a file no reader reads, with input.unsupported = "reject"
     }
 )
 
