@@ -36,14 +36,23 @@ _TS = pa.timestamp("us", tz="UTC")
 _STRS = pa.list_(pa.string())
 
 
-def with_derived_id(rec: RawRecord, id_from: Sequence[str]) -> RawRecord:
+def with_derived_id(
+    rec: RawRecord, id_from: Sequence[str], taken: dict[str, str | None] | None = None
+) -> RawRecord:
     """``rec`` (a record without an id) named by the first rule of ``id_from`` that applies: "url" its
     normalised http(s) URL, "content" ``content:`` + xxh3-64 of its title and body, "path" the reader's
-    ``<input>:<record>``."""
+    ``<input>:<record>``.
+
+    ``taken``: URL ids given so far in this read task -> the source of their record. A URL met again with
+    another source (an aggregator listing one page under two publishers) is named ``<url>#<source>``, so
+    both are articles (and, being the same text, duplicates); with the same source it stays a repeated id.
+    """
     for rule in id_from:
         if rule == "url" and rec.url:
             url = normalize_url(rec.url)
             if url.startswith("https://"):
+                if taken is not None and rec.source and taken.setdefault(url, rec.source) != rec.source:
+                    url = f"{url}#{rec.source}"
                 return dataclasses.replace(rec, article_id=url, has_id=True)
         elif rule == "content":
             text = f"{rec.title or ''}\n{rec.body or rec.text or ''}"

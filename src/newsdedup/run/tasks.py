@@ -165,6 +165,7 @@ def _read_task(
     # each file is hashed by the task that reads its start (a JSONL file split into spans: the first span's)
     hash_here = settings.digest_files and (task.span is None or task.span[0] == 0)
     digests: dict[str, str | None] | None = {} if hash_here else None
+    taken: dict[str, str | None] = {}  # URL ids given in this task (see with_derived_id)
     for f in task.files:
         for item in read_file(
             f,
@@ -174,7 +175,7 @@ def _read_task(
             plan=settings.plan,
         ):
             if isinstance(item, RawRecord):
-                records.append(item if item.has_id else with_derived_id(item, settings.id_from))
+                records.append(item if item.has_id else with_derived_id(item, settings.id_from, taken))
             else:
                 rejects.append(item)
         if digests is not None and f.path not in digests:  # not a file read whole at once: read it again
