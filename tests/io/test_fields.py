@@ -125,7 +125,12 @@ def test_news_please_and_ccnews(tmp_path: Path) -> None:
         "Ann Lee, Bo Chan",
     )
     assert r.published == "2024-05-13 08:00:00" and r.extra == '{"language":"en"}'
-    cc = {"url": "https://x.example.org/a", "warc_date": "2024-05-13T09:00:00Z", "title": "T", "text": "Body."}
+    cc = {
+        "url": "https://x.example.org/a",
+        "warc_date": "2024-05-13T09:00:00Z",
+        "title": "T",
+        "text": "Body.",
+    }
     (c,) = _read(tmp_path, "cc.jsonl", _jsonl([cc]), _plan(preset="ccnews"))
     assert isinstance(c, RawRecord)
     assert (c.body, c.published, c.url, c.extra) == ("Body.", "2024-05-13T09:00:00Z", cc["url"], None)
@@ -137,7 +142,9 @@ def test_gdelt_gkg_csv(tmp_path: Path) -> None:
     path = tmp_path / "gkg.csv"
     with open(path, "w", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["GKGRECORDID", "DATE", "SourceCommonName", "DocumentIdentifier", "V2Themes", "V2ExtrasXML"])
+        w.writerow(
+            ["GKGRECORDID", "DATE", "SourceCommonName", "DocumentIdentifier", "V2Themes", "V2ExtrasXML"]
+        )
         w.writerow(
             [
                 "20240513083000-42",

@@ -32,7 +32,9 @@ def test_numeric_times(text: str, expected: datetime, assumed: bool) -> None:
 
 
 # "20151399": 8 digits but no such day, and below 1e8 as epoch seconds
-@pytest.mark.parametrize("text", ["12", "2024", "20151399", "-1700000000", "1e9", "17000000000000000000000", "1,700", ""])
+@pytest.mark.parametrize(
+    "text", ["12", "2024", "20151399", "-1700000000", "1e9", "17000000000000000000000", "1,700", ""]
+)
 def test_not_numeric_times(text: str) -> None:
     assert parse_numeric_time(text, UTC) is None
 
