@@ -33,8 +33,8 @@ def _calendar(digits: str, zone: tzinfo) -> datetime | None:
         if len(digits) == 8:
             local = datetime(year, int(digits[4:6]), int(digits[6:8]))
         else:
-            parts = [int(digits[i : i + 2]) for i in range(4, 14, 2)]
-            local = datetime(year, *parts)  # type: ignore[misc]  # month, day, hour, minute, second
+            month, day, hour, minute, second = (int(digits[i : i + 2]) for i in range(4, 14, 2))
+            local = datetime(year, month, day, hour, minute, second)
     except ValueError:
         return None
     return local.replace(tzinfo=zone).astimezone(UTC)

@@ -52,7 +52,8 @@ def normalize_url(url: str) -> str:
 @lru_cache(maxsize=65536)
 def _domain_of_host(host: str) -> str | None:
     # tld reads the public-suffix list bundled in its wheel (never fetched at run time)
-    return get_fld(host, fail_silently=True, fix_protocol=True)  # type: ignore[no-any-return]
+    found = get_fld(host, fail_silently=True, fix_protocol=True)
+    return found if isinstance(found, str) else None
 
 
 def registered_domain(url: str) -> str | None:
