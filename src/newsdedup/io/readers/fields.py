@@ -98,12 +98,17 @@ def _walk(value: Any, path: Path) -> Any:
 
 def lookup(obj: Mapping[str, Any], paths: tuple[Path, ...]) -> tuple[Any, str | None]:
     """(value, the candidate's dotted name) of the first candidate present, not null and not blank;
-    (None, None) when none is."""
+    (None, None) when none is. Runs for every field of every record: kept lean."""
     for path in paths:
         value = obj.get(path[0])
-        if len(path) > 1 and value is not None:
-            value = _walk(value, path)
-        if value is None or (isinstance(value, str) and (not value or value.isspace())):
+        if value is None:
             continue
-        return value, ".".join(path)
+        if len(path) > 1:
+            value = _walk(value, path)
+            if value is None:
+                continue
+        # a blank string is skipped (not value.strip(), which would copy a whole body to test it)
+        if value.__class__ is str and (not value or value.isspace()):
+            continue
+        return value, path[0] if len(path) == 1 else ".".join(path)
     return None, None

@@ -54,20 +54,22 @@ class _WrongType(Exception):
 
 
 def _text(value: Any, name: str, field: str | None = None) -> str | None:
-    """A string field's value (from :func:`lookup`; ``name`` is the record's name for it, ``field`` ours
-    when it differs): None stays None; a list of strings is joined for author, body and summary (see
-    _JOINS); another type raises _WrongType."""
-    join = _JOINS.get(field or name)
+    """A string field's value (from :func:`lookup`, so not blank; ``name`` is the record's name for it,
+    ``field`` ours when it differs): None stays None; a list of strings is joined for author, body and
+    summary (see _JOINS); another type raises _WrongType."""
     if value is None:
         return None
-    if join is not None and isinstance(value, list) and all(isinstance(v, str) for v in value):
-        value = join.join(v.strip() for v in value if v.strip())
-    if not isinstance(value, str):
-        raise _WrongType(f"{name} is {type(value).__name__}, expected string")
+    if value.__class__ is not str:
+        join = _JOINS.get(field or name)
+        if join is not None and isinstance(value, list) and all(isinstance(v, str) for v in value):
+            value = join.join(v.strip() for v in value if v.strip())
+            if not value:
+                return None
+        elif not isinstance(value, str):
+            raise _WrongType(f"{name} is {type(value).__name__}, expected string")
     if "\r" in value:  # normalize_newlines inlined: this runs on every field of every record
         value = value.replace("\r\n", "\n").replace("\r", "\n")
-    # not value.strip(): that copies the whole body only to test it for blankness
-    return value if value and not value.isspace() else None
+    return value
 
 
 def _record_id(value: Any, name: str | None, fallback: str) -> str:
@@ -101,6 +103,8 @@ def _published(value: Any) -> tuple[str | None, bool]:
 def _extra(obj: dict[str, Any], mapped: frozenset[str]) -> str | None:
     """The record's unmapped top-level keys (null and empty-string values left out) as a JSON object, or
     None when there are none."""
+    if obj.keys() <= mapped:  # the common case, tested in C
+        return None
     rest = {k: v for k, v in obj.items() if k not in mapped and v is not None and v != ""}
     if not rest:
         return None
