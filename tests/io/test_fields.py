@@ -242,3 +242,18 @@ def test_default_mapping_keeps_todays_behaviour(tmp_path: Path) -> None:
 def test_bad_mapping_config_is_refused_at_load(table: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         config_from_dict({"input": table})
+
+
+def test_mapping_from_a_toml_file_and_the_environment(tmp_path: Path) -> None:
+    from newsdedup.config import load_config
+
+    path = tmp_path / "c.toml"
+    path.write_text(
+        '[input]\npreset = "newsapi"\n[input.fields]\nbody = ["content", "description"]\nid = "url"\n'
+    )
+    config = load_config(path, environ={"NEWSDEDUP_INPUT__SOURCE_FROM": '["url"]'})
+    assert config.input.fields == (("body", ("content", "description")), ("id", ("url",)))
+    assert config.input.field_candidates()["source"] == ("source.name", "source.id")  # from the preset
+    assert config.input.source_from == ("url",)
+    env = load_config(None, environ={"NEWSDEDUP_INPUT__FIELDS": '{title = "headline"}'})
+    assert env.input.field_candidates()["title"] == ("headline",)
