@@ -65,11 +65,11 @@ _JSONL_MAIN = b"".join(
         b"[1, 2, 3]\n",  # 4 not_an_object
         b"42\n",  # 5 not_an_object
         _jsonl({"id": "t", "title": 5, "body": "Title is a number."}),  # 6 wrong_type
-        _jsonl({"id": "m", "title": "Missing body"}),  # 7 missing_text
-        _jsonl({"id": "e", "title": "Empty body", "body": "  "}),  # 8 missing_text
+        _jsonl({"id": "m", "author": "No title, no body"}),  # 7 missing_text
+        _jsonl({"id": "e", "title": " ", "body": "  "}),  # 8 missing_text (blank title and body)
         b"\n",  # 9 blank line: not a record
         b'{"id": "c", "body": "caf\xe9 costs \xa35, it\x92s fine"}\n',  # 10 cp1252 line, accepted
-        _jsonl({"id": "p", "body": "Bad date type.", "published_at": 1731900000}),  # 11 accepted, flagged
+        _jsonl({"id": "p", "body": "Bad date type.", "published_at": [2024]}),  # 11 accepted, flagged
         _jsonl({"id": 7, "body": "Integer id."}),  # 12 accepted as "7"
         b'{"id": "nul", "body": "x"}\x00\n',  # 13 binary
     ]
@@ -80,7 +80,7 @@ _CSV_MAIN = (
     b"c1,CSV one,First CSV body.,2024-11-18,x\r\n"  # row 1
     b",CSV no id,Body of a row without id.,,\r\n"  # row 2 -> id csv/rows.csv:2
     b"c3,Too many,fields,here,x,y,z\r\n"  # row 3 malformed_csv
-    b"c4,Empty body,,,\r\n"  # row 4 missing_text
+    b"c4,,,,\r\n"  # row 4 missing_text (no title, no body)
     b'c5,Multi line,"Line one.\r\nLine two.",,\r\n'  # row 5 accepted, quoted line break
     b"c6,Too few\r\n"  # row 6 malformed_csv
 )

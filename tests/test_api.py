@@ -54,10 +54,12 @@ def test_process_takes_dicts_and_timestamps_with_the_same_groups_and_topics(tmp_
 def test_process_counts_rejects_and_keeps_the_table_dtypes() -> None:
     records = [
         {"id": "ok", "title": "Ferry strike ends", "body": "The ferry strike ended on Monday after talks."},
-        {"id": "no-body", "title": "Headline only"},
+        {"id": "headline", "title": "Headline only"},  # a headline-only record is an article
+        {"id": "nothing", "author": "No title, no body"},
     ]
     result = newsdedup.process(records)
-    assert result.articles["article_id"].tolist() == ["ok"]
+    assert result.articles["article_id"].tolist() == ["ok", "headline"]
+    assert result.articles["has_body"].tolist() == [True, False]
     assert result.rejects["reason"].tolist() == ["missing_text"]
     empty = pd.DataFrame(columns=["id", "title", "body"])
     nothing = newsdedup.process(empty)

@@ -129,6 +129,13 @@ class _JsonFormatter(logging.Formatter):
         return json.dumps(data, default=str)
 
 
+def _unsupported_note(n: int, mode: str) -> str:
+    """The summary line's tail counting the files of an unsupported format (nothing when there are none)."""
+    if not n:
+        return ""
+    return f"; {n} unsupported file{'s' if n != 1 else ''} {'rejected' if mode == 'reject' else 'skipped'}"
+
+
 def _setup_logging(fmt: str, quiet: bool, verbose: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
     if fmt == "json":
@@ -223,6 +230,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             f"({c['updated']} updated), {c['rejected']} rejected, {c['already_seen']} already seen; "
             f"{c['articles']} articles in {c['dup_groups']} duplicate groups "
             f"({c['duplicates']} duplicates); {c['topics']} topics"
+            + _unsupported_note(c.get("unsupported_files", 0), config.input.unsupported)
         )
         print(f"output: {result.output}")
     if result.exit_code == EXIT_DATAERR:

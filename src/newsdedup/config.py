@@ -59,19 +59,25 @@ def _type_ok(value: Any, annotation: Any) -> tuple[bool, Any]:
     if annotation is str:
         return isinstance(value, str), value
     if origin is tuple:
-        if not isinstance(value, list | tuple):
-            return False, value
-        args = typing.get_args(annotation)
-        if len(args) == 2 and args[1] is Ellipsis:
-            items = [_type_ok(v, args[0]) for v in value]
-        elif len(args) == len(value):
-            items = [_type_ok(v, a) for v, a in zip(value, args, strict=True)]
-        else:
-            return False, value
-        return all(ok for ok, _ in items), tuple(v for _, v in items)
+        return _tuple_ok(value, annotation)
     if typing.get_origin(annotation) is typing.Literal:
         return value in typing.get_args(annotation), value
     return True, value
+
+
+def _tuple_ok(value: Any, annotation: Any) -> tuple[bool, Any]:
+    if isinstance(value, Mapping):  # a TOML table for a tuple of (key, value) pairs ([input.fields])
+        value = [list(kv) for kv in value.items()]
+    if not isinstance(value, list | tuple):
+        return False, value
+    args = typing.get_args(annotation)
+    if len(args) == 2 and args[1] is Ellipsis:
+        items = [_type_ok(v, args[0]) for v in value]
+    elif len(args) == len(value):
+        items = [_type_ok(v, a) for v, a in zip(value, args, strict=True)]
+    else:
+        return False, value
+    return all(ok for ok, _ in items), tuple(v for _, v in items)
 
 
 def _describe(annotation: Any) -> str:

@@ -29,10 +29,9 @@ from newsdedup.cluster import cluster_stories
 from newsdedup.config import ConfigLike, as_config
 from newsdedup.dedup import DedupResult
 from newsdedup.dedup import find_duplicates as find_duplicate_groups
-from newsdedup.io.readers.records import PUBLISHED_KEYS
 from newsdedup.io.records_out import json_value
 from newsdedup.model import MapFn, ParsedArticle, serial_map
-from newsdedup.params import Config
+from newsdedup.params import DEFAULT_FIELDS, Config
 from newsdedup.text.normalize import matching_text
 from newsdedup.text.parse import parse_raw, parse_record
 
@@ -69,7 +68,7 @@ def _parse_fields(fields: Mapping[str, Any], cfg: Config) -> ParsedArticle:
     """Parse one record's fields as the job parses a JSONL record: ``title``, ``body`` (else ``text``), the
     first publication field present, ``author``."""
     body = _text(fields.get("body"))
-    published = next((_text(fields.get(k)) for k in PUBLISHED_KEYS if k in fields), None)
+    published = next((_text(fields.get(k)) for k in DEFAULT_FIELDS["published_at"] if k in fields), None)
     return parse_record(
         title=_text(fields.get("title")),
         body=body if body is not None else _text(fields.get("text")) or "",

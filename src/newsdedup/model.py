@@ -129,6 +129,9 @@ class RawRecord:
     has_id: bool = True  # False: the record had no id and article_id is "<input>:<record>" for now
     # kind "html": text is a whole HTML page, parsed by the text layer; url its address when known (WARC)
     language_hint: str | None = None  # a language the input declares (a feed's <language>), BCP 47
+    summary: str | None = None  # a mapped summary field (structured records)
+    location: str | None = None  # a mapped location field (structured records)
+    extra: str | None = None  # the record's unmapped top-level keys as a JSON object (structured records)
 
 
 @dataclass(frozen=True, slots=True)

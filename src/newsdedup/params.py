@@ -17,11 +17,16 @@ from newsdedup.errors import ConfigError
 
 __all__ = [
     "CANONICAL_RULES",
+    "DEFAULT_FIELDS",
+    "FIELD_NAMES",
+    "FIELD_PRESETS",
     "HTML_EXTRACTORS",
     "ID_FROM",
     "ON_SEEN_ID",
     "SCHEMES",
     "SHINGLE_KINDS",
+    "SOURCE_FROM",
+    "UNSUPPORTED",
     "ClusterParams",
     "Config",
     "DedupParams",
@@ -38,6 +43,67 @@ SHINGLE_KINDS = ("word", "char")
 ON_SEEN_ID = ("update", "skip", "reject")
 ID_FROM = ("url", "content", "path")
 HTML_EXTRACTORS = ("fast", "trafilatura")  # parse.html_extractor (see newsdedup.text.html)
+SOURCE_FROM = ("field", "headline", "folder", "url")
+UNSUPPORTED = ("skip", "reject")
+
+#: Our fields a structured record's own names can be mapped to (``[input.fields]``).
+FIELD_NAMES = ("id", "url", "title", "body", "summary", "author", "published_at", "source", "location")
+
+#: The mapping when neither a preset nor ``[input.fields]`` says otherwise: each field's candidate names, the
+#: first present and not blank wins (a dotted name walks into nested objects).
+DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
+    "id": ("id",),
+    "url": ("url",),
+    "title": ("title",),
+    "body": ("body", "text"),
+    "author": ("author",),
+    "published_at": ("published_at", "date", "published", "timestamp"),
+    "source": ("source", "publisher"),
+}
+
+#: Built-in mappings for common exports (``input.preset``); a field in ``[input.fields]`` overrides the
+#: preset's, and a field a preset leaves out keeps the default candidates.
+FIELD_PRESETS: dict[str, dict[str, tuple[str, ...]]] = {
+    # NewsAPI /v2/everything and /v2/top-headlines articles (content is truncated by NewsAPI)
+    "newsapi": {
+        "source": ("source.name", "source.id"),
+        "author": ("author",),
+        "title": ("title",),
+        "body": ("content", "description"),
+        "summary": ("description",),
+        "url": ("url",),
+        "published_at": ("publishedAt",),
+    },
+    # news-please's JSON output
+    "news-please": {
+        "title": ("title",),
+        "body": ("maintext", "description"),
+        "summary": ("description",),
+        "published_at": ("date_publish", "date_modify", "date_download"),
+        "source": ("source_domain",),
+        "url": ("url",),
+        "author": ("authors",),
+    },
+    # GDELT GKG 2.x / Events exports as CSV with a header row (names matched without case); the GKG's
+    # V2ExtrasXML holds the page title as <PAGE_TITLE>; an Events row has no title or text (missing_text)
+    "gdelt": {
+        "id": ("GKGRECORDID", "GLOBALEVENTID"),
+        "url": ("DocumentIdentifier", "SOURCEURL"),
+        "title": ("V2ExtrasXML.PAGE_TITLE", "Extras.PAGE_TITLE"),
+        "published_at": ("DATE", "SQLDATE", "DATEADDED"),
+        "source": ("SourceCommonName",),
+    },
+    # Common Crawl CC-NEWS as extracted by news-please, or the plain {url, warc_date, title, text} shape
+    "ccnews": {
+        "title": ("title",),
+        "body": ("maintext", "text", "description"),
+        "summary": ("description",),
+        "published_at": ("date_publish", "warc_date", "date_modify", "date_download"),
+        "source": ("source_domain",),
+        "url": ("url", "target_uri"),
+        "author": ("authors", "author"),
+    },
+}
 
 
 CANONICAL_RULES = ("earliest", "longest", "preferred_source", "id")
@@ -199,6 +265,14 @@ class InputConfig:
     storage_options: passed to fsspec for remote inputs (``s3://``, ``gs://``, ...), e.g. ``endpoint_url``,
         ``anon``, ``profile``; credentials are better left to the store's own environment variables
         (``AWS_ACCESS_KEY_ID``, ...). Secret values are never written to a manifest.
+    preset: a built-in field mapping by name (:data:`FIELD_PRESETS`), or None.
+    fields: ``[input.fields]``, our field -> the record's name, or a list of names tried in order (a dotted
+        name walks into nested objects); a TOML table, kept as (field, names) pairs in the order given.
+    source_from: where ``source`` comes from, first that says something: "field" (the record's mapped
+        source), "headline" (an outlet suffix of the title), "folder" (the first folder under the input
+        root), "url" (the registered domain of the URL's host).
+    unsupported: files of a format we do not read: "skip" (counted and warned about) or "reject" (also a
+        ``unsupported_extension`` reject each, counted towards ``max_reject_fraction``).
     """
 
     max_article_bytes: int = 5_000_000
@@ -206,8 +280,27 @@ class InputConfig:
     on_seen_id: str = "update"
     id_from: tuple[str, ...] = ("url", "content")
     storage_options: dict[str, Any] = field(default_factory=dict)
+    preset: str | None = None
+    fields: tuple[tuple[str, str | tuple[str, ...]], ...] = ()
+    source_from: tuple[str, ...] = SOURCE_FROM
+    unsupported: str = "skip"
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "fields", _field_pairs(self.fields))
+        _require(
+            self.preset is None or self.preset in FIELD_PRESETS,
+            f"preset must be one of {', '.join(FIELD_PRESETS)} (or unset), got {self.preset!r}",
+        )
+        _require(
+            len(set(self.source_from)) == len(self.source_from)
+            and all(k in SOURCE_FROM for k in self.source_from),
+            f"source_from must list distinct values among {', '.join(SOURCE_FROM)}, "
+            f"got {list(self.source_from)!r}",
+        )
+        _require(
+            self.unsupported in UNSUPPORTED,
+            f"unsupported must be one of {', '.join(UNSUPPORTED)}, got {self.unsupported!r}",
+        )
         _require(
             self.on_seen_id in ON_SEEN_ID,
             f"on_seen_id must be one of {', '.join(ON_SEEN_ID)}, got {self.on_seen_id!r}",
@@ -228,6 +321,31 @@ class InputConfig:
             isinstance(self.storage_options, dict) and all(isinstance(k, str) for k in self.storage_options),
             f"storage_options must be a table of named options, got {self.storage_options!r}",
         )
+
+    def field_candidates(self) -> dict[str, tuple[str, ...]]:
+        """Each field's candidate names in effect: the defaults, then the preset's, then ``fields``."""
+        out = dict(DEFAULT_FIELDS)
+        if self.preset is not None:
+            out.update(FIELD_PRESETS[self.preset])
+        out.update((name, tuple(names)) for name, names in self.fields)
+        return out
+
+
+def _field_pairs(fields: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``[input.fields]`` (a mapping, or (field, names) pairs) -> checked (field, candidate names) pairs."""
+    items = list(fields.items()) if isinstance(fields, dict) else list(fields)
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for item in items:
+        _require(isinstance(item, tuple | list) and len(item) == 2, f"fields: bad entry {item!r}")
+        name, names = item
+        _require(name in FIELD_NAMES, f"fields: unknown field {name!r}; allowed: {', '.join(FIELD_NAMES)}")
+        names = (names,) if isinstance(names, str) else tuple(names)
+        _require(
+            bool(names) and all(isinstance(n, str) and n.strip() and "" not in n.split(".") for n in names),
+            f"fields.{name} must be a name or a non-empty list of names (dotted paths allowed), got {names!r}",
+        )
+        out.append((name, names))
+    return tuple(out)
 
 
 @dataclass(frozen=True)

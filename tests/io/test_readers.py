@@ -61,9 +61,10 @@ CASES = [
     ("title of wrong type", "a.jsonl", _jsonl({"title": [1], "body": "b"}), 100, ["wrong_type"]),
     ("body of wrong type", "a.jsonl", _jsonl({"body": {"p": 1}}), 100, ["wrong_type"]),
     ("id of wrong type", "a.jsonl", _jsonl({"id": [1], "body": "b"}), 100, ["wrong_type"]),
-    ("missing body", "a.jsonl", _jsonl({"title": "t"}), 100, ["missing_text"]),
-    ("empty body", "a.jsonl", _jsonl({"title": "t", "body": ""}), 100, ["missing_text"]),
-    ("blank body", "a.jsonl", _jsonl({"title": "t", "body": " \u00a0\n\t\u2003"}), 100, ["missing_text"]),
+    ("missing body and title", "a.jsonl", _jsonl({"author": "a"}), 100, ["missing_text"]),
+    ("title, no body: headline-only", "a.jsonl", _jsonl({"title": "t"}), 100, [ACCEPTED]),
+    ("empty body and title", "a.jsonl", _jsonl({"title": "", "body": ""}), 100, ["missing_text"]),
+    ("blank body", "a.jsonl", _jsonl({"body": " \u00a0\n\t\u2003"}), 100, ["missing_text"]),
     (
         "duplicate id in one file",
         "a.jsonl",
@@ -216,7 +217,7 @@ def test_parquet_streams_batches_and_numbers_rows(tmp_path: Path) -> None:
 
 def test_parquet_wrong_type_and_no_text_column(tmp_path: Path) -> None:
     pq.write_table(pa.table({"id": ["a", "b"], "title": [1, 2], "body": ["x", "y"]}), tmp_path / "a.parquet")
-    pq.write_table(pa.table({"headline": ["h"]}), tmp_path / "b.parquet")
+    pq.write_table(pa.table({"headline": ["h"]}), tmp_path / "b.parquet")  # no column is mapped
     assert _outcomes(tmp_path) == ["wrong_type", "wrong_type", "missing_text"]
 
 
@@ -282,7 +283,7 @@ def test_permission_error_on_open_is_unreadable(
         ("one object without id: named by its path", b'{"title": "T", "body": "B."}', [("one.json", None)]),
         ("one object with id", b'{"id": "x1", "body": "B."}', [("x1", None)]),
         (
-            "array of objects, a non-object and a body-less one",
+            "array of objects, a non-object and a text-less one",
             b'[{"id": "a", "body": "A."}, 5, {"id": "c"}]',
             [("a", None), ("reject", "not_an_object"), ("reject", "missing_text")],
         ),

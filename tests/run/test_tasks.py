@@ -85,7 +85,7 @@ def _settings(tmp_path: Path, **kw: object) -> ChunkSettings:
 def test_a_task_stages_its_articles_and_returns_the_light_columns_and_sketches(tmp_path: Path) -> None:
     rows = [
         {"id": "x1", "title": "One", "body": "First body line.\n\nShare this article", "author": "A"},
-        {"id": "x2", "title": "Two", "body": "Second body.", "published_at": 5},
+        {"id": "x2", "title": "Two", "body": "Second body.", "published_at": [5]},  # a list: wrong type
         {"id": "x3", "title": "Three", "body": "Third body.", "published_at": "2024-05-01 10:00"},
     ]
     (tmp_path / "in").mkdir()

@@ -13,9 +13,13 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-__all__ = ["SCHEMAS", "SCHEMA_VERSION", "arrow_schema", "to_arrow"]
+__all__ = ["ADDED_ARTICLE_COLUMNS", "SCHEMAS", "SCHEMA_VERSION", "arrow_schema", "to_arrow"]
 
 SCHEMA_VERSION = "1"
+
+#: Articles columns added after the first release, with how a part written without them is filled.
+#: "has_body" is derived from body_chars; the others are null (see run/write_step.py).
+ADDED_ARTICLE_COLUMNS = ("extra", "has_body")
 
 _TS = pa.timestamp("us", tz="UTC")
 _STRS = pa.list_(pa.string())
@@ -50,6 +54,9 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("topic_id", pa.string()),
             ("version", pa.int64()),
             ("run_id", pa.string()),
+            # filled by parsing, like the columns before content_hash (staged with them)
+            ("extra", pa.string()),
+            ("has_body", pa.bool_()),
         ]
     ),
     "topics": pa.schema(

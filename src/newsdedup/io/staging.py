@@ -37,12 +37,14 @@ __all__ = [
 #: Inside the staging version: staged article columns, shingle hashes and signatures; removed before the commit.
 WORK_DIR = "_work"
 
-# The staged article columns: the output's columns that parsing fills (all before content_hash), plus the
-# matching text.
+# The staged article columns: the output's columns that parsing fills (all before content_hash, and those
+# appended after run_id), plus the matching text.
 _ARTICLE_FIELDS = list(SCHEMAS["articles"].remove_metadata())
+_NAMES = [f.name for f in _ARTICLE_FIELDS]
 STAGE_SCHEMA = pa.schema(
     [
-        *_ARTICLE_FIELDS[: [f.name for f in _ARTICLE_FIELDS].index("content_hash")],
+        *_ARTICLE_FIELDS[: _NAMES.index("content_hash")],
+        *_ARTICLE_FIELDS[_NAMES.index("run_id") + 1 :],
         pa.field("match_text", pa.string()),
     ]
 )

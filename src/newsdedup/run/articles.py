@@ -20,11 +20,12 @@ from newsdedup.io.staging import STAGE_SCHEMA
 from newsdedup.model import ParsedArticle, RawRecord
 from newsdedup.text.html import parse_html
 from newsdedup.text.parse import parse_raw, parse_record
-from newsdedup.text.urls import normalize_url
+from newsdedup.text.urls import normalize_url, registered_domain
 
 __all__ = [
     "article_from_row",
     "article_table",
+    "attributed_source",
     "kinds_list",
     "parse_kinds",
     "parse_one",
@@ -36,14 +37,23 @@ _TS = pa.timestamp("us", tz="UTC")
 _STRS = pa.list_(pa.string())
 
 
-def with_derived_id(rec: RawRecord, id_from: Sequence[str]) -> RawRecord:
+def with_derived_id(
+    rec: RawRecord, id_from: Sequence[str], taken: dict[str, str | None] | None = None
+) -> RawRecord:
     """``rec`` (a record without an id) named by the first rule of ``id_from`` that applies: "url" its
     normalised http(s) URL, "content" ``content:`` + xxh3-64 of its title and body, "path" the reader's
-    ``<input>:<record>``."""
+    ``<input>:<record>``.
+
+    ``taken``: URL ids given so far in this read task -> the source of their record. A URL met again with
+    another source (an aggregator listing one page under two publishers) is named ``<url>#<source>``, so
+    both are articles (and, being the same text, duplicates); with the same source it stays a repeated id.
+    """
     for rule in id_from:
         if rule == "url" and rec.url:
             url = normalize_url(rec.url)
             if url.startswith("https://"):
+                if taken is not None and rec.source and taken.setdefault(url, rec.source) != rec.source:
+                    url = f"{url}#{rec.source}"
                 return dataclasses.replace(rec, article_id=url, has_id=True)
         elif rule == "content":
             text = f"{rec.title or ''}\n{rec.body or rec.text or ''}"
@@ -55,7 +65,8 @@ def with_derived_id(rec: RawRecord, id_from: Sequence[str]) -> RawRecord:
 
 
 def parse_one(rec: RawRecord, default_tz: str, html_extractor: str = "fast") -> ParsedArticle:
-    """Parse one read record, raw layout, HTML page or structured, into fields."""
+    """Parse one read record, raw layout, HTML page or structured, into fields; a mapped summary or location
+    replaces what parsing found in the body."""
     if rec.kind == "raw":
         return parse_raw(rec.text or "", default_tz=default_tz)
     if rec.kind == "html":
@@ -66,27 +77,63 @@ def parse_one(rec: RawRecord, default_tz: str, html_extractor: str = "fast") -> 
             published=None if rec.published_invalid else rec.published,
             base_url=rec.url,
         )
-    parsed = parse_record(
+    art = parse_record(
         title=rec.title,
         body=rec.body or "",
         published=None if rec.published_invalid else rec.published,
         author=rec.author,
         default_tz=default_tz,
     )
-    return dataclasses.replace(parsed, language_hint=rec.language_hint) if rec.language_hint else parsed
+    if rec.language_hint:
+        art = dataclasses.replace(art, language_hint=rec.language_hint)
+    if rec.summary is not None or rec.location is not None:
+        art = dataclasses.replace(
+            art,
+            summary=art.summary if rec.summary is None else _summary_items(rec.summary),
+            location=" ".join(rec.location.split()) if rec.location is not None else art.location,
+        )
+    return art
+
+
+def _summary_items(text: str) -> tuple[str, ...]:
+    return tuple(" ".join(line.split()) for line in text.split("\n") if line.strip())
+
+
+def attributed_source(rec: RawRecord, art: ParsedArticle, source_from: Sequence[str]) -> str | None:
+    """The article's source by the first rule of ``source_from`` (InputConfig.source_from) that says
+    something: "field" the record's mapped source, "headline" the outlet suffix split off the title,
+    "folder" the first folder of the input's path under its root, "url" the registered domain of its URL."""
+    for rule in source_from:
+        if rule == "field":
+            found = rec.source
+        elif rule == "headline":
+            found = art.source
+        elif rule == "folder":
+            folder, sep, _ = rec.input.partition("/")
+            found = folder if sep and folder not in ("", ".", "..") else None
+        else:
+            found = registered_domain(rec.url) if rec.url else None
+        if found:
+            return found
+    return None
 
 
 def article_table(
-    records: Sequence[RawRecord], parsed: Sequence[ParsedArticle], match: Sequence[str]
+    records: Sequence[RawRecord],
+    parsed: Sequence[ParsedArticle],
+    match: Sequence[str],
+    source_from: Sequence[str] = ("field", "headline"),
 ) -> pa.Table:
-    """The staged article columns of parsed records (:data:`~newsdedup.io.staging.STAGE_SCHEMA`)."""
+    """The staged article columns of parsed records (:data:`~newsdedup.io.staging.STAGE_SCHEMA`);
+    ``source`` by :func:`attributed_source`."""
     return pa.table(
         {
             "article_id": pa.array([r.article_id for r in records], pa.string()),
             "input": pa.array([r.input for r in records], pa.string()),
             "record": pa.array([r.record for r in records], pa.int64()),
             "source": pa.array(
-                [r.source or a.source for r, a in zip(records, parsed, strict=True)], pa.string()
+                [attributed_source(r, a, source_from) for r, a in zip(records, parsed, strict=True)],
+                pa.string(),
             ),
             "url": pa.array([a.url or r.url for r, a in zip(records, parsed, strict=True)], pa.string()),
             "title": pa.array([a.title for a in parsed], pa.string()),
@@ -101,6 +148,8 @@ def article_table(
             "encoding": pa.array([r.encoding for r in records], pa.string()),
             "removed_kinds": pa.array([kinds_list(a.removed) for a in parsed], _STRS),
             "removed_lines": pa.array([list(a.removed_lines) for a in parsed], _STRS),
+            "extra": pa.array([r.extra for r in records], pa.string()),
+            "has_body": pa.array([bool(a.body) for a in parsed], pa.bool_()),
             "match_text": pa.array(list(match), pa.string()),
         },
         schema=STAGE_SCHEMA,

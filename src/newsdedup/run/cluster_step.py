@@ -74,25 +74,7 @@ def cluster_step(
             window = window[~hist["article_id"].iloc[window].isin(parsed.updates).to_numpy()]
         old_titles = ctx.state.history_values("title", window)
         docs = cluster_docs(hist.iloc[window], old_titles, arts.loc[canon_mask])
-        old_langs, new_langs = _languages(hist, window), _languages(arts, canon_rows)
-        langs = None if new_langs is None else [*(old_langs or ["und"] * len(window)), *new_langs]
-        features = StoryFeatures.concat(
-            [
-                story_features(
-                    old_titles,
-                    ctx.state.history_values("match_text", window),
-                    ctx.config.cluster,
-                    None if langs is None else langs[: len(window)],
-                ),
-                staged_features(
-                    parsed.parts,
-                    canon_rows,
-                    ctx.config.cluster,
-                    thread_map(ctx.config.run.n_jobs),
-                    new_langs,
-                ),
-            ]
-        )
+        langs, features = _window_features(ctx, parsed, hist, window, canon_rows, old_titles)
         docs["group_size"] = group_sizes(hist["dup_group_id"], dup["dup_group_id"], window, canon_rows)
         threads = thread_map(ctx.config.run.n_jobs)
         union_topic, desc = cluster_stories(
@@ -123,6 +105,34 @@ def cluster_step(
         s.n_out = len(topics)
         s.extra["topic_merge_candidates"] = len(merges)
     return Clustered(topic_id, topics, merges)
+
+
+def _window_features(
+    ctx: RunContext,
+    parsed: Parsed,
+    hist: pd.DataFrame,
+    window: np.ndarray,
+    canon_rows: np.ndarray,
+    old_titles: list[str],
+) -> tuple[list[str | None] | None, StoryFeatures]:
+    """The languages (None: not recorded) and the clustering features of the history window's articles
+    followed by the new canonicals."""
+    old_langs, new_langs = _languages(hist, window), _languages(parsed.articles, canon_rows)
+    langs = None if new_langs is None else [*(old_langs or ["und"] * len(window)), *new_langs]
+    features = StoryFeatures.concat(
+        [
+            story_features(
+                old_titles,
+                ctx.state.history_values("match_text", window),
+                ctx.config.cluster,
+                None if langs is None else langs[: len(window)],
+            ),
+            staged_features(
+                parsed.parts, canon_rows, ctx.config.cluster, thread_map(ctx.config.run.n_jobs), new_langs
+            ),
+        ]
+    )
+    return langs, features
 
 
 def _languages(table: pd.DataFrame, rows: np.ndarray) -> list[str | None] | None:

@@ -36,6 +36,11 @@ class Found:
     digests: dict[str, str | None]
     digest_in_read: bool
 
+    @property
+    def unsupported(self) -> list[str]:
+        """The skipped files of a format no reader reads (``unsupported_extension``), relative paths."""
+        return [k.path for k in self.skipped if k.reason == "unsupported_extension"]
+
 
 def discover_step(ctx: RunContext, inputs: Sequence[str | Path], previous: Path | None) -> Found:
     """Find the input files under ``inputs`` (plus the recorded ones, for a full refresh of the committed
@@ -54,7 +59,24 @@ def discover_step(ctx: RunContext, inputs: Sequence[str | Path], previous: Path 
             files = [f for f in files if digests.get(f.path) not in seen]
         s.n_out = len(files)
         s.extra.update(skipped=len(skipped), already_processed=len(already))
-    return Found(files, skipped, already, digests, digest_in_read=not seen)
+    found = Found(files, skipped, already, digests, digest_in_read=not seen)
+    _warn_unsupported(found.unsupported, ctx.config.input.unsupported)
+    return found
+
+
+def _warn_unsupported(paths: Sequence[str], mode: str) -> None:
+    """A warning (shown under --quiet) naming the first few files of a format no reader reads."""
+    if not paths:
+        return
+    shown = ", ".join(paths[:5]) + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
+    action = "rejected as unsupported_extension" if mode == "reject" else "skipped"
+    logger.warning(
+        "%d input file(s) of an unsupported format %s (input.unsupported = %r): %s",
+        len(paths),
+        action,
+        mode,
+        shown,
+    )
 
 
 def known_digests(files: Sequence[InputFile], ledger: pd.DataFrame) -> dict[str, str | None]:

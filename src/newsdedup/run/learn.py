@@ -133,6 +133,7 @@ def _strip(
             text = matching_text(stripped, include_title=parse.include_title_in_match)
             frame.at[row, "body"] = stripped.body
             frame.at[row, "body_chars"] = len(stripped.body)
+            frame.at[row, "has_body"] = bool(stripped.body)
             frame.at[row, "removed_kinds"] = kinds_list(stripped.removed)
             frame.at[row, "removed_lines"] = list(stripped.removed_lines)
             frame.at[row, "match_text"] = text

@@ -120,6 +120,7 @@ def _counts(
     return {
         "files": len(found.files),
         "skipped_files": len(found.skipped),
+        "unsupported_files": len(found.unsupported),
         "already_processed_files": len(found.already),
         "records_seen": len(arts) + len(parsed.rejects) + parsed.already_seen,
         "accepted": len(arts),
@@ -138,10 +139,11 @@ def _counts(
 
 
 def _inputs(found: Found, parsed: Parsed) -> list[dict[str, Any]]:
-    """One entry per input file read: where it is, its digest and its record counts."""
+    """One entry per input file read: where it is, its digest and its record counts (all 0 for a file that
+    held no record, such as a feed with no item)."""
     out = []
     for f in found.files:
-        per_file = parsed.per_file[f.rel]
+        per_file = parsed.per_file.get(f.rel, Counter())
         out.append(
             {
                 "path": f.path,

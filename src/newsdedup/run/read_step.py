@@ -19,6 +19,7 @@ import pandas as pd
 
 from newsdedup.dedup import digests_hex
 from newsdedup.failpoints import failpoint
+from newsdedup.io.readers import compile_plan
 from newsdedup.model import Reject
 from newsdedup.run.collect import Collected, Collector, IdRule, StagedSketches
 from newsdedup.run.context import RunContext
@@ -65,6 +66,8 @@ def read_step(ctx: RunContext, found: Found, workdir: Path, engine: Engine) -> C
             workdir=str(workdir),
             digest_files=found.digest_in_read,
             id_from=config.input.id_from,
+            plan=compile_plan(config.input.field_candidates()),
+            source_from=config.input.source_from,
             threads=config.run.n_jobs,
         )
         tasks = plan_tasks(found.files, config.run.chunk_bytes, partial(engine.map, spill_dir=str(workdir)))
@@ -88,6 +91,11 @@ def read_step(ctx: RunContext, found: Found, workdir: Path, engine: Engine) -> C
             collector.close()
         ctx.progress.clear()
         collected = collector.finish()
+        if config.input.unsupported == "reject":
+            collected.rejects.extend(
+                Reject(p, None, "unsupported_extension", "no reader for this file name's format")
+                for p in found.unsupported
+            )
         s.n_out = len(collected.light)
         s.extra["rejected"] = len(collected.rejects)
         s.extra["tasks"] = len(tasks)

@@ -24,7 +24,7 @@ import xxhash
 
 from newsdedup.dedup import Sketches, sketch_texts
 from newsdedup.io.digest import digest_or_none
-from newsdedup.io.readers import file_spans, read_file, scan_jsonl, splittable
+from newsdedup.io.readers import DEFAULT_PLAN, FieldPlan, file_spans, read_file, scan_jsonl, splittable
 from newsdedup.io.staging import write_stage
 from newsdedup.model import InputFile, MapFn, ParsedArticle, RawRecord, Reject, serial_map
 from newsdedup.params import DedupParams, ParseConfig
@@ -78,6 +78,10 @@ class ChunkSettings:
     digest_files: bool = False
     # how records without an id are named (InputConfig.id_from)
     id_from: tuple[str, ...] = ("path",)
+    # where a structured record's fields are (compiled from InputConfig's preset and fields)
+    plan: FieldPlan = DEFAULT_PLAN
+    # where an article's source comes from (InputConfig.source_from)
+    source_from: tuple[str, ...] = ("field", "headline")
     # threads a worker shingles and signs its task's texts on (the compiled kernels release the GIL)
     threads: int = 1
 
@@ -175,12 +179,17 @@ def _read_task(
     first = task.span is None or task.span[0] == 0
     hash_here = first and (settings.digest_files or any(f.fs is not None for f in task.files))
     digests: dict[str, str | None] | None = {} if hash_here else None
+    taken: dict[str, str | None] = {}  # URL ids given in this task (see with_derived_id)
     for f in task.files:
         for item in read_file(
-            f, max_article_bytes=settings.max_article_bytes, span=task.span, digests=digests
+            f,
+            max_article_bytes=settings.max_article_bytes,
+            span=task.span,
+            digests=digests,
+            plan=settings.plan,
         ):
             if isinstance(item, RawRecord):
-                records.append(item if item.has_id else with_derived_id(item, settings.id_from))
+                records.append(item if item.has_id else with_derived_id(item, settings.id_from, taken))
             else:
                 rejects.append(item)
         if digests is not None and f.path not in digests:  # not a file read whole at once: read it again
@@ -209,7 +218,7 @@ def _process_task(task: ReadTask, settings: ChunkSettings) -> Chunk:
     cfg = settings.parse
     parsed = [parse_one(r, cfg.default_tz, cfg.html_extractor) for r in records]
     match = [matching_text(a, include_title=cfg.include_title_in_match) for a in parsed]
-    table = article_table(records, parsed, match)
+    table = article_table(records, parsed, match, settings.source_from)
     path = os.path.join(settings.workdir, f"chunk-{task.index:06d}.arrow")
     if settings.stage_in_worker:
         write_stage(table, path)

@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 
 from newsdedup.incremental import DUP_COLUMNS, Retention, fix_article_rows, fix_duplicate_rows
 from newsdedup.io.idindex import content_keys, id_keys
-from newsdedup.io.schema import arrow_schema, to_arrow
+from newsdedup.io.schema import ADDED_ARTICLE_COLUMNS, arrow_schema, to_arrow
 from newsdedup.io.staging import STAGE_SCHEMA, staged_rows
 from newsdedup.io.store import Staging
 from newsdedup.model import Reject
@@ -110,14 +110,14 @@ def _affected_parts(
 ) -> list[Path]:
     """The previous parts of ``table`` to rewrite: those holding a changed group, those holding an earlier
     version of an updated article (a duplicates part shares its run's prefix with the articles files), and
-    every articles part written before the ``version`` column existed."""
+    every articles part written before one of its columns existed (``version``, ADDED_ARTICLE_COLUMNS)."""
     affected = []
     parts = staging.previous_parts(table)
-    # a rewrite adds the version column to every part at once: when the oldest part has it, every part has
-    migrate = table == "articles" and bool(parts) and "version" not in pq.read_schema(parts[0]).names
+    # a rewrite adds the missing columns to every part at once: when the oldest part has them, every part has
+    migrate = table == "articles" and bool(parts) and _lacks_columns(parts[0])
     for part in parts:
         if any(u == part.stem or u.startswith(part.stem + "-") for u in update_parts) or (
-            migrate and "version" not in pq.read_schema(part).names
+            migrate and _lacks_columns(part)
         ):
             affected.append(part)
         elif changes:
@@ -125,6 +125,24 @@ def _affected_parts(
             if set(groups) & set(changes):
                 affected.append(part)
     return affected
+
+
+def _lacks_columns(part: Path) -> bool:
+    """An articles part written before one of the columns added since the first release."""
+    names = set(pq.read_schema(part).names)
+    return any(c not in names for c in ("version", *ADDED_ARTICLE_COLUMNS))
+
+
+def _fill_added_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """An old articles part's rows with the columns added since: ``version`` 1, ``extra`` null,
+    ``has_body`` from ``body_chars``."""
+    if "version" not in frame.columns:
+        frame["version"] = np.int64(1)
+    if "extra" not in frame.columns:
+        frame["extra"] = None
+    if "has_body" not in frame.columns:
+        frame["has_body"] = frame["body_chars"].fillna(0).astype(np.int64) > 0
+    return frame
 
 
 def _carry_over_with_changes(
@@ -143,8 +161,8 @@ def _carry_over_with_changes(
     earlier: dict[str, int] = {}
     for part in affected:
         frame = fix(pd.read_parquet(part), changes)
-        if table == "articles" and "version" not in frame.columns:
-            frame["version"] = np.int64(1)
+        if table == "articles":
+            frame = _fill_added_columns(frame)
         gone = frame["article_id"].isin(updates).to_numpy()
         if table == "articles" and gone.any():
             earlier.update(zip(frame["article_id"][gone], frame["version"][gone].astype(int), strict=True))

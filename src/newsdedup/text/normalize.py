@@ -281,7 +281,13 @@ def matching_text(article: ParsedArticle, *, include_title: bool = False) -> str
     body), and the title is excluded by default because syndicated copies routinely rewrite the headline
     while keeping the body; ``include_title=True`` prepends it for short texts (e.g. title + one-line
     description records) where the body alone is too little evidence.
+
+    An article without a body (a headline-only record) is matched on its title: it then has fewer than
+    ``DedupParams.min_tokens`` words, so only an identical or nearly identical headline (Jaccard >=
+    ``short_threshold``) is a copy, and a rewritten headline about the same event is not.
     """
+    if not article.body:
+        return normalize_for_matching(article.title) if article.title else ""
     body = normalize_for_matching(article.body)
     if include_title and article.title:
         title = normalize_for_matching(article.title)

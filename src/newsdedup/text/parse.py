@@ -26,6 +26,7 @@ from newsdedup.model import ParsedArticle
 from newsdedup.text.body import Removed, clean_body
 from newsdedup.text.boilerplate import classify_line
 from newsdedup.text.dates import looks_like_timestamp, parse_timestamp, resolve_zone, strip_date_prefix
+from newsdedup.text.epoch import parse_numeric_time
 from newsdedup.text.header import (
     AUTHOR_SPLIT,
     BY_PREFIX,
@@ -290,7 +291,7 @@ def parse_record(
     location, moves leading bullet lines into the summary, removes boilerplate lines and re-joins hard-wrapped
     lines in the body.
     """
-    resolve_zone(default_tz)
+    zone = resolve_zone(default_tz)
     source: str | None = None
     clean_title: str | None = None
     if isinstance(title, str):
@@ -308,7 +309,8 @@ def parse_record(
     assumed = False
     if isinstance(published, str) and published.strip():
         _, published_raw = strip_date_prefix(" ".join(repair_text(published).split()))
-        published_at, assumed = parse_timestamp(published_raw, default_tz)
+        numeric = parse_numeric_time(published_raw, zone)  # epoch seconds/ms, YYYYMMDD[HHMMSS]
+        published_at, assumed = numeric or parse_timestamp(published_raw, default_tz)
     text = repair_text(body) if isinstance(body, str) else ""
     lines = list(map(str.strip, text.split("\n")))
     summary: list[str] = []

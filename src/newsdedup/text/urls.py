@@ -10,9 +10,12 @@ otherwise as written.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-__all__ = ["normalize_url"]
+from tld import get_fld
+
+__all__ = ["normalize_url", "registered_domain"]
 
 _TRACKING = frozenset(
     {"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "yclid", "_ga", "cmpid", "ocid"}
@@ -44,3 +47,24 @@ def normalize_url(url: str) -> str:
         path = path.rstrip("/") or "/"
     query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _tracking(k))
     return urlunsplit(("https", host, path, urlencode(query), ""))
+
+
+@lru_cache(maxsize=65536)
+def _domain_of_host(host: str) -> str | None:
+    # tld reads the public-suffix list bundled in its wheel (never fetched at run time)
+    found = get_fld(host, fail_silently=True, fix_protocol=True)
+    return found if isinstance(found, str) else None
+
+
+def registered_domain(url: str) -> str | None:
+    """The registered domain of ``url``'s host by the Public Suffix List ("https://www.bbc.co.uk/x" ->
+    "bbc.co.uk"; a private suffix counts, so "x.blogspot.com" stays whole); None for a URL without a
+    host under a public suffix (an IP address, "localhost", not a URL)."""
+    text = url.strip()
+    try:
+        host = urlsplit(text if "//" in text else "//" + text).hostname
+    except ValueError:
+        return None
+    if not host or "." not in host:
+        return None
+    return _domain_of_host(host)

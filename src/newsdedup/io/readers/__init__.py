@@ -24,6 +24,7 @@ from newsdedup.io.readers.base import (
 )
 from newsdedup.io.readers.csv import read_csv
 from newsdedup.io.readers.feed import read_feed
+from newsdedup.io.readers.fields import DEFAULT_PLAN, FieldPlan, compile_plan
 from newsdedup.io.readers.html import read_html
 from newsdedup.io.readers.jsonl import jsonl_spans, read_json, read_jsonl, scan_jsonl, splittable
 from newsdedup.io.readers.parquet import read_parquet
@@ -33,9 +34,12 @@ from newsdedup.model import InputFile, RawRecord, Reject
 
 __all__ = [
     "DEFAULT_MAX_ARTICLE_BYTES",
+    "DEFAULT_PLAN",
     "READERS",
     "RECORD_SKIP_REASONS",
     "REJECT_REASONS",
+    "FieldPlan",
+    "compile_plan",
     "file_spans",
     "jsonl_spans",
     "read_file",
@@ -43,15 +47,28 @@ __all__ = [
     "splittable",
 ]
 
-# format -> reader of a whole file (.txt files are read by read_file itself, see there)
-READERS: dict[str, Callable[[InputFile, int], Iterator[RawRecord | Reject]]] = {
+# format -> reader of a whole file: (file, max_article_bytes, field plan) (.txt files are read by read_file
+# itself, see there; readers of formats with no field names may ignore the plan)
+Reader = Callable[[InputFile, int, FieldPlan], Iterator[RawRecord | Reject]]
+
+
+def _no_field_names(read: Callable[[InputFile, int], Iterator[RawRecord | Reject]]) -> Reader:
+    """A reader of a format whose fields have fixed names (a page, a WARC record, a feed item)."""
+
+    def reader(f: InputFile, max_article_bytes: int, plan: FieldPlan) -> Iterator[RawRecord | Reject]:
+        return read(f, max_article_bytes)
+
+    return reader
+
+
+READERS: dict[str, Reader] = {
     "jsonl": read_jsonl,
     "json": read_json,
     "csv": read_csv,
     "parquet": read_parquet,
-    "html": read_html,
-    "warc": read_warc,
-    "feed": read_feed,
+    "html": _no_field_names(read_html),
+    "warc": _no_field_names(read_warc),
+    "feed": _no_field_names(read_feed),
 }
 
 
@@ -69,6 +86,7 @@ def read_file(
     max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES,
     span: tuple[int, int, int] | None = None,
     digests: dict[str, str | None] | None = None,
+    plan: FieldPlan = DEFAULT_PLAN,
 ) -> Iterator[RawRecord | Reject]:
     """Stream one file's records; every record seen becomes exactly one RawRecord or Reject.
 
@@ -79,9 +97,14 @@ def read_file(
 
     ``digests``: a whole file read at once (a .txt article) gets its digest here, from the bytes read, under
     its path; other files are left out (see :func:`newsdedup.io.digest.digest_or_none`).
+
+    ``plan``: where a structured record's fields are (:func:`compile_plan` of the config's mapping).
     """
     if span is not None:
-        yield from (read_warc if f.format == "warc" else read_jsonl)(f, max_article_bytes, span)
+        if f.format == "warc":
+            yield from read_warc(f, max_article_bytes, span)
+        else:
+            yield from read_jsonl(f, max_article_bytes, plan, span)
         return
     if f.format == "txt":  # stats the open file itself: one system call less per (small) article file
         yield from read_txt(f, max_article_bytes, digests)
@@ -94,4 +117,4 @@ def read_file(
     if size == 0:
         yield Reject(f.rel, None, "empty", "file is 0 bytes")
         return
-    yield from READERS[f.format](f, max_article_bytes)
+    yield from READERS[f.format](f, max_article_bytes, plan)

@@ -38,6 +38,7 @@ REJECT_REASONS: frozenset[str] = frozenset(
         "unreadable",
         "malformed_warc",
         "malformed_feed",
+        "unsupported_extension",  # a file no reader reads, with input.unsupported = "reject"
     }
 )
 

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from newsdedup.io.digest import READ_BLOCK
 from newsdedup.io.readers.base import GZIP_ERRORS, open_binary, os_detail
+from newsdedup.io.readers.fields import DEFAULT_PLAN, FieldPlan, plan_for_columns
 from newsdedup.io.readers.records import structured_record
 from newsdedup.model import InputFile, RawRecord, Reject
 from newsdedup.text.encoding import FALLBACK_ERRORS
@@ -39,7 +40,7 @@ def _csv_encoding(f: InputFile) -> tuple[str, str]:
     return "utf-8-sig", ("utf-8-sig" if bom else "utf-8")
 
 
-def read_csv(f: InputFile, max_bytes: int) -> Iterator[RawRecord | Reject]:
+def read_csv(f: InputFile, max_bytes: int, plan: FieldPlan = DEFAULT_PLAN) -> Iterator[RawRecord | Reject]:
     """A CSV file's rows (record = row number, header and blank lines not counted); header names are
     matched without case or surrounding spaces, and a row with another field count is "malformed_csv"."""
     codec, encoding = _csv_encoding(f)
@@ -62,6 +63,7 @@ def read_csv(f: InputFile, max_bytes: int) -> Iterator[RawRecord | Reject]:
                 yield Reject(f.rel, None, "malformed_csv", f"header: {exc}")
                 return
             fields = [h.strip().lower() for h in header]
+            plan = plan_for_columns(plan, fields, fold_case=True)  # once per file: the header is known
             last_error_line = -1
             while True:
                 try:
@@ -88,7 +90,7 @@ def read_csv(f: InputFile, max_bytes: int) -> Iterator[RawRecord | Reject]:
                     )
                     continue
                 obj = dict(zip(fields, row, strict=True))
-                yield structured_record(obj, f.rel, rowno, encoding, max_bytes)
+                yield structured_record(obj, f.rel, rowno, encoding, max_bytes, plan)
     except GZIP_ERRORS as exc:
         yield Reject(f.rel, rowno + 1, "truncated", f"{os_detail(exc)} after {rowno} rows")
     except OSError as exc:

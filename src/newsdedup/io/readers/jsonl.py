@@ -14,6 +14,7 @@ import xxhash
 
 from newsdedup.io.digest import READ_BLOCK
 from newsdedup.io.readers.base import GZIP_ERRORS, open_binary, open_input, os_detail
+from newsdedup.io.readers.fields import DEFAULT_PLAN, FieldPlan
 from newsdedup.io.readers.records import decode_json, structured_record
 from newsdedup.model import InputFile, RawRecord, Reject
 
@@ -97,7 +98,10 @@ def scan_jsonl(f: InputFile, target_bytes: int) -> tuple[list[tuple[int, int, in
 
 
 def read_jsonl(
-    f: InputFile, max_bytes: int, span: tuple[int, int, int] | None = None
+    f: InputFile,
+    max_bytes: int,
+    plan: FieldPlan = DEFAULT_PLAN,
+    span: tuple[int, int, int] | None = None,
 ) -> Iterator[RawRecord | Reject]:
     """A .jsonl file, or the lines starting in one ``span`` of it (see :func:`jsonl_spans`); record = line
     number in the whole file. Blank lines are not records; a truncated .gz ends with a "truncated" reject."""
@@ -121,14 +125,14 @@ def read_jsonl(
                     continue
                 if line.isspace():  # (not line.strip(), which copies the line)
                     continue
-                yield _jsonl_record(f, lineno, line, max_bytes)
+                yield _jsonl_record(f, lineno, line, max_bytes, plan)
     except GZIP_ERRORS as exc:
         yield Reject(f.rel, lineno + 1, "truncated", f"{os_detail(exc)} after {lineno} lines")
     except OSError as exc:
         yield Reject(f.rel, lineno + 1 if lineno else None, "unreadable", os_detail(exc))
 
 
-def read_json(f: InputFile, max_bytes: int) -> Iterator[RawRecord | Reject]:
+def read_json(f: InputFile, max_bytes: int, plan: FieldPlan = DEFAULT_PLAN) -> Iterator[RawRecord | Reject]:
     """A .json file: one article object, or an array of them (record = 1-based position in the array).
 
     The whole file is parsed at once, so it is refused as too_large beyond ``max_bytes`` times the number
@@ -155,11 +159,11 @@ def read_json(f: InputFile, max_bytes: int) -> Iterator[RawRecord | Reject]:
         return
     obj, encoding = parsed
     if isinstance(obj, dict):
-        record = structured_record(obj, f.rel, 1, encoding, max_bytes)
+        record = structured_record(obj, f.rel, 1, encoding, max_bytes, plan)
         # a single-article file is named by its path, like a .txt article
         yield (
             dataclasses.replace(record, article_id=f.rel)
-            if isinstance(record, RawRecord) and "id" not in obj
+            if isinstance(record, RawRecord) and not record.has_id
             else record
         )
         return
@@ -170,12 +174,14 @@ def read_json(f: InputFile, max_bytes: int) -> Iterator[RawRecord | Reject]:
         return
     for i, item in enumerate(obj, start=1):
         if isinstance(item, dict):
-            yield structured_record(item, f.rel, i, encoding, max_bytes)
+            yield structured_record(item, f.rel, i, encoding, max_bytes, plan)
         else:
             yield Reject(f.rel, i, "not_an_object", f"JSON {type(item).__name__}, expected an object")
 
 
-def _jsonl_record(f: InputFile, lineno: int, line: bytes, max_bytes: int) -> RawRecord | Reject:
+def _jsonl_record(
+    f: InputFile, lineno: int, line: bytes, max_bytes: int, plan: FieldPlan
+) -> RawRecord | Reject:
     """One JSONL line (as read, with its line end) -> RawRecord or Reject."""
     # Fast path: orjson validates UTF-8 itself, and JSON allows no raw control bytes, so a line it parses
     # is exactly one that decode_bytes would call UTF-8. Anything else takes the careful path. The line end
@@ -190,4 +196,4 @@ def _jsonl_record(f: InputFile, lineno: int, line: bytes, max_bytes: int) -> Raw
         obj, encoding = parsed
     if not isinstance(obj, dict):
         return Reject(f.rel, lineno, "not_an_object", f"JSON {type(obj).__name__}, expected an object")
-    return structured_record(obj, f.rel, lineno, encoding, max_bytes)
+    return structured_record(obj, f.rel, lineno, encoding, max_bytes, plan)
