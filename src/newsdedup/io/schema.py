@@ -50,6 +50,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("topic_id", pa.string()),
             ("version", pa.int64()),
             ("run_id", pa.string()),
+            ("language", pa.string()),
         ]
     ),
     "topics": pa.schema(

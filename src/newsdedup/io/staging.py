@@ -38,12 +38,13 @@ __all__ = [
 WORK_DIR = "_work"
 
 # The staged article columns: the output's columns that parsing fills (all before content_hash), plus the
-# matching text.
+# matching text and the language.
 _ARTICLE_FIELDS = list(SCHEMAS["articles"].remove_metadata())
 STAGE_SCHEMA = pa.schema(
     [
         *_ARTICLE_FIELDS[: [f.name for f in _ARTICLE_FIELDS].index("content_hash")],
         pa.field("match_text", pa.string()),
+        pa.field("language", pa.string()),
     ]
 )
 

@@ -67,7 +67,10 @@ def parse_one(rec: RawRecord, default_tz: str) -> ParsedArticle:
 
 
 def article_table(
-    records: Sequence[RawRecord], parsed: Sequence[ParsedArticle], match: Sequence[str]
+    records: Sequence[RawRecord],
+    parsed: Sequence[ParsedArticle],
+    match: Sequence[str],
+    languages: Sequence[str],
 ) -> pa.Table:
     """The staged article columns of parsed records (:data:`~newsdedup.io.staging.STAGE_SCHEMA`)."""
     return pa.table(
@@ -92,6 +95,7 @@ def article_table(
             "removed_kinds": pa.array([kinds_list(a.removed) for a in parsed], _STRS),
             "removed_lines": pa.array([list(a.removed_lines) for a in parsed], _STRS),
             "match_text": pa.array(list(match), pa.string()),
+            "language": pa.array(list(languages), pa.string()),
         },
         schema=STAGE_SCHEMA,
     )

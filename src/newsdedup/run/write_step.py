@@ -29,6 +29,7 @@ from newsdedup.run.cluster_step import Clustered
 from newsdedup.run.context import RunContext
 from newsdedup.run.dedup_step import Deduped
 from newsdedup.run.discover_step import Found
+from newsdedup.run.langid import article_language
 from newsdedup.run.parallel import thread_map
 from newsdedup.run.read_step import Parsed
 from newsdedup.run.state_writer import new_ledger, write_state
@@ -108,14 +109,14 @@ def _affected_parts(
 ) -> list[Path]:
     """The previous parts of ``table`` to rewrite: those holding a changed group, those holding an earlier
     version of an updated article (a duplicates part shares its run's prefix with the articles files), and
-    every articles part written before the ``version`` column existed."""
+    every articles part written before the ``version`` or ``language`` column existed."""
     affected = []
     parts = staging.previous_parts(table)
-    # a rewrite adds the version column to every part at once: when the oldest part has it, every part has
-    migrate = table == "articles" and bool(parts) and "version" not in pq.read_schema(parts[0]).names
+    # a rewrite adds the new columns to every part at once: when the oldest part has them, every part has
+    migrate = table == "articles" and bool(parts) and _lacks_columns(parts[0])
     for part in parts:
         if any(u == part.stem or u.startswith(part.stem + "-") for u in update_parts) or (
-            migrate and "version" not in pq.read_schema(part).names
+            migrate and _lacks_columns(part)
         ):
             affected.append(part)
         elif changes:
@@ -123,6 +124,23 @@ def _affected_parts(
             if set(groups) & set(changes):
                 affected.append(part)
     return affected
+
+
+def _lacks_columns(part: Path) -> bool:
+    """True when an articles part was written before the ``version`` or ``language`` column existed."""
+    names = pq.read_schema(part).names
+    return "version" not in names or "language" not in names
+
+
+def _add_missing_columns(frame: pd.DataFrame) -> None:
+    """Fill the columns an articles part written by an earlier version lacks: ``version`` 1, the
+    ``language`` identified from its title and body."""
+    if "version" not in frame.columns:
+        frame["version"] = np.int64(1)
+    if "language" not in frame.columns:
+        frame["language"] = [
+            article_language(t, b or "") for t, b in zip(frame["title"], frame["body"], strict=True)
+        ]
 
 
 def _carry_over_with_changes(
@@ -141,8 +159,8 @@ def _carry_over_with_changes(
     earlier: dict[str, int] = {}
     for part in affected:
         frame = fix(pd.read_parquet(part), changes)
-        if table == "articles" and "version" not in frame.columns:
-            frame["version"] = np.int64(1)
+        if table == "articles":
+            _add_missing_columns(frame)
         gone = frame["article_id"].isin(updates).to_numpy()
         if table == "articles" and gone.any():
             earlier.update(zip(frame["article_id"][gone], frame["version"][gone].astype(int), strict=True))

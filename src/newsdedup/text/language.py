@@ -1,0 +1,195 @@
+"""Language identification of an article (pure): cheap rules first, a statistical model for the rest.
+
+:func:`identify_language` returns an ISO 639-1 code, or ``und`` when the text is too short or the answer is
+uncertain. In order:
+
+1. At most :data:`MAX_CHARS` characters of the text are looked at (the model's accuracy is flat beyond a few
+   hundred characters, its cost is not).
+2. Fewer than :data:`MIN_LETTERS` letters: ``und`` (numbers, tickers, URLs, bylines have no language).
+3. Script counts decide the languages with a script of their own, without the model: kana -> ``ja``, Han
+   without kana -> ``zh``, Hangul -> ``ko``, Thai -> ``th`` (when that script is at least
+   :data:`SCRIPT_SHARE` of the letters).
+4. English function words (a list that shares no frequent word with other Latin-script languages) at least
+   :data:`ENGLISH_RATIO` of the words -> ``en``: English, the bulk of most feeds, never reaches the model.
+5. The model (a callable given by the caller, which loads it: this module does no I/O): its top answer, mapped
+   to ISO 639-1 (``yue``/``wuu`` -> ``zh``, ...), or ``und`` when its score is under :data:`MIN_SCORE` or the
+   language has no two-letter code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+__all__ = [
+    "ENGLISH_RATIO",
+    "MAX_CHARS",
+    "MIN_LETTERS",
+    "MIN_SCORE",
+    "SCRIPT_SHARE",
+    "UNDETERMINED",
+    "LanguageModel",
+    "dense_char_count",
+    "dense_script_share",
+    "identify_language",
+    "iso639_1",
+    "script_language",
+    "strip_dense",
+]
+
+#: The value of an article whose language is not known with confidence.
+UNDETERMINED = "und"
+#: Characters of the text looked at.
+MAX_CHARS = 500
+#: Fewer letters than this: ``und``.
+MIN_LETTERS = 20
+#: The model's answers scoring under this are ``und``.
+MIN_SCORE = 0.5
+#: Share of English function words among the words at or above which a text is English without the model.
+ENGLISH_RATIO = 0.10
+#: Share of the letters a script needs to decide the language by itself.
+SCRIPT_SHARE = 0.3
+
+#: text -> (language code as the model names it, score in [0, 1])
+LanguageModel = Callable[[str], tuple[str, float]]
+
+# Frequent English words that are not frequent words of another Latin-script language ("in", "a", "an",
+# "to", "on", "was", "will", "also", "die" ... are left out: German, Italian, Spanish, Polish, French use them).
+_ENGLISH = frozenset(
+    [
+        "the",
+        "of",
+        "and",
+        "that",
+        "with",
+        "from",
+        "by",
+        "this",
+        "which",
+        "said",
+        "have",
+        "has",
+        "had",
+        "been",
+        "were",
+        "they",
+        "their",
+        "its",
+        "would",
+        "who",
+        "but",
+        "not",
+        "his",
+        "her",
+        "she",
+        "he",
+        "it",
+        "is",
+        "are",
+        "be",
+        "there",
+        "about",
+        "after",
+        "than",
+        "when",
+        "more",
+        "into",
+        "over",
+        "what",
+    ]
+)
+_WORD = re.compile(r"\w+")
+
+_KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
+_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
+_THAI = re.compile(r"[\u0e00-\u0e7f]")
+# Scripts written without spaces between words: Han, kana, Thai, Lao, Khmer, Myanmar.
+_DENSE = re.compile(
+    r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+    r"\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\U00020000-\U0002fa1f]"
+)
+
+# Model codes without an ISO 639-1 form that stand for a language that has one.
+_ALIASES = {"yue": "zh", "wuu": "zh", "cmn": "zh", "gan": "zh", "arz": "ar", "ary": "ar", "zh-hant": "zh"}
+
+
+def iso639_1(code: str | None) -> str:
+    """A model's language code as ISO 639-1 (``zh-Hant`` -> ``zh``, ``__label__de`` -> ``de``); ``und`` for
+    no code or a language without a two-letter code."""
+    if not code:
+        return UNDETERMINED
+    code = code.strip().lower().replace("_", "-").removeprefix("--label--")
+    if code in _ALIASES:
+        return _ALIASES[code]
+    base = code.split("-")[0]
+    base = _ALIASES.get(base, base)
+    return base if len(base) == 2 and base.isalpha() else UNDETERMINED
+
+
+def _letters(text: str) -> int:
+    return sum(1 for ch in text if ch.isalpha())
+
+
+def script_language(text: str, letters: int) -> str | None:
+    """``ja``/``zh``/``ko``/``th`` when one of those scripts has :data:`SCRIPT_SHARE` of ``letters``, else
+    None. Kana marks Japanese (which also writes Han); Han without kana is Chinese."""
+    if text.isascii() or letters <= 0:
+        return None
+    least = SCRIPT_SHARE * letters
+    kana = len(_KANA.findall(text))
+    han = len(_HAN.findall(text))
+    if kana + han >= least and kana >= 0.05 * (kana + han):
+        return "ja"
+    if han >= least:
+        return "zh"
+    if len(_HANGUL.findall(text)) >= least:
+        return "ko"
+    if len(_THAI.findall(text)) >= least:
+        return "th"
+    return None
+
+
+def dense_script_share(text: str) -> float:
+    """The share of a text's non-space characters in scripts written without spaces between words (Han,
+    kana, Thai, Lao, Khmer, Myanmar); 0.0 for ASCII text."""
+    if text.isascii():
+        return 0.0
+    chars = len(text) - text.count(" ")
+    return len(_DENSE.findall(text)) / chars if chars else 0.0
+
+
+def dense_char_count(text: str) -> int:
+    """The number of characters of ``text`` in dense scripts (see :func:`dense_script_share`)."""
+    return 0 if text.isascii() else len(_DENSE.findall(text))
+
+
+def strip_dense(text: str) -> str:
+    """``text`` with its dense-script characters replaced by spaces."""
+    return text if text.isascii() else _DENSE.sub(" ", text)
+
+
+def _english_ratio(text: str) -> float:
+    words = _WORD.findall(text.lower())  # words of every script count in the denominator
+    if not words:
+        return 0.0
+    return sum(1 for w in words if w in _ENGLISH) / len(words)
+
+
+def identify_language(text: str, model: LanguageModel | None) -> str:
+    """The language of ``text`` as ISO 639-1, or ``und`` (see the module docstring for the rules).
+
+    ``model`` answers what the rules leave open; None answers ``und`` for those."""
+    sample = text[:MAX_CHARS]
+    letters = _letters(sample)
+    if letters < MIN_LETTERS:
+        return UNDETERMINED
+    by_script = script_language(sample, letters)
+    if by_script is not None:
+        return by_script
+    if _english_ratio(sample) >= ENGLISH_RATIO:
+        return "en"
+    if model is None:
+        return UNDETERMINED
+    code, score = model(" ".join(sample.split()))
+    return iso639_1(code) if score >= MIN_SCORE else UNDETERMINED
