@@ -31,7 +31,9 @@ def test_every_language_written_in_its_script_with_copies() -> None:
 
 
 def test_labels_name_the_language_and_the_cli_takes_languages(tmp_path: Path) -> None:
-    assert main(["--n", "30", "--out", str(tmp_path / "c"), "--languages", "fr,es", "--mean-bytes", "600"]) == 0
+    assert (
+        main(["--n", "30", "--out", str(tmp_path / "c"), "--languages", "fr,es", "--mean-bytes", "600"]) == 0
+    )
     with open(tmp_path / "c" / "labels.csv", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == 30 and {r["language"] for r in rows} <= {"fr", "es"}

@@ -110,65 +110,72 @@ def _title(rng: np.random.Generator, lang: str, topical: list[str]) -> str:
     return ("" if lang in DENSE else " ").join(words)
 
 
+def _story(
+    rng: np.random.Generator, config: SynthConfig, lang: str, sid: int, first_gid: int
+) -> Iterator[tuple[int, bool, str, list[list[list[str]]], dt.datetime, int, int]]:
+    """One story's originals and copies: (group, is copy, headline, text, time, outlet index, place)."""
+    start, span = config.start_datetime(), dt.timedelta(days=config.span_days)
+    copies_mean = config.dup_rate / (1.0 - config.dup_rate)
+    w = WORDS[lang]
+    topical = [w.content[int(i)] for i in rng.integers(0, len(w.content), _N_TOPICAL)]
+    topical += [w.names[int(i)] for i in rng.integers(0, len(w.names), 3)]
+    centre = start + span * float(rng.random())
+    place = int(rng.integers(len(PLACES)))
+    lo, hi = config.originals_per_story
+    for g in range(int(rng.integers(lo, hi + 1))):
+        n_copies = int(min(40, rng.negative_binomial(0.5, 0.5 / (0.5 + copies_mean)))) if copies_mean else 0
+        size = float(np.clip(rng.lognormal(-0.06, 0.35), 0.25, 4.0)) * config.mean_bytes
+        original = _body(rng, lang, topical, size, config.short)
+        title = _title(rng, lang, topical)
+        t0 = min(max(centre + dt.timedelta(hours=float(rng.normal(0.0, 4.0))), start), start + span)
+        outlets = rng.permutation(len(OUTLETS)).tolist()
+        for k in range(n_copies + 1):
+            pars, head, t = original, title, t0
+            if k:
+                pars = _edit(rng, lang, original, 0.01 + 0.04 * float(rng.random() ** 3), config.short)
+                head = _title(rng, lang, topical) if rng.random() < 0.4 else title
+                t = t0 + dt.timedelta(minutes=2 + float(rng.exponential(90.0)))
+            yield first_gid + g, k > 0, head, pars, t, outlets[k % len(OUTLETS)], place
+
+
 def generate_multilingual(config: SynthConfig) -> Iterator[SynthArticle]:
     """Yield ``config.n_articles`` articles in ``config.languages`` (the same config, the same articles)."""
     rng = np.random.default_rng([config.seed, 2])
-    start, span = config.start_datetime(), dt.timedelta(days=config.span_days)
-    copies_mean = config.dup_rate / (1.0 - config.dup_rate)
     window: list[SynthArticle] = []
     emitted = sid = gid = 0
     while emitted < config.n_articles:
         lang = config.languages[sid % len(config.languages)]
         w = WORDS[lang]
-        topical = [w.content[int(i)] for i in rng.integers(0, len(w.content), _N_TOPICAL)]
-        topical += [w.names[int(i)] for i in rng.integers(0, len(w.names), 3)]
-        centre = start + span * float(rng.random())
-        place = int(rng.integers(len(PLACES)))
-        lo, hi = config.originals_per_story
-        for _ in range(int(rng.integers(lo, hi + 1))):
-            n_copies = (
-                int(min(40, rng.negative_binomial(0.5, 0.5 / (0.5 + copies_mean)))) if copies_mean else 0
-            )
-            size = float(np.clip(rng.lognormal(-0.06, 0.35), 0.25, 4.0)) * config.mean_bytes
-            original = _body(rng, lang, topical, size, config.short)
-            title = _title(rng, lang, topical)
-            t0 = min(max(centre + dt.timedelta(hours=float(rng.normal(0.0, 4.0))), start), start + span)
-            outlets = rng.permutation(len(OUTLETS)).tolist()
-            for k in range(n_copies + 1):
-                if emitted >= config.n_articles:
-                    break
-                pars, head, t = original, title, t0
-                if k:
-                    pars = _edit(rng, lang, original, 0.01 + 0.04 * float(rng.random() ** 3), config.short)
-                    head = _title(rng, lang, topical) if rng.random() < 0.4 else title
-                    t = t0 + dt.timedelta(minutes=2 + float(rng.exponential(90.0)))
-                outlet = OUTLETS[outlets[k % len(OUTLETS)]]
-                local = t.replace(second=0, microsecond=0).astimezone(outlet.tz)
-                city, country = PLACES[place]
-                window.append(
-                    SynthArticle(
-                        id=f"syn-{emitted:07d}",
-                        title=head,
-                        body="\n\n".join(_render(pars, lang)),
-                        author="" if outlet.layout == "plain" else w.names[int(rng.integers(len(w.names)))],
-                        source=outlet.name,
-                        url=f"https://www.{outlet.domain}/{lang}/{local:%Y/%m/%d}/article-{emitted}",
-                        published_at=local,
-                        dup_group=f"g{gid:07d}",
-                        story=f"s{sid:07d}",
-                        layout=outlet.layout,
-                        path=f"{outlet.slug}/{emitted // 1000:04d}/{lang}-{emitted:07d}.txt",
-                        location=city,
-                        country=country,
-                        section="world",
-                        is_copy=k > 0,
-                        language=lang,
-                    )
+        for group, is_copy, head, pars, t, o, place in _story(rng, config, lang, sid, gid):
+            if emitted >= config.n_articles:
+                break
+            gid = group + 1
+            outlet = OUTLETS[o]
+            local = t.replace(second=0, microsecond=0).astimezone(outlet.tz)
+            city, country = PLACES[place]
+            window.append(
+                SynthArticle(
+                    id=f"syn-{emitted:07d}",
+                    title=head,
+                    body="\n\n".join(_render(pars, lang)),
+                    author="" if outlet.layout == "plain" else w.names[int(rng.integers(len(w.names)))],
+                    source=outlet.name,
+                    url=f"https://www.{outlet.domain}/{lang}/{local:%Y/%m/%d}/article-{emitted}",
+                    published_at=local,
+                    dup_group=f"g{group:07d}",
+                    story=f"s{sid:07d}",
+                    layout=outlet.layout,
+                    path=f"{outlet.slug}/{emitted // 1000:04d}/{lang}-{emitted:07d}.txt",
+                    location=city,
+                    country=country,
+                    section="world",
+                    is_copy=is_copy,
+                    language=lang,
                 )
-                emitted += 1
-                if len(window) >= _WINDOW:
-                    yield from (window[i] for i in rng.permutation(len(window)).tolist())
-                    window.clear()
-            gid += 1
+            )
+            emitted += 1
+            if len(window) >= _WINDOW:
+                yield from (window[i] for i in rng.permutation(len(window)).tolist())
+                window.clear()
         sid += 1
     yield from (window[i] for i in rng.permutation(len(window)).tolist())
