@@ -122,8 +122,9 @@ def _pairs(groups: pd.Series) -> set[tuple[str, str]]:
 
 
 def _score(out: Path, labels_path: Path, name: str) -> list[dict[str, object]]:
-    arts = pd.read_parquet(out / "articles", columns=["article_id", "dup_group_id", "language"])
-    arts = arts.set_index("article_id")
+    arts = pd.read_parquet(out / "articles").set_index("article_id")
+    if "language" not in arts.columns:  # an output of a version without the column (a baseline)
+        arts["language"] = None
     labels = pd.read_csv(labels_path, dtype=str).set_index("id").loc[arts.index]
     predicted, true = _pairs(arts["dup_group_id"]), _pairs(labels["dup_group"])
     lang = labels["language"]
