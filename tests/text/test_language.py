@@ -89,3 +89,14 @@ def test_han_with_kana_is_japanese_and_dense_share() -> None:
     assert dense_script_share(EN) == 0.0
     assert dense_script_share(ZH) > 0.8
     assert 0.2 < dense_script_share("Apple 公司 发布 新款 iPhone 手机") < 0.8
+
+
+def test_few_english_function_words_and_no_foreign_ones_is_english() -> None:
+    prose = (
+        "Currency earned avoids winning patients health the ordered publish his spend defences of treaty "
+        "patients state continue devices introduce spend plan similar allows young announcements year missed"
+    )
+    model = Stub("fr", 0.9)
+    assert identify_language(prose, model) == "en" and model.calls == 0
+    mixed = "Die Regierung der Stadt hat the plan für den Hafen mit großer Mehrheit beschlossen und gefeiert"
+    assert identify_language(mixed, Stub("de", 0.9)) == "de"

@@ -49,5 +49,5 @@ _LAZY = _LazyModel()
 def article_language(title: str | None, body: str) -> str:
     """The language of an article (ISO 639-1 or ``und``), from its body, or its title when the body is
     empty."""
-    text = body if body.strip() else (title or "")
+    text = body if body and not body.isspace() else (title or "")
     return identify_language(text, _LAZY)

@@ -11,7 +11,8 @@ uncertain. In order:
    without kana -> ``zh``, Hangul -> ``ko``, Thai -> ``th`` (when that script is at least
    :data:`SCRIPT_SHARE` of the letters).
 4. English function words (a list that shares no frequent word with other Latin-script languages) at least
-   :data:`ENGLISH_RATIO` of the words -> ``en``: English, the bulk of most feeds, never reaches the model.
+   :data:`ENGLISH_RATIO` of the words, or :data:`ENGLISH_MIN_RATIO` with no frequent function word of another
+   language -> ``en``: English, the bulk of most feeds, seldom reaches the model.
 5. The model (a callable given by the caller, which loads it: this module does no I/O): its top answer, mapped
    to ISO 639-1 (``yue``/``wuu`` -> ``zh``, ...), or ``und`` when its score is under :data:`MIN_SCORE` or the
    language has no two-letter code.
@@ -23,6 +24,7 @@ import re
 from collections.abc import Callable
 
 __all__ = [
+    "ENGLISH_MIN_RATIO",
     "ENGLISH_RATIO",
     "MAX_CHARS",
     "MIN_LETTERS",
@@ -48,6 +50,8 @@ MIN_LETTERS = 20
 MIN_SCORE = 0.5
 #: Share of English function words among the words at or above which a text is English without the model.
 ENGLISH_RATIO = 0.10
+#: ... or at least this share with no function word of another language among the words.
+ENGLISH_MIN_RATIO = 0.03
 #: Share of the letters a script needs to decide the language by itself.
 SCRIPT_SHARE = 0.3
 
@@ -97,6 +101,92 @@ _ENGLISH = frozenset(
         "into",
         "over",
         "what",
+    ]
+)
+# Frequent function words of other languages that are not English words.
+_FOREIGN = frozenset(
+    [
+        "der",
+        "und",
+        "ist",
+        "nicht",
+        "das",
+        "ein",
+        "eine",
+        "dem",
+        "zu",
+        "mit",
+        "sich",
+        "le",
+        "les",
+        "des",
+        "et",
+        "est",
+        "une",
+        "du",
+        "dans",
+        "pour",
+        "el",
+        "los",
+        "las",
+        "del",
+        "y",
+        "que",
+        "por",
+        "para",
+        "il",
+        "di",
+        "che",
+        "della",
+        "sono",
+        "os",
+        "da",
+        "não",
+        "um",
+        "uma",
+        "het",
+        "een",
+        "van",
+        "en",
+        "og",
+        "och",
+        "är",
+        "ja",
+        "nie",
+        "się",
+        "że",
+        "jest",
+        "ve",
+        "bir",
+        "bu",
+        "ile",
+        "și",
+        "în",
+        "je",
+        "se",
+        "na",
+        "za",
+        "od",
+        "и",
+        "в",
+        "не",
+        "на",
+        "что",
+        "с",
+        "по",
+        "как",
+        "из",
+        "у",
+        "за",
+        "от",
+        "о",
+        "это",
+        "для",
+        "та",
+        "що",
+        "як",
+        "з",
+        "до",
     ]
 )
 _ASCII_NON_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
@@ -177,11 +267,16 @@ def strip_dense(text: str) -> str:
     return text if text.isascii() else _DENSE.sub(" ", text)
 
 
-def _english_ratio(text: str) -> float:
+def _is_english(text: str) -> bool:
+    """English by function words: at least ENGLISH_RATIO of the words, or at least ENGLISH_MIN_RATIO with no
+    frequent function word of another language (text with few function words, e.g. headline-like prose)."""
     words = text.lower().split()  # words of every script count in the denominator
     if not words:
-        return 0.0
-    return sum(map(_ENGLISH.__contains__, words)) / len(words)
+        return False
+    hits = sum(map(_ENGLISH.__contains__, words))
+    if hits >= ENGLISH_RATIO * len(words):
+        return True
+    return hits >= ENGLISH_MIN_RATIO * len(words) and not any(map(_FOREIGN.__contains__, words))
 
 
 def identify_language(text: str, model: LanguageModel | None) -> str:
@@ -195,7 +290,7 @@ def identify_language(text: str, model: LanguageModel | None) -> str:
     by_script = script_language(sample, letters)
     if by_script is not None:
         return by_script
-    if _english_ratio(sample) >= ENGLISH_RATIO:
+    if _is_english(sample):
         return "en"
     if model is None:
         return UNDETERMINED
