@@ -16,7 +16,7 @@ from newsdedup.dedup.minhash import minhash_signatures, shingle_hashes_for, word
 from newsdedup.errors import NewsdedupError
 from newsdedup.model import MapFn, serial_map
 from newsdedup.params import DedupParams
-from newsdedup.text.language import dense_char_count, dense_script_share, strip_dense
+from newsdedup.text.language import dense_char_count, dense_script_share, may_have_scripts, strip_dense
 
 __all__ = [
     "DENSE_CHARS_PER_WORD",
@@ -120,7 +120,7 @@ def sketch_texts(texts: Sequence[str], params: DedupParams, *, map_fn: MapFn = s
         # Matching text is whitespace-collapsed, so counting separators counts words without a Python split.
         tokens = np.array([t.count(" ") + 1 if t.strip() else 0 for t in texts], dtype=np.int64)
         hashes, offsets = shingle_hashes(texts, params, map_fn=map_fn)
-    dense = dense_rows(texts, params)
+    dense = dense_rows(texts, params, encoded)
     if len(dense):
         picked = [texts[i] for i in dense.tolist()]
         kind, size = params.dense_shingle, params.dense_shingle_size
@@ -134,13 +134,21 @@ def sketch_texts(texts: Sequence[str], params: DedupParams, *, map_fn: MapFn = s
     return Sketches(digests, tokens, hashes, offsets, sig)
 
 
-def dense_rows(texts: Sequence[str], params: DedupParams) -> np.ndarray:
+def dense_rows(
+    texts: Sequence[str], params: DedupParams, encoded: Sequence[bytes] | None = None
+) -> np.ndarray:
     """The indices of the texts shingled as dense-script text: at least ``DENSE_SHARE`` of their non-space
     characters in scripts written without spaces between words (Han, kana, Thai, Lao, Khmer, Myanmar), when
-    ``params.dense_shingle`` is not "same". ASCII texts are never dense (checked first, at C speed)."""
+    ``params.dense_shingle`` is not "same". ``encoded``: the texts' UTF-8, when the caller has it: a byte test
+    rules out nearly every text of other scripts at C speed."""
     if params.dense_shingle == "same":
         return np.zeros(0, dtype=np.int64)
-    rows = [i for i, t in enumerate(texts) if not t.isascii() and dense_script_share(t) >= DENSE_SHARE]
+    data = encoded if encoded is not None else [t.encode("utf-8", "surrogatepass") for t in texts]
+    rows = [
+        i
+        for i, t in enumerate(texts)
+        if not t.isascii() and may_have_scripts(data[i]) and dense_script_share(t) >= DENSE_SHARE
+    ]
     return np.array(rows, dtype=np.int64)
 
 
