@@ -199,6 +199,7 @@ _THAI = re.compile(r"[\u0e00-\u0e7f]")
 # The UTF-8 lead bytes (and second bytes) of Thai, Lao, Myanmar, Hangul Jamo, Khmer, kana, Han, Hangul
 # syllables, compatibility ideographs, half-width kana and the supplementary Han planes: a superset test on bytes,
 # much faster than a character class on str (text in Latin, Cyrillic, ... and typographic punctuation skips it).
+_NOT_LONG_LEADS = bytes(b for b in range(256) if not 0xE0 <= b <= 0xF4)
 _SCRIPT_BYTES = re.compile(
     rb"[\xe3-\xed]|\xe0[\xb8-\xbb]|\xe1[\x80-\x87\x9e\x9f]|\xef[\xa4-\xab\xbd\xbe]|\xf0[\xa0-\xaf]"
 )
@@ -254,6 +255,9 @@ def script_language(text: str, letters: int) -> str | None:
 def may_have_scripts(data: bytes) -> bool:
     """False when UTF-8 ``data`` certainly holds no character of the scripts :func:`script_language` and
     :func:`dense_script_share` count (True: it may)."""
+    # the lead bytes of 3- and 4-byte characters; only E2 (punctuation, symbols: U+2000-2FFF) -> none
+    if not data.translate(None, _NOT_LONG_LEADS).strip(b"\xe2"):
+        return False
     return _SCRIPT_BYTES.search(data) is not None
 
 
