@@ -35,7 +35,7 @@ def test_process_equals_the_command_on_the_same_records(tmp_path: Path) -> None:
     shutil.copy(FEED, records)
     expected = _cli_result(records, tmp_path)
     got = newsdedup.process(pd.read_json(FEED, lines=True))
-    assert len(got.articles) == 12 and len(got.duplicates) == 2
+    assert len(got.articles) == 15 and len(got.duplicates) == 2
     for name, frame in _without_run_id(got).items():
         pd.testing.assert_frame_equal(frame, _without_run_id(expected)[name], obj=name)
     assert got.manifest["counts"] == expected.manifest["counts"]
@@ -79,7 +79,7 @@ def test_run_is_the_run_package_and_the_command_s_call(tmp_path: Path) -> None:
 
     assert newsdedup.run.pipeline is pipeline
     result = newsdedup.run(str(FEED), tmp_path / "out", {"run": {"n_jobs": 1}}, progress=False)
-    assert result.status == "committed" and result.counts["articles"] == 12
+    assert result.status == "committed" and result.counts["articles"] == 15
     loaded = newsdedup.load(tmp_path / "out")
     assert loaded.manifest["run_id"] == result.run_id
     assert len(loaded.topics) == result.counts["topics"]

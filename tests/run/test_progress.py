@@ -79,6 +79,6 @@ def test_a_run_on_a_terminal_shows_every_long_step(tmp_path: Path) -> None:
     p = Progress(stream=stream, interval=0.0)
     run([SAMPLE / "raw", SAMPLE / "feed.jsonl"], tmp_path / "out", Config(), progress=p)
     shown = stream.getvalue()
-    for step in ("reading KB", "dedup: verifying pairs", "cluster", "writing articles: 37/37 (100%)"):
+    for step in ("reading KB", "dedup: verifying pairs", "cluster", "writing articles: 44/44 (100%)"):
         assert step in shown, step
     assert shown.endswith("\r\x1b[2K")  # cleared before the step's log line

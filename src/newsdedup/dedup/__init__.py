@@ -21,6 +21,9 @@ from newsdedup.dedup.lsh import (
 )
 from newsdedup.dedup.minhash import minhash_signatures, shingle_hashes_for, signature_agreement
 from newsdedup.dedup.sketches import (
+    DENSE_CHARS_PER_WORD,
+    DENSE_LANGUAGES,
+    DENSE_SHARE,
     Sketches,
     compact_digests,
     digests_hex,
@@ -31,6 +34,9 @@ from newsdedup.dedup.sketches import (
 from newsdedup.dedup.verify import keep_edges, verify_pairs
 
 __all__ = [
+    "DENSE_CHARS_PER_WORD",
+    "DENSE_LANGUAGES",
+    "DENSE_SHARE",
     "CandidateFn",
     "DedupResult",
     "DocKeys",

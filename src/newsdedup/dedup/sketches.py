@@ -16,15 +16,30 @@ from newsdedup.dedup.minhash import minhash_signatures, shingle_hashes_for, word
 from newsdedup.errors import NewsdedupError
 from newsdedup.model import MapFn, serial_map
 from newsdedup.params import DedupParams
+from newsdedup.text.language import dense_char_count, dense_script_share, may_have_scripts, strip_dense
 
 __all__ = [
+    "DENSE_CHARS_PER_WORD",
+    "DENSE_LANGUAGES",
+    "DENSE_SHARE",
     "Sketches",
     "compact_digests",
+    "dense_rows",
+    "dense_word_counts",
     "digests_hex",
     "shingle_hashes",
     "sketch_texts",
     "take_sketches",
 ]
+
+#: Share of a text's non-space characters in dense scripts from which it is shingled as dense-script text:
+#: mixed text (Japanese or Chinese with Latin names and figures) is shingled by characters too.
+DENSE_SHARE = 0.2
+#: Dense-script characters per word equivalent (Chinese words average under two characters, Japanese ones
+#: two to three counting kana): 20 words are 40 characters for the short-text rule.
+DENSE_CHARS_PER_WORD = 2
+#: The languages whose scripts are dense (Chinese, Japanese, Thai, Lao, Khmer, Burmese), as recorded in the state.
+DENSE_LANGUAGES = ("zh", "ja", "th", "lo", "km", "my")
 
 
 @dataclass
@@ -91,7 +106,11 @@ def shingle_hashes(
 def sketch_texts(texts: Sequence[str], params: DedupParams, *, map_fn: MapFn = serial_map) -> Sketches:
     """Digests, word counts, shingles and signatures of matching texts; what :func:`find_duplicates` needs
     per document, computable in parallel chunks (the result is the same whatever the chunking). Blocks of
-    shingling ("char" shingles) and of signatures go through ``map_fn``."""
+    shingling ("char" shingles) and of signatures go through ``map_fn``.
+
+    Texts mostly in scripts written without spaces (see :func:`dense_rows`) are shingled by
+    ``params.dense_shingle``/``dense_shingle_size`` instead, and their word count is in word equivalents
+    (:func:`dense_word_counts`); every other text exactly as ``params.shingle``/``shingle_size`` say."""
     encoded = [t.encode("utf-8") for t in texts]  # once, for the digests and the word shingles
     digests = [xxhash.xxh3_128_digest(b) for b in encoded]
     if params.shingle == "word":
@@ -101,10 +120,63 @@ def sketch_texts(texts: Sequence[str], params: DedupParams, *, map_fn: MapFn = s
         # Matching text is whitespace-collapsed, so counting separators counts words without a Python split.
         tokens = np.array([t.count(" ") + 1 if t.strip() else 0 for t in texts], dtype=np.int64)
         hashes, offsets = shingle_hashes(texts, params, map_fn=map_fn)
+    dense = dense_rows(texts, params, encoded)
+    if len(dense):
+        picked = [texts[i] for i in dense.tolist()]
+        kind, size = params.dense_shingle, params.dense_shingle_size
+        new_hashes, new_offsets = shingle_hashes_for(picked, kind=kind, size=size, map_fn=map_fn)
+        hashes, offsets = _replace_segments(hashes, offsets, dense, new_hashes, new_offsets)
+        tokens = tokens.copy()
+        tokens[dense] = dense_word_counts(picked)
     sig = minhash_signatures(
         hashes, offsets, num_perm=params.num_perm, seed=params.seed, scheme=params.scheme, map_fn=map_fn
     )
     return Sketches(digests, tokens, hashes, offsets, sig)
+
+
+def dense_rows(
+    texts: Sequence[str], params: DedupParams, encoded: Sequence[bytes] | None = None
+) -> np.ndarray:
+    """The indices of the texts shingled as dense-script text: at least ``DENSE_SHARE`` of their non-space
+    characters in scripts written without spaces between words (Han, kana, Thai, Lao, Khmer, Myanmar), when
+    ``params.dense_shingle`` is not "same". ``encoded``: the texts' UTF-8, when the caller has it: a byte test
+    rules out nearly every text of other scripts at C speed."""
+    if params.dense_shingle == "same":
+        return np.zeros(0, dtype=np.int64)
+    data = encoded if encoded is not None else [t.encode("utf-8", "surrogatepass") for t in texts]
+    rows = [
+        i
+        for i, t in enumerate(texts)
+        if not t.isascii() and may_have_scripts(data[i]) and dense_script_share(t) >= DENSE_SHARE
+    ]
+    return np.array(rows, dtype=np.int64)
+
+
+def dense_word_counts(texts: Sequence[str]) -> np.ndarray:
+    """Word equivalents of dense-script texts, for the short-text and containment rules (``min_tokens``,
+    ``min_containment_tokens``): every ``DENSE_CHARS_PER_WORD`` characters of a dense script count as a
+    word, and the words of other scripts between them one each."""
+    counts = []
+    for t in texts:
+        dense_chars = dense_char_count(t)
+        other = len(strip_dense(t).split())
+        counts.append(-(-dense_chars // DENSE_CHARS_PER_WORD) + other)
+    return np.array(counts, dtype=np.int64)
+
+
+def _replace_segments(
+    hashes: np.ndarray, offsets: np.ndarray, rows: np.ndarray, new_hashes: np.ndarray, new_offsets: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(hashes, offsets) with the segments of ``rows`` replaced by those of (new_hashes, new_offsets)."""
+    lengths = np.diff(offsets)
+    starts = offsets[:-1].copy()
+    lengths[rows] = np.diff(new_offsets)
+    starts[rows] = len(hashes) + new_offsets[:-1]
+    out_offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=out_offsets[1:])
+    pool = np.concatenate([hashes, new_hashes.astype(hashes.dtype, copy=False)])
+    idx = np.repeat(starts - out_offsets[:-1], lengths) + np.arange(int(out_offsets[-1]), dtype=np.int64)
+    return pool[idx], out_offsets
 
 
 def take_sketches(base: Sketches, rows: np.ndarray) -> Sketches:

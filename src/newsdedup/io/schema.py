@@ -18,8 +18,9 @@ __all__ = ["ADDED_ARTICLE_COLUMNS", "SCHEMAS", "SCHEMA_VERSION", "arrow_schema",
 SCHEMA_VERSION = "1"
 
 #: Articles columns added after the first release, with how a part written without them is filled.
-#: "has_body" is derived from body_chars; the others are null (see run/write_step.py).
-ADDED_ARTICLE_COLUMNS = ("extra", "has_body")
+#: "has_body" is derived from body_chars, "language" identified from the text, "extra" is null (see
+#: run/write_step.py).
+ADDED_ARTICLE_COLUMNS = ("extra", "has_body", "language")
 
 _TS = pa.timestamp("us", tz="UTC")
 _STRS = pa.list_(pa.string())
@@ -57,6 +58,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             # filled by parsing, like the columns before content_hash (staged with them)
             ("extra", pa.string()),
             ("has_body", pa.bool_()),
+            ("language", pa.string()),
         ]
     ),
     "topics": pa.schema(

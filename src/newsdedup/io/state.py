@@ -21,6 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from newsdedup.dedup import DENSE_CHARS_PER_WORD, DENSE_LANGUAGES, DENSE_SHARE
 from newsdedup.errors import StateError
 from newsdedup.io.idindex import IdIndex
 from newsdedup.params import DedupParams
@@ -90,20 +91,46 @@ _LEDGER_SCHEMA = pa.schema(
 
 
 def signature_params(params: DedupParams) -> dict[str, Any]:
-    """The parameters that make two signatures comparable; persisted with every signature file."""
+    """The parameters that make two signatures comparable; persisted with every signature file.
+
+    ``shingling`` records how each kind of text was shingled: "spaced" (scripts with spaces between words)
+    and "dense" (Chinese, Japanese, Thai, ...: texts with at least ``dense_share`` of their characters in
+    those scripts), each as "<kind>:<size>", with the word-equivalent rule of dense texts."""
+    dense = (
+        f"{params.shingle}:{params.shingle_size}"
+        if params.dense_shingle == "same"
+        else f"{params.dense_shingle}:{params.dense_shingle_size}"
+    )
     return {
         "scheme": params.scheme,
         "seed": params.seed,
         "num_perm": params.num_perm,
         "shingle": params.shingle,
         "shingle_size": params.shingle_size,
+        "shingling": {
+            "spaced": f"{params.shingle}:{params.shingle_size}",
+            "dense": dense,
+            "dense_languages": list(DENSE_LANGUAGES),
+            "dense_share": DENSE_SHARE if params.dense_shingle != "same" else None,
+            "dense_chars_per_word": DENSE_CHARS_PER_WORD if params.dense_shingle != "same" else None,
+        },
     }
+
+
+# Written by versions before per-script shingling, which shingled every text as ``shingle`` says: their
+# English (and other spaced-script) signatures are the same as now, so such a state is accepted; its few
+# dense-script texts are shingled again from their matching text whenever a run verifies them.
+_OPTIONAL = ("shingling",)
 
 
 def check_compatible(stored: dict[str, Any], params: DedupParams, where: str) -> None:
     """Refuse to mix signatures made with other MinHash or shingling parameters."""
     wanted = signature_params(params)
-    diff = {k: (stored.get(k), v) for k, v in wanted.items() if stored.get(k) != v}
+    diff = {
+        k: (stored.get(k), v)
+        for k, v in wanted.items()
+        if stored.get(k) != v and not (k in _OPTIONAL and k not in stored)
+    }
     if diff:
         detail = ", ".join(f"{k}: state has {a!r}, config has {b!r}" for k, (a, b) in diff.items())
         raise StateError(

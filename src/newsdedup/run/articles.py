@@ -122,6 +122,7 @@ def article_table(
     records: Sequence[RawRecord],
     parsed: Sequence[ParsedArticle],
     match: Sequence[str],
+    languages: Sequence[str],
     source_from: Sequence[str] = ("field", "headline"),
 ) -> pa.Table:
     """The staged article columns of parsed records (:data:`~newsdedup.io.staging.STAGE_SCHEMA`);
@@ -150,6 +151,7 @@ def article_table(
             "removed_lines": pa.array([list(a.removed_lines) for a in parsed], _STRS),
             "extra": pa.array([r.extra for r in records], pa.string()),
             "has_body": pa.array([bool(a.body) for a in parsed], pa.bool_()),
+            "language": pa.array(list(languages), pa.string()),
             "match_text": pa.array(list(match), pa.string()),
         },
         schema=STAGE_SCHEMA,

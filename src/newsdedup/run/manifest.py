@@ -90,6 +90,7 @@ def manifest_step(
         ],
         "skipped": [{"path": k.path, "reason": k.reason} for k in found.skipped],
         "counts": counts,
+        "languages": _languages(parsed),
         "reject_reasons": dict(sorted(Counter(r.reason for r in parsed.rejects).items())),
         "reject_fraction": round(reject_fraction, 6),
         "record_skip_reasons": dict(sorted(parsed.skipped_records.items())),
@@ -136,6 +137,13 @@ def _counts(
         "new_topics": int(topic_id[~topic_id.isin(old_topics)].nunique()) if len(arts) else 0,
         "retained_history": kept.retained,
     }
+
+
+def _languages(parsed: Parsed) -> dict[str, int]:
+    """The run's accepted articles per language (ISO 639-1 code or "und")."""
+    if not len(parsed.articles):
+        return {}
+    return {str(k): int(v) for k, v in sorted(Counter(parsed.articles["language"]).items())}
 
 
 def _inputs(found: Found, parsed: Parsed) -> list[dict[str, Any]]:

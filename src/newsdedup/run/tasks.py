@@ -29,6 +29,7 @@ from newsdedup.io.staging import write_stage
 from newsdedup.model import InputFile, MapFn, ParsedArticle, RawRecord, Reject, serial_map
 from newsdedup.params import DedupParams, ParseConfig
 from newsdedup.run.articles import article_table, parse_one, with_derived_id
+from newsdedup.run.langid import article_language
 from newsdedup.run.parallel import thread_map
 from newsdedup.text.boilerplate import line_keys
 from newsdedup.text.normalize import matching_text
@@ -48,7 +49,7 @@ TASK_BYTES = 4 * 1024 * 1024
 TASK_MAX_FILES = 2_000
 
 #: What stays in memory for the whole run (the rest is read back from the staging files when writing).
-LIGHT_COLUMNS = ["article_id", "input", "record", "source", "title", "published_at", "body_chars"]
+LIGHT_COLUMNS = ["article_id", "input", "record", "source", "title", "published_at", "body_chars", "language"]
 
 
 @dataclass(frozen=True)
@@ -218,7 +219,8 @@ def _process_task(task: ReadTask, settings: ChunkSettings) -> Chunk:
     cfg = settings.parse
     parsed = [parse_one(r, cfg.default_tz, cfg.html_extractor) for r in records]
     match = [matching_text(a, include_title=cfg.include_title_in_match) for a in parsed]
-    table = article_table(records, parsed, match, settings.source_from)
+    languages = [article_language(a.title, a.body, a.language_hint) for a in parsed]
+    table = article_table(records, parsed, match, languages, settings.source_from)
     path = os.path.join(settings.workdir, f"chunk-{task.index:06d}.arrow")
     if settings.stage_in_worker:
         write_stage(table, path)

@@ -29,6 +29,7 @@ from newsdedup.run.cluster_step import Clustered
 from newsdedup.run.context import RunContext
 from newsdedup.run.dedup_step import Deduped
 from newsdedup.run.discover_step import Found
+from newsdedup.run.langid import article_language
 from newsdedup.run.parallel import thread_map
 from newsdedup.run.read_step import Parsed
 from newsdedup.run.state_writer import new_ledger, write_state
@@ -135,13 +136,17 @@ def _lacks_columns(part: Path) -> bool:
 
 def _fill_added_columns(frame: pd.DataFrame) -> pd.DataFrame:
     """An old articles part's rows with the columns added since: ``version`` 1, ``extra`` null,
-    ``has_body`` from ``body_chars``."""
+    ``has_body`` from ``body_chars``, the ``language`` identified from its title and body."""
     if "version" not in frame.columns:
         frame["version"] = np.int64(1)
     if "extra" not in frame.columns:
         frame["extra"] = None
     if "has_body" not in frame.columns:
         frame["has_body"] = frame["body_chars"].fillna(0).astype(np.int64) > 0
+    if "language" not in frame.columns:
+        frame["language"] = [
+            article_language(t, b or "") for t, b in zip(frame["title"], frame["body"], strict=True)
+        ]
     return frame
 
 

@@ -29,6 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dup-rate", type=float, default=0.5)
     parser.add_argument("--span-days", type=float, default=7.0)
     parser.add_argument("--shard-size", type=int, default=100_000)
+    parser.add_argument(
+        "--languages", default="", help="multilingual mode: comma-separated among de,es,fr,ja,ru,zh"
+    )
     args = parser.parse_args(argv)
     began = time.perf_counter()
     try:
@@ -39,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
             dup_rate=args.dup_rate,
             span_days=args.span_days,
             short=args.short,
+            languages=tuple(x.strip() for x in args.languages.split(",") if x.strip()),
         )
         counts = write_corpus(args.out, config, fmt=args.format, gzip=args.gzip, shard_size=args.shard_size)
     except (NewsdedupError, OSError) as exc:

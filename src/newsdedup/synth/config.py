@@ -22,6 +22,8 @@ class SynthConfig:
     span_days: float = 7.0
     start: str = "2024-11-10T00:00:00Z"
     short: bool = False  # short=True: title + 1-2 paragraphs
+    # multilingual mode: stories in these languages (de, es, fr, ja, ru, zh) instead of the English generator
+    languages: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.n_articles, int) or self.n_articles < 1:
@@ -37,6 +39,12 @@ class SynthConfig:
             raise ConfigError(f"originals_per_story must be (lo, hi) with 1 <= lo <= hi <= 50, got {lo_hi!r}")
         if not 0.0 < self.span_days <= 3650.0:
             raise ConfigError(f"span_days must be in (0, 3650], got {self.span_days!r}")
+        known = ("de", "es", "fr", "ja", "ru", "zh")
+        bad = [lang for lang in self.languages if lang not in known]
+        if bad or len(set(self.languages)) != len(self.languages):
+            raise ConfigError(
+                f"languages must be distinct values among {', '.join(known)}, got {self.languages!r}"
+            )
         self.start_datetime()  # raises on a bad value
 
     def start_datetime(self) -> dt.datetime:
@@ -69,3 +77,4 @@ class SynthArticle:
     country: str
     section: str
     is_copy: bool
+    language: str = "en"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from newsdedup.synth.config import SynthArticle, SynthConfig
+from newsdedup.synth.multilingual import generate_multilingual
 from newsdedup.synth.outlets import OUTLETS, Outlet
 from newsdedup.synth.prose import (
     Story,
@@ -70,6 +71,9 @@ def generate(config: SynthConfig) -> Iterator[SynthArticle]:
     Stories are planned and their bodies sampled in batches of 256 stories; articles are shuffled
     within windows of 2,048, so copies are not adjacent to their originals but memory stays bounded.
     """
+    if config.languages:
+        yield from generate_multilingual(config)
+        return
     v = vocab()
     rng = np.random.default_rng([config.seed, 1])
     authors = _outlet_staff(rng, v)

@@ -47,14 +47,15 @@ def write_corpus(
         fields_tmp.open("w", encoding="utf-8") if fmt == "txt" else io.StringIO() as fields_fh,
     ):
         labels = csv.writer(labels_fh, lineterminator="\n")
-        labels.writerow(["id", "dup_group", "story"])
+        labels.writerow(["id", "dup_group", "story", *(["language"] if config.languages else [])])
         files: _Files = (
             _TxtFiles(data_dir, np.random.default_rng([config.seed, 2]), fields_fh, counts)
             if fmt == "txt"
             else _JsonlShards(data_dir, gzip, shard_size, counts)
         )
         for a in generate(config):
-            labels.writerow([files.write(a), a.dup_group, a.story])
+            row = [files.write(a), a.dup_group, a.story]
+            labels.writerow([*row, a.language] if config.languages else row)
             counts["articles"] += 1
             counts["copies"] += a.is_copy
             counts["dup_groups"] += not a.is_copy
