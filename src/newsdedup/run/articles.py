@@ -53,16 +53,17 @@ def with_derived_id(rec: RawRecord, id_from: Sequence[str]) -> RawRecord:
     return rec
 
 
-def parse_one(rec: RawRecord, default_tz: str) -> ParsedArticle:
-    """Parse one read record, raw layout or structured, into fields."""
+def parse_one(rec: RawRecord, default_tz: str, *, dayfirst: bool = True) -> ParsedArticle:
+    """Parse one read record, raw layout or structured, into fields (``dayfirst``: ``parse.dayfirst``)."""
     if rec.kind == "raw":
-        return parse_raw(rec.text or "", default_tz=default_tz)
+        return parse_raw(rec.text or "", default_tz=default_tz, dayfirst=dayfirst)
     return parse_record(
         title=rec.title,
         body=rec.body or "",
         published=None if rec.published_invalid else rec.published,
         author=rec.author,
         default_tz=default_tz,
+        dayfirst=dayfirst,
     )
 
 

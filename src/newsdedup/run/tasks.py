@@ -190,7 +190,7 @@ def _line_key_hashes(parsed: Sequence[ParsedArticle], learn: bool) -> tuple[np.n
 def _process_task(task: ReadTask, settings: ChunkSettings) -> Chunk:
     records, rejects, digests = _read_task(task, settings)
     cfg = settings.parse
-    parsed = [parse_one(r, cfg.default_tz) for r in records]
+    parsed = [parse_one(r, cfg.default_tz, dayfirst=cfg.dayfirst) for r in records]
     match = [matching_text(a, include_title=cfg.include_title_in_match) for a in parsed]
     table = article_table(records, parsed, match)
     path = os.path.join(settings.workdir, f"chunk-{task.index:06d}.arrow")

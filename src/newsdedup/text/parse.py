@@ -43,10 +43,12 @@ from newsdedup.text.repair import repair_text
 __all__ = ["parse_raw", "parse_record"]
 
 
-def parse_raw(text: str, *, default_tz: str = "UTC") -> ParsedArticle:
+def parse_raw(text: str, *, default_tz: str = "UTC", dayfirst: bool = True) -> ParsedArticle:
     """Parse a whole raw-layout article file (header + body + footer) into its fields.
 
-    Never raises on any text; an unknown ``default_tz`` raises ConfigError.
+    ``dayfirst``: how an ambiguous numeric date is read when its zone does not say (see
+    :func:`~newsdedup.text.dates.parse_timestamp`). Never raises on any text; an unknown ``default_tz``
+    raises ConfigError.
     """
     resolve_zone(default_tz)
     text = repair_text(text) if isinstance(text, str) else ""
@@ -55,7 +57,7 @@ def parse_raw(text: str, *, default_tz: str = "UTC") -> ParsedArticle:
     i = _headline_index(lines, removed)
     if i >= len(lines):
         return _empty(removed)
-    header = _HeaderScan(lines, i, default_tz, removed)
+    header = _HeaderScan(lines, i, default_tz, removed, dayfirst=dayfirst)
     body_start = header.scan(i + 1)
     location, body = clean_body(lines[body_start:], removed, known_dateline=header.known_dateline)
     return ParsedArticle(
@@ -100,6 +102,7 @@ class _HeaderScan:
 
     __slots__ = (
         "author",
+        "dayfirst",
         "default_tz",
         "known_dateline",
         "lines",
@@ -116,9 +119,12 @@ class _HeaderScan:
         "tz_assumed",
     )
 
-    def __init__(self, lines: list[str], headline: int, default_tz: str, removed: Removed) -> None:
+    def __init__(
+        self, lines: list[str], headline: int, default_tz: str, removed: Removed, *, dayfirst: bool = True
+    ) -> None:
         self.lines = lines
         self.default_tz = default_tz
+        self.dayfirst = dayfirst
         self.removed = removed
         self.raw_title = lines[headline]
         self.title, self.source = split_title(self.raw_title)
@@ -213,7 +219,7 @@ class _HeaderScan:
         if not looks_like_timestamp(candidate):  # the cheap rejection first: most header lines are not dates
             return False
         prefix, rest = strip_date_prefix(candidate)
-        dt, assumed = parse_timestamp(rest, self.default_tz)
+        dt, assumed = parse_timestamp(rest, self.default_tz, dayfirst=self.dayfirst)
         if dt is None:
             return False
         if self.published_at is None or (
@@ -283,6 +289,7 @@ def parse_record(
     published: str | None = None,
     author: str | None = None,
     default_tz: str = "UTC",
+    dayfirst: bool = True,
 ) -> ParsedArticle:
     """Parse a structured record (JSONL/CSV/Parquet) whose fields are given.
 
@@ -308,7 +315,7 @@ def parse_record(
     assumed = False
     if isinstance(published, str) and published.strip():
         _, published_raw = strip_date_prefix(" ".join(repair_text(published).split()))
-        published_at, assumed = parse_timestamp(published_raw, default_tz)
+        published_at, assumed = parse_timestamp(published_raw, default_tz, dayfirst=dayfirst)
     text = repair_text(body) if isinstance(body, str) else ""
     lines = list(map(str.strip, text.split("\n")))
     summary: list[str] = []
