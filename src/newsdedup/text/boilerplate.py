@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from newsdedup.model import ParsedArticle
+from newsdedup.text.boilerplate_local import LOCAL_KIND_PATTERNS, LOCAL_START_PREFIXES, LOCAL_START_WORDS
 from newsdedup.text.normalize import normalize_for_matching
 
 __all__ = [
@@ -107,8 +108,12 @@ _CONTAINS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ),
 )
 _CONTAINS_MAX = 200
+# the same kinds in the other supported languages (text/boilerplate_local.py) join each kind's pattern
 _COMBINED = re.compile(
-    "|".join(f"(?P<{kind}>(?:{pat}))" for kind, pat in _KIND_PATTERNS),
+    "|".join(
+        f"(?P<{kind}>(?:{pat}){'|(?:' + LOCAL_KIND_PATTERNS[kind] + ')' if kind in LOCAL_KIND_PATTERNS else ''})"
+        for kind, pat in _KIND_PATTERNS
+    ),
     re.IGNORECASE,
 )
 _RELATED_HEADING = re.compile(
@@ -119,8 +124,9 @@ _RELATED_HEADING = re.compile(
 )
 # First words that can open a pattern above. Checking the first word against this set is much cheaper than
 # running the combined case-insensitive pattern on every content line (keep in sync with the patterns).
-_START_WORDS = frozenset(
-    """
+_START_WORDS = (
+    frozenset(
+        """
     share tweet email e-mail print copy pin save facebook twitter x linkedin whatsapp reddit
     pinterest telegram messenger comment comments follow like find click copyright all reporting
     additional writing editing compiled research translation related read also see more recommended
@@ -131,6 +137,8 @@ _START_WORDS = frozenset(
     keywords back skip listen reading view show leave add watch loading instagram tiktok threads
     youtube bluesky
     """.split()  # noqa: SIM905
+    )
+    | LOCAL_START_WORDS
 )
 _START_CHARS = frozenset("©(0123456789")
 _WORD_TRIM = ":.!,;|-–—›»>…"
@@ -148,7 +156,11 @@ def classify_line(line: str) -> str | None:
     # a line starting in lower case continues a sentence (often a hard-wrapped one): content
     if not s or len(s) > MAX_BOILERPLATE_LINE or s[0].islower():
         return None
-    if s[0] in _START_CHARS or s.split(None, 1)[0].lower().rstrip(_WORD_TRIM) in _START_WORDS:
+    if (
+        s[0] in _START_CHARS
+        or s.split(None, 1)[0].lower().rstrip(_WORD_TRIM) in _START_WORDS
+        or (s[0] >= "\u3040" and s.startswith(LOCAL_START_PREFIXES))  # CJK lines have no first word
+    ):
         m = _COMBINED.match(s)
         if m is not None:
             return m.lastgroup

@@ -315,23 +315,10 @@ def _parse(s: str, default_tz: str, dayfirst: bool = True) -> tuple[datetime | N
             return _fallback(s, default_tz)
         date, rest = found
 
-    h = mi = sec = 0
-    if not rest.isascii():
-        rest = local_time_text(rest)  # "14時55分", "下午2:55": local spellings to what _TIME reads
-    tm = _find_time(rest)
-    if tm is None and "h" in rest:
-        rest = local_time_text(rest)  # "14h55" (French, Portuguese), tried only when no English time is found
-        tm = _find_time(rest)
-    if tm:
-        h = int(tm["h"])
-        mi = int(tm["mi"]) if tm["mi"] else 0
-        sec = int(tm["s"]) if tm["s"] else 0
-        if tm["ap"]:
-            pm = tm["ap"].lower().startswith("p")
-            if h > 12 or h == 0:
-                return None, False
-            h = (h % 12) + (12 if pm else 0)
-        rest = _cut(rest, tm.start(), tm.end())
+    timed = _time_of(rest)
+    if timed is None:
+        return None, False
+    (h, mi, sec), rest = timed
     fixed, region = _find_zone(rest, s)
 
     if numeric is not None:
@@ -339,6 +326,28 @@ def _parse(s: str, default_tz: str, dayfirst: bool = True) -> tuple[datetime | N
         date = (y, a, b) if _month_first(a, b, rest, dayfirst) else (y, b, a)
     assert date is not None
     return _build(date[0], date[1], date[2], h, mi, sec, fixed, region, default_tz)
+
+
+def _time_of(rest: str) -> tuple[tuple[int, int, int], str] | None:
+    """((hour, minute, second), ``rest`` without the time): midnight when there is no time, None when an
+    am/pm time is impossible ("13 pm")."""
+    if not rest.isascii():
+        rest = local_time_text(rest)  # "14時55分", "下午2:55": local spellings to what _TIME reads
+    tm = _find_time(rest)
+    if tm is None and "h" in rest:
+        rest = local_time_text(rest)  # "14h55" (French, Portuguese), tried only when no English time is found
+        tm = _find_time(rest)
+    if tm is None:
+        return (0, 0, 0), rest
+    h = int(tm["h"])
+    mi = int(tm["mi"]) if tm["mi"] else 0
+    sec = int(tm["s"]) if tm["s"] else 0
+    if tm["ap"]:
+        pm = tm["ap"].lower().startswith("p")
+        if h > 12 or h == 0:
+            return None
+        h = (h % 12) + (12 if pm else 0)
+    return (h, mi, sec), _cut(rest, tm.start(), tm.end())
 
 
 def _find_time(rest: str) -> re.Match[str] | None:

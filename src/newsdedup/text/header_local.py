@@ -35,7 +35,9 @@ _PLACE_DATE_DASH_AGENCY = re.compile(
 _AGENCY_FIRST = re.compile(
     rf"^\(\s*[A-Za-z][\w .&/'-]{{0,20}}\)\s*[-–—]\s*(?P<place>{_CAPS_PLACE})(?:,\s*{_LOCAL_DATE})?\s*{_SEP}(?:\s+|$)"
 )
-_CJK_AGENCIES = "新华社|新華社|新华网|中新社|中新网|中国新闻网|人民网|央视网|央视新闻|光明网|澎湃新闻|环球网|中央社"
+_CJK_AGENCIES = (
+    "新华社|新華社|新华网|中新社|中新网|中国新闻网|人民网|央视网|央视新闻|光明网|澎湃新闻|环球网|中央社"
+)
 # "【新华社北京11月18日电】", "新华社北京11月18日电（记者 王伟）", "中新网上海11月18日电 (记者 李明)"
 _CJK_WIRE = re.compile(
     rf"^[【\[［]?\s*(?:{_CJK_AGENCIES})\s*(?P<place>[\u4e00-\u9fff]{{2,8}}?)\s*"
@@ -84,7 +86,7 @@ _CJK_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}(?:\s[\u4e00-\u9fff]{1,3})?")
 
 
 def cjk_names(rest: str) -> str | None:
-    """"王伟" / "王伟 李明" / "山田 太郎" / "王伟、李明": CJK personal names (2-4 characters each), joined with
+    """ "王伟" / "王伟 李明" / "山田 太郎" / "王伟、李明": CJK personal names (2-4 characters each), joined with
     ", "; None when ``rest`` is anything else."""
     rest = rest.strip(" \t　")
     if not rest or len(rest) > 30:

@@ -66,9 +66,7 @@ _NAMED = re.compile(
     re.IGNORECASE,
 )
 # "2024年11月18日", "2024 年 11 月 18 日", "2024년 11월 18일"
-_CJK_DATE = re.compile(
-    r"(?P<y>\d{4})\s*[年년]\s*(?P<mo>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日일]?(?!\d)"
-)
+_CJK_DATE = re.compile(r"(?P<y>\d{4})\s*[年년]\s*(?P<mo>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日일]?(?!\d)")
 # a cheap test that a line holds a localised date at all (month name with a number, or a CJK date)
 _ANY_LOCAL = re.compile(
     rf"\d{{4}}\s*[年년]|\d\s*[月월]|(?<![\w])\d{{1,2}}(?:er|º|°)?\.?\s*(?:de\s+|di\s+)?(?:{_MONTH_ALT})(?!{_LETTER})"
@@ -115,7 +113,9 @@ _CST = re.compile(r"(?<![A-Za-z])CST(?![A-Za-z])")
 _US_ZONES = frozenset(
     "EST EDT CST CDT MST MDT PST PDT AKST AKDT HST ET CT MT PT".split()  # noqa: SIM905
 )
-_US_ZONE = re.compile(r"(?<![A-Za-z])(?:" + "|".join(sorted(_US_ZONES, key=len, reverse=True)) + r")(?![A-Za-z])")
+_US_ZONE = re.compile(
+    r"(?<![A-Za-z])(?:" + "|".join(sorted(_US_ZONES, key=len, reverse=True)) + r")(?![A-Za-z])"
+)
 
 
 def local_date(s: str) -> tuple[tuple[int, int, int], str] | None:
@@ -197,7 +197,12 @@ def looks_like_local_timestamp(line: str) -> bool:
     others = 0
     for word in _UNICODE_WORD.findall(line):
         low = word.lower()
-        if low not in _FILLER and low not in LOCAL_MONTHS and word not in _LOCAL_FIXED and not _CJK_WORD.match(word):
+        if (
+            low not in _FILLER
+            and low not in LOCAL_MONTHS
+            and word not in _LOCAL_FIXED
+            and not _CJK_WORD.match(word)
+        ):
             others += 1
             if others > 1:
                 return False
@@ -210,7 +215,7 @@ def looks_like_local_timestamp(line: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _dateparser() -> tuple[Any, dict[str, Any]]:
-    import dateparser  # noqa: PLC0415  (imported on first use: most runs never reach the fallback)
+    import dateparser  # imported on first use: most runs never reach the fallback
 
     settings = {
         "PARSERS": ["absolute-time"],

@@ -33,6 +33,7 @@ from newsdedup.text.header import (
     KICKER,
     author_from_line,
     clean_name,
+    has_by_prefix,
     split_dateline,
     split_title,
 )
@@ -243,7 +244,7 @@ class _HeaderScan:
                 for part in AUTHOR_SPLIT.split(tail):
                     self._take_timestamp(part.strip())
             return True
-        if BY_PREFIX.match(line) and author_from_line(line, self.title)[0]:
+        if has_by_prefix(line) and author_from_line(line, self.title)[0]:
             self.removed.add("header", line)
             return True
         return False
@@ -260,7 +261,7 @@ def _standfirst(lines: list[str], i: int, title: str | None) -> bool:
             return False
         # a bare name is not enough here: a short subheading after the first paragraph would look like one
         if looks_like_timestamp(line) or (
-            (BY_PREFIX.match(line) or "|" in line) and author_from_line(line, title)[0]
+            (has_by_prefix(line) or "|" in line) and author_from_line(line, title)[0]
         ):
             return True
     return False
@@ -308,7 +309,11 @@ def parse_record(
     if isinstance(author, str):
         a = " ".join(repair_text(author).split())
         m = BY_PREFIX.match(a)
-        a = a[m.end() :].strip() if m else a
+        if m:
+            a = a[m.end() :].strip()
+        elif has_by_prefix(a):
+            # "Von Anna Schmidt", "记者 王伟": the prefix goes only when a name follows ("Von Miller" stays)
+            a = author_from_line(a, None)[0] or a
         clean_author = clean_name(a) or None
     published_at: datetime | None = None
     published_raw: str | None = None
