@@ -313,7 +313,8 @@ def _parse(s: str, default_tz: str, dayfirst: bool = True) -> tuple[datetime | N
         found = local_date(s)
         if found is None:
             return _fallback(s, default_tz)
-        date, rest = found
+        date, rest, implied = found
+        default_tz = implied or default_tz  # "18 ноября 2024, 14:55": Moscow time unless a zone is written
 
     timed = _time_of(rest)
     if timed is None:

@@ -56,6 +56,31 @@ _MONTH_NAMES: dict[int, str] = {
     "грудень груд гру",
 }
 LOCAL_MONTHS: dict[str, int] = {name: mo for mo, names in _MONTH_NAMES.items() for name in names.split()}
+# Month names of one language whose news is written in one zone: a date in those words with no zone written
+# is read there (de/fr/it share Central European rules). Spanish and Portuguese are written on two continents,
+# and a name two languages share (nov, mar, set) says nothing: those keep parse.default_tz.
+_LANGUAGE_ZONE_MONTHS: dict[str, str] = {
+    "Europe/Berlin": "januar jänner februar feber märz maerz mrz juni juli oktober okt dezember dez janvier janv "
+    "février fevrier févr fevr mars avril avr juin juillet juil août aout septembre octobre décembre decembre déc "
+    "novembre gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre",
+    "Europe/Moscow": "января январь февраля февраль марта март апреля апрель мая май июня июнь июля июль августа "
+    "август сентября сентябрь октября октябрь ноября ноябрь декабря декабрь янв фев апр июн июл авг сен сент "
+    "окт ноя нояб дек",
+    "Europe/Kyiv": "січня січень лютого лютий березня березень квітня квітень травня травень червня червень "
+    "липня липень серпня серпень вересня вересень жовтня жовтень листопада листопад грудня грудень",
+}
+_MONTH_ZONE: dict[str, str] = {
+    name: zone for zone, names in _LANGUAGE_ZONE_MONTHS.items() for name in names.split()
+}
+# German/French/Italian words beside a month name English shares ("18. November 2024, 14:55 Uhr")
+_CET_HINT = re.compile(
+    r"\d\.\s*(?:april|august|september|november)|(?<!\w)(?:uhr|um|am|à|ore|alle|montag|dienstag|mittwoch"
+    r"|donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunedì|martedì"
+    r"|mercoledì|giovedì|venerdì|sabato|domenica)(?!\w)",
+    re.IGNORECASE,
+)
+_KANA = re.compile(r"[\u3040-\u30ff]|時|午後|午前")
+_HANZI_CN = re.compile(r"[时发间点后]|北京|下午|上午")
 _MONTH_ALT = "|".join(sorted(LOCAL_MONTHS, key=len, reverse=True))
 _LETTER = r"[^\W\d_]"
 
@@ -118,17 +143,35 @@ _US_ZONE = re.compile(
 )
 
 
-def local_date(s: str) -> tuple[tuple[int, int, int], str] | None:
-    """((year, month, day), the text with the date cut out) for a localised date, or None."""
+def local_date(s: str) -> tuple[tuple[int, int, int], str, str | None] | None:
+    """((year, month, day), the text with the date cut out, the zone its language implies or None) for a
+    localised date, or None.
+
+    The implied zone is read when no zone is written: the month name's language (see _LANGUAGE_ZONE_MONTHS);
+    for a CJK date, kana or 時/午後 say Japan (Asia/Tokyo), simplified characters (时, 发布, 下午) China
+    (Asia/Shanghai), Hangul Korea (Asia/Seoul)."""
     m = _NAMED.search(s)
     if m is not None:
-        month = LOCAL_MONTHS[m["mon"].lower()]
+        name = m["mon"].lower()
+        month, zone = LOCAL_MONTHS[name], _MONTH_ZONE.get(name)
+        if zone is None and name in ("april", "august", "september", "november") and _CET_HINT.search(s):
+            zone = "Europe/Berlin"
     else:
         m = _CJK_DATE.search(s)
         if m is None:
             return None
-        month = int(m["mo"])
-    return (int(m["y"]), month, int(m["d"])), s[: m.start()] + " " + s[m.end() :]
+        month, zone = int(m["mo"]), _cjk_zone(s)
+    return (int(m["y"]), month, int(m["d"])), s[: m.start()] + " " + s[m.end() :], zone
+
+
+def _cjk_zone(s: str) -> str | None:
+    if "년" in s:
+        return "Asia/Seoul"
+    if _HANZI_CN.search(s):
+        return "Asia/Shanghai"
+    if _KANA.search(s):
+        return "Asia/Tokyo"
+    return None
 
 
 def local_time_text(rest: str) -> str:

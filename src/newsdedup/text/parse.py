@@ -283,6 +283,18 @@ def _empty(removed: Removed) -> ParsedArticle:
     )
 
 
+def _record_author(author: str) -> str | None:
+    """A structured record's author field without its byline prefix."""
+    a = " ".join(repair_text(author).split())
+    m = BY_PREFIX.match(a)
+    if m:
+        a = a[m.end() :].strip()
+    elif has_by_prefix(a):
+        # "Von Anna Schmidt", "记者 王伟": the prefix goes only when a name follows ("Von Miller" stays)
+        a = author_from_line(a, None)[0] or a
+    return clean_name(a) or None
+
+
 def parse_record(
     *,
     title: str | None,
@@ -305,16 +317,7 @@ def parse_record(
         t = " ".join(repair_text(title).split())
         if t:
             clean_title, source = split_title(t)
-    clean_author: str | None = None
-    if isinstance(author, str):
-        a = " ".join(repair_text(author).split())
-        m = BY_PREFIX.match(a)
-        if m:
-            a = a[m.end() :].strip()
-        elif has_by_prefix(a):
-            # "Von Anna Schmidt", "记者 王伟": the prefix goes only when a name follows ("Von Miller" stays)
-            a = author_from_line(a, None)[0] or a
-        clean_author = clean_name(a) or None
+    clean_author = _record_author(author) if isinstance(author, str) else None
     published_at: datetime | None = None
     published_raw: str | None = None
     assumed = False
