@@ -108,11 +108,17 @@ _CONTAINS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ),
 )
 _CONTAINS_MAX = 200
-# the same kinds in the other supported languages (text/boilerplate_local.py) join each kind's pattern
 _COMBINED = re.compile(
+    "|".join(f"(?P<{kind}>(?:{pat}))" for kind, pat in _KIND_PATTERNS),
+    re.IGNORECASE,
+)
+# the same kinds in the other supported languages (text/boilerplate_local.py), in the same order; tried only
+# for a line whose first word (first characters, in CJK) can open one, so English lines never pay for them
+_COMBINED_LOCAL = re.compile(
     "|".join(
-        f"(?P<{kind}>(?:{pat}){'|(?:' + LOCAL_KIND_PATTERNS[kind] + ')' if kind in LOCAL_KIND_PATTERNS else ''})"
-        for kind, pat in _KIND_PATTERNS
+        f"(?P<{kind}>(?:{LOCAL_KIND_PATTERNS[kind]}))"
+        for kind, _ in _KIND_PATTERNS
+        if kind in LOCAL_KIND_PATTERNS
     ),
     re.IGNORECASE,
 )
@@ -124,9 +130,8 @@ _RELATED_HEADING = re.compile(
 )
 # First words that can open a pattern above. Checking the first word against this set is much cheaper than
 # running the combined case-insensitive pattern on every content line (keep in sync with the patterns).
-_START_WORDS = (
-    frozenset(
-        """
+_START_WORDS = frozenset(
+    """
     share tweet email e-mail print copy pin save facebook twitter x linkedin whatsapp reddit
     pinterest telegram messenger comment comments follow like find click copyright all reporting
     additional writing editing compiled research translation related read also see more recommended
@@ -137,8 +142,6 @@ _START_WORDS = (
     keywords back skip listen reading view show leave add watch loading instagram tiktok threads
     youtube bluesky
     """.split()  # noqa: SIM905
-    )
-    | LOCAL_START_WORDS
 )
 _START_CHARS = frozenset("©(0123456789")
 _WORD_TRIM = ":.!,;|-–—›»>…"
@@ -156,12 +159,13 @@ def classify_line(line: str) -> str | None:
     # a line starting in lower case continues a sentence (often a hard-wrapped one): content
     if not s or len(s) > MAX_BOILERPLATE_LINE or s[0].islower():
         return None
-    if (
-        s[0] in _START_CHARS
-        or s.split(None, 1)[0].lower().rstrip(_WORD_TRIM) in _START_WORDS
-        or (s[0] >= "\u3040" and s.startswith(LOCAL_START_PREFIXES))  # CJK lines have no first word
-    ):
+    first = s.split(None, 1)[0].lower().rstrip(_WORD_TRIM)
+    if s[0] in _START_CHARS or first in _START_WORDS:
         m = _COMBINED.match(s)
+        if m is not None:
+            return m.lastgroup
+    if first in LOCAL_START_WORDS or (s[0] >= "\u3040" and s.startswith(LOCAL_START_PREFIXES)):
+        m = _COMBINED_LOCAL.match(s)  # CJK lines have no first word: their first characters are tested
         if m is not None:
             return m.lastgroup
     if len(s) <= _CONTAINS_MAX:

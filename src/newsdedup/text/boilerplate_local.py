@@ -58,7 +58,7 @@ LOCAL_START_WORDS = frozenset(
     """
     teilen artikel jetzt compartilhe e-mail email drucken partager compartir compartilhar partilhar condividi поделиться поділитися folgen
     suivez suivez-nous síguenos siguenos seguici siga siga-nos segue-nos подписывайтесь читайте підписуйтесь
-    alle tous todos tutti riproduzione все усі всі mitarbeit mit avec con lesen mehr auch weiterlesen lire à a
+    alle tous todos tutti riproduzione все усі всі mitarbeit mit avec con lesen mehr auch weiterlesen lire à
     voir lee leer te más mas leggi leia saiba veja читать подробнее читати anzeige werbung publicité
     publicite publicidad pubblicità pubblicita publicidade реклама newsletter abonnez abonnez-vous s'abonner
     inscrivez inscrivez-vous suscríbete suscribete iscriviti abbonati assine inscreva inscreva-se подписаться

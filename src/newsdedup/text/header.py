@@ -303,7 +303,7 @@ def split_dateline(line: str) -> tuple[str | None, str]:
     head = line[:90]
     # cheap pre-checks before the big pattern: a dateline has a separator and a caps word, comma or agency
     if not (line[1].isupper() or "," in head or "(" in head) or not (
-        ":" in head or "-" in head or "—" in head or "–" in head or "/" in head
+        ":" in head or "-" in head or "—" in head or "–" in head or ("/" in head and not head.isascii())
     ):
         return None, line
     m = _DATELINE.match(line)

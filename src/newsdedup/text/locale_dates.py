@@ -81,23 +81,37 @@ _CET_HINT = re.compile(
 )
 _KANA = re.compile(r"[\u3040-\u30ff]|時|午後|午前")
 _HANZI_CN = re.compile(r"[时发间点后]|北京|下午|上午")
-_MONTH_ALT = "|".join(sorted(LOCAL_MONTHS, key=len, reverse=True))
 _LETTER = r"[^\W\d_]"
 
 # "18. November 2024", "le 1er novembre 2024", "18 de noviembre de 2024", "18 ноября 2024 г."
+# A month is any word here, checked against LOCAL_MONTHS afterwards: a regex alternation of ~200 names is
+# tried at every position and costs far more than a set lookup per candidate.
+# "18. November 2024", "le 1er novembre 2024", "18 de noviembre de 2024", "18 ноября 2024 г."
 _NAMED = re.compile(
-    rf"(?<![\w])(?P<d>\d{{1,2}})(?:er|º|°)?\.?\s*(?:de\s+|di\s+)?(?P<mon>{_MONTH_ALT})\.?(?!{_LETTER}),?\s*"
+    rf"(?<![\w])(?P<d>\d{{1,2}})(?:er|º|°)?\.?\s*(?:de\s+|di\s+)?(?P<mon>{_LETTER}{{3,10}})\.?(?!{_LETTER}),?\s*"
     rf"(?:de\s+|del\s+)?(?P<y>\d{{4}})(?!\d)(?:\s*(?:г\.|года|г(?!{_LETTER})|р\.|року|р(?!{_LETTER})))?",
     re.IGNORECASE,
 )
 # "2024年11月18日", "2024 年 11 月 18 日", "2024년 11월 18일"
 _CJK_DATE = re.compile(r"(?P<y>\d{4})\s*[年년]\s*(?P<mo>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日일]?(?!\d)")
-# a cheap test that a line holds a localised date at all (month name with a number, or a CJK date)
-_ANY_LOCAL = re.compile(
-    rf"\d{{4}}\s*[年년]|\d\s*[月월]|(?<![\w])\d{{1,2}}(?:er|º|°)?\.?\s*(?:de\s+|di\s+)?(?:{_MONTH_ALT})(?!{_LETTER})"
-    rf"|(?<!{_LETTER})(?:{_MONTH_ALT})\.?\s+\d{{1,2}}(?!\d)",
-    re.IGNORECASE,
+# a cheap test that a line holds a localised date at all (month name beside a number, or a CJK date)
+_CJK_ANY = re.compile(r"\d{4}\s*[年년]|\d\s*[月월]")
+_WORD_BY_NUMBER = re.compile(
+    rf"(?<![\w])\d{{1,2}}(?:er|º|°)?\.?\s*(?:de\s+|di\s+)?({_LETTER}{{3,10}})(?!{_LETTER})"
+    rf"|(?<!{_LETTER})({_LETTER}{{3,10}})\.?\s+(?=\d{{1,2}}(?!\d))"  # the number left for the next match
 )
+
+
+_NOT_WORD = str.maketrans(".,;:()", "      ")
+
+
+def _has_local_date(line: str) -> bool:
+    if not line.isascii() and ("年" in line or "月" in line or "년" in line or "월" in line):
+        return _CJK_ANY.search(line) is not None
+    if LOCAL_MONTHS.keys().isdisjoint(line.lower().translate(_NOT_WORD).split()):
+        return False  # no month word at all: most lines stop here, before any regex
+    return any((m[1] or m[2]).lower() in LOCAL_MONTHS for m in _WORD_BY_NUMBER.finditer(line))
+
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９：", "0123456789:")
 # local spellings of hh:mm -> "hh:mm" (with "pm"/"am" for 午後/下午/오후 and 午前/上午/오전)
@@ -150,7 +164,7 @@ def local_date(s: str) -> tuple[tuple[int, int, int], str, str | None] | None:
     The implied zone is read when no zone is written: the month name's language (see _LANGUAGE_ZONE_MONTHS);
     for a CJK date, kana or 時/午後 say Japan (Asia/Tokyo), simplified characters (时, 发布, 下午) China
     (Asia/Shanghai), Hangul Korea (Asia/Seoul)."""
-    m = _NAMED.search(s)
+    m = next((c for c in _NAMED.finditer(s) if c["mon"].lower() in LOCAL_MONTHS), None)
     if m is not None:
         name = m["mon"].lower()
         month, zone = LOCAL_MONTHS[name], _MONTH_ZONE.get(name)
@@ -235,7 +249,7 @@ _CJK_WORD = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 def looks_like_local_timestamp(line: str) -> bool:
     """A line that is essentially a localised date (the rule of ``looks_like_timestamp``: at most one word
     that is not a date word), e.g. "Montag, 18. November 2024, 14:55 Uhr" or "发布时间：2024年11月18日"."""
-    if len(line) > 90 or not _ANY_LOCAL.search(line):
+    if len(line) > 90 or not _has_local_date(line):
         return False
     others = 0
     for word in _UNICODE_WORD.findall(line):
