@@ -144,6 +144,11 @@ _START_WORDS = frozenset(
     """.split()  # noqa: SIM905
 )
 _START_CHARS = frozenset("©(0123456789")
+_START_CHARS_PATTERNS = (_COMBINED,)
+_START_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
+    **{w: (_COMBINED_LOCAL,) for w in LOCAL_START_WORDS},
+    **{w: (_COMBINED, _COMBINED_LOCAL) if w in LOCAL_START_WORDS else (_COMBINED,) for w in _START_WORDS},
+}
 _WORD_TRIM = ":.!,;|-–—›»>…"
 #: A boilerplate line is short; a longer line is content whatever it starts with.
 MAX_BOILERPLATE_LINE = 260
@@ -159,13 +164,16 @@ def classify_line(line: str) -> str | None:
     # a line starting in lower case continues a sentence (often a hard-wrapped one): content
     if not s or len(s) > MAX_BOILERPLATE_LINE or s[0].islower():
         return None
-    first = s.split(None, 1)[0].lower().rstrip(_WORD_TRIM)
-    if s[0] in _START_CHARS or first in _START_WORDS:
-        m = _COMBINED.match(s)
-        if m is not None:
-            return m.lastgroup
-    if first in LOCAL_START_WORDS or (s[0] >= "\u3040" and s.startswith(LOCAL_START_PREFIXES)):
-        m = _COMBINED_LOCAL.match(s)  # CJK lines have no first word: their first characters are tested
+    # one lookup gives the patterns a first word can open (English, the other languages, or both)
+    patterns = (
+        _START_CHARS_PATTERNS
+        if s[0] in _START_CHARS
+        else _START_PATTERNS.get(s.split(None, 1)[0].lower().rstrip(_WORD_TRIM))
+    )
+    if patterns is None and s[0] >= "\u3040" and s.startswith(LOCAL_START_PREFIXES):
+        patterns = (_COMBINED_LOCAL,)  # CJK lines have no first word: their first characters are tested
+    for pattern in patterns or ():
+        m = pattern.match(s)
         if m is not None:
             return m.lastgroup
     if len(s) <= _CONTAINS_MAX:
