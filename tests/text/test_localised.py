@@ -119,6 +119,10 @@ def test_dateparser_fallback_reads_what_the_tables_do_not() -> None:
     )
     assert parse_with_dateparser("18 ноя 2024 14:55 МСК", UTC) == (_utc(2024, 11, 18, 11, 55), False)
     assert parse_with_dateparser("вчера в 14:55", UTC) == (None, False)  # relative: never against the clock
+    # the fallback follows the numeric-order rule of the tables
+    assert parse_with_dateparser("11/05/2024 2:30 PM EST", UTC)[0] == _utc(2024, 11, 5, 19, 30)
+    assert parse_with_dateparser("11/05/2024 14:30", UTC, dayfirst=False)[0] == _utc(2024, 11, 5, 14, 30)
+    assert parse_with_dateparser("11/05/2024 14:30", UTC)[0] == _utc(2024, 5, 11, 14, 30)
 
 
 DATELINES: list[tuple[str, str | None, str]] = [

@@ -312,7 +312,7 @@ def _parse(s: str, default_tz: str, dayfirst: bool = True) -> tuple[datetime | N
     if date is None and numeric is None:
         found = local_date(s)
         if found is None:
-            return _fallback(s, default_tz)
+            return _fallback(s, default_tz, dayfirst)
         date, rest, implied = found
         default_tz = implied or default_tz  # "18 ноября 2024, 14:55": Moscow time unless a zone is written
 
@@ -367,7 +367,7 @@ def _month_first(a: int, b: int, rest: str, dayfirst: bool) -> bool:
     return is_us_zone(rest) or not dayfirst
 
 
-def _fallback(s: str, default_tz: str) -> tuple[datetime | None, bool]:
+def _fallback(s: str, default_tz: str, dayfirst: bool) -> tuple[datetime | None, bool]:
     """dateutil for an English-looking line, dateparser (restricted to the supported languages) for a
     localised one that our patterns did not read."""
     if s.isascii():
@@ -376,7 +376,7 @@ def _fallback(s: str, default_tz: str) -> tuple[datetime | None, bool]:
             return dt, assumed
     elif not looks_like_timestamp(s):
         return None, False
-    return parse_with_dateparser(s, _zone(default_tz))
+    return parse_with_dateparser(s, _zone(default_tz), dayfirst=dayfirst)
 
 
 def _dateutil_fallback(s: str, default_tz: str) -> tuple[datetime | None, bool]:

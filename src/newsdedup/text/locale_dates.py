@@ -279,18 +279,22 @@ def _dateparser() -> tuple[Any, dict[str, Any]]:
         "REQUIRE_PARTS": ["day", "month", "year"],
         "DATE_ORDER": "DMY",
         "PREFER_DAY_OF_MONTH": "first",
-        "RETURN_AS_TIMEZONE_AWARE": False,
     }
     return dateparser, settings
 
 
-def parse_with_dateparser(s: str, default_tz: tzinfo) -> tuple[datetime | None, bool]:
+def parse_with_dateparser(
+    s: str, default_tz: tzinfo, *, dayfirst: bool = True
+) -> tuple[datetime | None, bool]:
     """The fallback: (UTC datetime or None, zone assumed) from dateparser, offline and deterministic (see the
-    module docstring); a zone the tables know is applied first, as dateparser does not know local names."""
+    module docstring); a zone the tables know is applied first, as dateparser does not know local names.
+    Numbers are read month first when the line names a US zone or ``dayfirst`` is false, as the tables do."""
     fixed, region = find_local_zone(s, s)
     if fixed is not None or region is not None:
         s = _LOCAL_ZONE.sub(" ", s)
     dp, settings = _dateparser()
+    if is_us_zone(s) or not dayfirst:
+        settings = {**settings, "DATE_ORDER": "MDY"}
     try:
         dt = dp.parse(local_time_text(s), languages=list(LOCAL_LANGUAGES), settings=settings)
     except (ValueError, OverflowError, TypeError, KeyError, IndexError, AttributeError):
