@@ -7,7 +7,10 @@ appears in raw articles, its language and the UTC instant a reader would take fr
 the outlet's local zone, given as ``tz``). Prints per case the result of ``dateparser.parse`` with the
 language given (``languages=[lang]``), with the language and the zone abbreviation mapped beforehand by a
 tiny table (``MEZ`` -> ``+0100``, what a fast path would do), and with no language (autodetection); then the
-milliseconds per call (warm, CPU time, median of ``--repeat`` runs) and the first-call cost.
+milliseconds per call (warm, CPU time, median of ``--repeat`` runs) and the first-call cost. Then the same
+cases through the project's own parser (``newsdedup.text.dates.parse_timestamp``: the month/zone tables with
+dateparser behind them, the case's zone as ``default_tz``) and through the configured fallback alone
+(``newsdedup.text.locale_dates.parse_with_dateparser``), right answers and microseconds per call.
 """
 
 from __future__ import annotations
@@ -114,5 +117,36 @@ def main() -> None:
     )
 
 
+def project(repeat: int) -> None:
+    """The project's parser (tables, dateparser behind) and its configured dateparser fallback on CASES."""
+    from zoneinfo import ZoneInfo
+
+    from newsdedup.text.dates import parse_timestamp
+    from newsdedup.text.locale_dates import parse_with_dateparser
+
+    def fmt(dt: object) -> str:
+        return "None" if dt is None else dt.strftime("%Y-%m-%dT%H:%M")  # type: ignore[attr-defined]
+
+    ok = {"tables": 0, "fallback": 0}
+    cost: dict[str, list[float]] = {"tables": [], "fallback": []}
+    for text, _lang, tz, want in CASES:
+        calls = {
+            "tables": lambda t=text, z=tz: parse_timestamp(t, z)[0],
+            "fallback": lambda t=text, z=tz: parse_with_dateparser(t, ZoneInfo(z))[0],
+        }
+        row = f"{text:<48}{want:>17}"
+        for mode, fn in calls.items():
+            got = fmt(fn())
+            ok[mode] += got == want
+            cost[mode].append(per_call_ms(fn, repeat) * 1000)
+            row += f"{(got if got != want else 'ok'):>19}{cost[mode][-1]:9.1f}us"
+        print(row)
+    print(
+        "project: "
+        + ", ".join(f"{m} {ok[m]}/{len(CASES)} right, median {statistics.median(cost[m]):.1f} us" for m in ok)
+    )
+
+
 if __name__ == "__main__":
     main()
+    project(5)

@@ -373,6 +373,7 @@ class ParseConfig:
     """Parsing and matching-text options."""
 
     default_tz: str = "UTC"
+    dayfirst: bool = True
     include_title_in_match: bool = False
     learned_boilerplate: bool = True
     learned_min_docs: int = 5
@@ -388,6 +389,7 @@ class ParseConfig:
             ZoneInfo(self.default_tz)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ConfigError(f"default_tz must be an IANA zone name, got {self.default_tz!r}") from exc
+        _require(isinstance(self.dayfirst, bool), f"dayfirst must be true or false, got {self.dayfirst!r}")
         _require(self.learned_min_docs >= 2, f"learned_min_docs must be >= 2, got {self.learned_min_docs}")
         _require(
             0.0 < self.learned_min_fraction <= 1.0,

@@ -64,11 +64,13 @@ def with_derived_id(
     return rec
 
 
-def parse_one(rec: RawRecord, default_tz: str, html_extractor: str = "fast") -> ParsedArticle:
-    """Parse one read record, raw layout, HTML page or structured, into fields; a mapped summary or location
-    replaces what parsing found in the body."""
+def parse_one(
+    rec: RawRecord, default_tz: str, html_extractor: str = "fast", *, dayfirst: bool = True
+) -> ParsedArticle:
+    """Parse one read record, raw layout, HTML page or structured, into fields (``dayfirst``:
+    ``parse.dayfirst``); a mapped summary or location replaces what parsing found in the body."""
     if rec.kind == "raw":
-        return parse_raw(rec.text or "", default_tz=default_tz)
+        return parse_raw(rec.text or "", default_tz=default_tz, dayfirst=dayfirst)
     if rec.kind == "html":
         return parse_html(
             rec.text or "",
@@ -76,6 +78,7 @@ def parse_one(rec: RawRecord, default_tz: str, html_extractor: str = "fast") -> 
             default_tz=default_tz,
             published=None if rec.published_invalid else rec.published,
             base_url=rec.url,
+            dayfirst=dayfirst,
         )
     art = parse_record(
         title=rec.title,
@@ -83,6 +86,7 @@ def parse_one(rec: RawRecord, default_tz: str, html_extractor: str = "fast") -> 
         published=None if rec.published_invalid else rec.published,
         author=rec.author,
         default_tz=default_tz,
+        dayfirst=dayfirst,
     )
     if rec.language_hint:
         art = dataclasses.replace(art, language_hint=rec.language_hint)

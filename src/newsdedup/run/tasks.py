@@ -217,7 +217,7 @@ def _line_key_hashes(parsed: Sequence[ParsedArticle], learn: bool) -> tuple[np.n
 def _process_task(task: ReadTask, settings: ChunkSettings) -> Chunk:
     records, rejects, digests = _read_task(task, settings)
     cfg = settings.parse
-    parsed = [parse_one(r, cfg.default_tz, cfg.html_extractor) for r in records]
+    parsed = [parse_one(r, cfg.default_tz, cfg.html_extractor, dayfirst=cfg.dayfirst) for r in records]
     match = [matching_text(a, include_title=cfg.include_title_in_match) for a in parsed]
     languages = [article_language(a.title, a.body, a.language_hint) for a in parsed]
     table = article_table(records, parsed, match, languages, settings.source_from)

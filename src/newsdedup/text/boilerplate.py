@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from newsdedup.model import ParsedArticle
+from newsdedup.text.boilerplate_local import LOCAL_KIND_PATTERNS, LOCAL_START_PREFIXES, LOCAL_START_WORDS
 from newsdedup.text.normalize import normalize_for_matching
 
 __all__ = [
@@ -111,6 +112,16 @@ _COMBINED = re.compile(
     "|".join(f"(?P<{kind}>(?:{pat}))" for kind, pat in _KIND_PATTERNS),
     re.IGNORECASE,
 )
+# the same kinds in the other supported languages (text/boilerplate_local.py), in the same order; tried only
+# for a line whose first word (first characters, in CJK) can open one, so English lines never pay for them
+_COMBINED_LOCAL = re.compile(
+    "|".join(
+        f"(?P<{kind}>(?:{LOCAL_KIND_PATTERNS[kind]}))"
+        for kind, _ in _KIND_PATTERNS
+        if kind in LOCAL_KIND_PATTERNS
+    ),
+    re.IGNORECASE,
+)
 _RELATED_HEADING = re.compile(
     r"(?:related(?:\s+\w+)?|read\s+more|read\s+also|also\s+read|see\s+also|more\s+on\s+this(?:\s+story)?"
     r"|recommended(?:\s+\w+)*|you\s+m(?:ay|ight)\s+also\s+like|further\s+reading|more\s+stories|must\s+read"
@@ -133,6 +144,11 @@ _START_WORDS = frozenset(
     """.split()  # noqa: SIM905
 )
 _START_CHARS = frozenset("©(0123456789")
+_START_CHARS_PATTERNS = (_COMBINED,)
+_START_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
+    **{w: (_COMBINED_LOCAL,) for w in LOCAL_START_WORDS},
+    **{w: (_COMBINED, _COMBINED_LOCAL) if w in LOCAL_START_WORDS else (_COMBINED,) for w in _START_WORDS},
+}
 _WORD_TRIM = ":.!,;|-–—›»>…"
 #: A boilerplate line is short; a longer line is content whatever it starts with.
 MAX_BOILERPLATE_LINE = 260
@@ -148,8 +164,16 @@ def classify_line(line: str) -> str | None:
     # a line starting in lower case continues a sentence (often a hard-wrapped one): content
     if not s or len(s) > MAX_BOILERPLATE_LINE or s[0].islower():
         return None
-    if s[0] in _START_CHARS or s.split(None, 1)[0].lower().rstrip(_WORD_TRIM) in _START_WORDS:
-        m = _COMBINED.match(s)
+    # one lookup gives the patterns a first word can open (English, the other languages, or both)
+    patterns = (
+        _START_CHARS_PATTERNS
+        if s[0] in _START_CHARS
+        else _START_PATTERNS.get(s.split(None, 1)[0].lower().rstrip(_WORD_TRIM))
+    )
+    if patterns is None and s[0] >= "\u3040" and s.startswith(LOCAL_START_PREFIXES):
+        patterns = (_COMBINED_LOCAL,)  # CJK lines have no first word: their first characters are tested
+    for pattern in patterns or ():
+        m = pattern.match(s)
         if m is not None:
             return m.lastgroup
     if len(s) <= _CONTAINS_MAX:

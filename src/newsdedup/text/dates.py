@@ -20,6 +20,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dateutil import parser as du_parser
 
 from newsdedup.errors import ConfigError
+from newsdedup.text.locale_dates import (
+    find_local_zone,
+    is_us_zone,
+    local_date,
+    local_time_text,
+    looks_like_local_timestamp,
+    parse_with_dateparser,
+)
 
 __all__ = ["looks_like_timestamp", "parse_timestamp", "resolve_zone", "strip_date_prefix"]
 
@@ -158,14 +166,16 @@ def looks_like_timestamp(line: str) -> bool:
     if not line or len(line) > 90:
         return False
     # every _ANY_DATE alternative needs a digit: a plain \d search rejects name/sentence lines far cheaper
-    if not _DIGIT.search(line) or not _ANY_DATE.search(line):
+    if not _DIGIT.search(line):
         return False
+    if not _ANY_DATE.search(line):
+        return looks_like_local_timestamp(line)
     others = 0
     for word in _WORD.findall(line):
         if word.lower() not in _FILLER_WORDS:
             others += 1
             if others > 1:
-                return False
+                return looks_like_local_timestamp(line)
     return True
 
 
@@ -186,8 +196,22 @@ def _offset(text: str) -> tzinfo | None:
     return timezone(sign * timedelta(hours=hours, minutes=minutes))
 
 
-def _find_zone(rest: str) -> tuple[tzinfo | None, str | None]:
-    """(fixed tz or None, region zone name or None) from the text left after date and time are removed."""
+def _find_zone(rest: str, line: str) -> tuple[tzinfo | None, str | None]:
+    """(fixed tz or None, region zone name or None) from ``rest``, the text left of ``line`` after date and
+    time are removed: the English abbreviations and offsets, then local zone names (first in a line that is
+    not ASCII, where CST may be China's)."""
+    ascii_line = line.isascii()
+    if not ascii_line:
+        fixed, region = find_local_zone(rest, line)
+        if fixed is not None or region is not None:
+            return fixed, region
+    fixed, region = _find_english_zone(rest)
+    if fixed is None and region is None and ascii_line:
+        return find_local_zone(rest, line)
+    return fixed, region
+
+
+def _find_english_zone(rest: str) -> tuple[tzinfo | None, str | None]:
     for m in _ZONE.finditer(rest):
         if m.group("base"):
             if m.group("boff"):
@@ -227,11 +251,15 @@ def _cut(text: str, start: int, end: int) -> str:
     return text[:start] + " " + text[end:]
 
 
-def parse_timestamp(text: str, default_tz: str = "UTC") -> tuple[datetime | None, bool]:
+def parse_timestamp(
+    text: str, default_tz: str = "UTC", *, dayfirst: bool = True
+) -> tuple[datetime | None, bool]:
     """Parse a timestamp line into (aware UTC datetime or None, zone_assumed).
 
-    zone_assumed is True when the text carried no zone and ``default_tz`` was applied. Never raises on any
-    text (an invalid ``default_tz`` is a configuration error and raises ConfigError).
+    zone_assumed is True when the text carried no zone and ``default_tz`` was applied. A numeric date that
+    could be read either way (05/06/2024) is month first when the line names a US zone (EST, PT, ...), else
+    day first when ``dayfirst`` (the default), else month first. Never raises on any text (an invalid
+    ``default_tz`` is a configuration error and raises ConfigError).
     """
     _zone(default_tz)  # validate the configuration value even when the text has a zone
     if not isinstance(text, str) or not text.strip() or len(text) > 200:
@@ -245,12 +273,12 @@ def parse_timestamp(text: str, default_tz: str = "UTC") -> tuple[datetime | None
             pass
     _, s = strip_date_prefix(text)
     try:
-        return _parse(s, default_tz)
+        return _parse(s, default_tz, dayfirst)
     except (ValueError, OverflowError, KeyError, IndexError):
         return None, False
 
 
-def _parse(s: str, default_tz: str) -> tuple[datetime | None, bool]:
+def _parse(s: str, default_tz: str, dayfirst: bool = True) -> tuple[datetime | None, bool]:
     m = _ISO.search(s) if "-" in s else None  # an ISO date has a literal "-"
     if m:
         y, mo, d = int(m["y"]), int(m["mo"]), int(m["d"])
@@ -260,7 +288,7 @@ def _parse(s: str, default_tz: str) -> tuple[datetime | None, bool]:
         if m["z"]:
             fixed: tzinfo | None = UTC if m["z"] == "Z" else _offset(m["z"])
             return _build(y, mo, d, h, mi, sec, fixed, None, default_tz)
-        fixed, region = _find_zone(s[m.end() :])
+        fixed, region = _find_zone(s[m.end() :], s)
         return _build(y, mo, d, h, mi, sec, fixed, region, default_tz)
 
     rest = s
@@ -282,33 +310,73 @@ def _parse(s: str, default_tz: str) -> tuple[datetime | None, bool]:
             if numeric:
                 rest = _cut(s, numeric.start(), numeric.end())
     if date is None and numeric is None:
-        return _dateutil_fallback(s, default_tz)
+        found = local_date(s)
+        if found is None:
+            return _fallback(s, default_tz, dayfirst)
+        date, rest, implied = found
+        default_tz = implied or default_tz  # "18 ноября 2024, 14:55": Moscow time unless a zone is written
 
-    h = mi = sec = 0
-    tm = None
-    for cand in _TIME.finditer(rest):
-        # a bare number is only a time when it has minutes or an am/pm marker ("10 a.m."), not a stray digit
-        if cand["mi"] is not None or cand["ap"]:
-            tm = cand
-            break
-    if tm:
-        h = int(tm["h"])
-        mi = int(tm["mi"]) if tm["mi"] else 0
-        sec = int(tm["s"]) if tm["s"] else 0
-        if tm["ap"]:
-            pm = tm["ap"].lower().startswith("p")
-            if h > 12 or h == 0:
-                return None, False
-            h = (h % 12) + (12 if pm else 0)
-        rest = _cut(rest, tm.start(), tm.end())
-    fixed, region = _find_zone(rest)
+    timed = _time_of(rest)
+    if timed is None:
+        return None, False
+    (h, mi, sec), rest = timed
+    fixed, region = _find_zone(rest, s)
 
     if numeric is not None:
         a, b, y = int(numeric["a"]), int(numeric["b"]), int(numeric["y"])
-        # day first (16/11/2024), the international convention; month first only when day-first is impossible
-        date = (y, a, b) if b > 12 else (y, b, a)
+        date = (y, a, b) if _month_first(a, b, rest, dayfirst) else (y, b, a)
     assert date is not None
     return _build(date[0], date[1], date[2], h, mi, sec, fixed, region, default_tz)
+
+
+def _time_of(rest: str) -> tuple[tuple[int, int, int], str] | None:
+    """((hour, minute, second), ``rest`` without the time): midnight when there is no time, None when an
+    am/pm time is impossible ("13 pm")."""
+    if not rest.isascii():
+        rest = local_time_text(rest)  # "14時55分", "下午2:55": local spellings to what _TIME reads
+    tm = _find_time(rest)
+    if tm is None and "h" in rest:
+        rest = local_time_text(rest)  # "14h55" (French, Portuguese), tried only when no English time is found
+        tm = _find_time(rest)
+    if tm is None:
+        return (0, 0, 0), rest
+    h = int(tm["h"])
+    mi = int(tm["mi"]) if tm["mi"] else 0
+    sec = int(tm["s"]) if tm["s"] else 0
+    if tm["ap"]:
+        pm = tm["ap"].lower().startswith("p")
+        if h > 12 or h == 0:
+            return None
+        h = (h % 12) + (12 if pm else 0)
+    return (h, mi, sec), _cut(rest, tm.start(), tm.end())
+
+
+def _find_time(rest: str) -> re.Match[str] | None:
+    for cand in _TIME.finditer(rest):
+        # a bare number is only a time when it has minutes or an am/pm marker ("10 a.m."), not a stray digit
+        if cand["mi"] is not None or cand["ap"]:
+            return cand
+    return None
+
+
+def _month_first(a: int, b: int, rest: str, dayfirst: bool) -> bool:
+    """Is the numeric date a/b/yyyy month first? Whichever order is possible when only one is; otherwise a US
+    zone in the line says month first, and ``dayfirst`` decides the rest."""
+    if b > 12 or a > 12:
+        return b > 12
+    return is_us_zone(rest) or not dayfirst
+
+
+def _fallback(s: str, default_tz: str, dayfirst: bool) -> tuple[datetime | None, bool]:
+    """dateutil for an English-looking line, dateparser (restricted to the supported languages) for a
+    localised one that our patterns did not read."""
+    if s.isascii():
+        dt, assumed = _dateutil_fallback(s, default_tz)
+        if dt is not None or not looks_like_local_timestamp(s):
+            return dt, assumed
+    elif not looks_like_timestamp(s):
+        return None, False
+    return parse_with_dateparser(s, _zone(default_tz), dayfirst=dayfirst)
 
 
 def _dateutil_fallback(s: str, default_tz: str) -> tuple[datetime | None, bool]:

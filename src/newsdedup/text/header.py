@@ -10,6 +10,7 @@ import functools
 import re
 
 from newsdedup.text.dates import looks_like_timestamp
+from newsdedup.text.header_local import LOCAL_BY_PREFIX, cjk_names, split_local_dateline
 from newsdedup.text.lines import is_prose
 from newsdedup.text.normalize import normalize_for_matching
 
@@ -20,6 +21,7 @@ __all__ = [
     "KICKER",
     "author_from_line",
     "clean_name",
+    "has_by_prefix",
     "looks_like_outlet",
     "split_dateline",
     "split_title",
@@ -222,6 +224,11 @@ def _byline(line: str) -> tuple[str | None, str | None, str | None]:
                 tail = extra.strip()
         name = _names(rest)
         return (name, tail, None) if name else (None, None, None)
+    m = LOCAL_BY_PREFIX.match(line)
+    if m:
+        found = _local_byline(line[m.end() :].strip())
+        if found[0] is not None:
+            return found
     # "NAME | OUTLET", "NAME, OUTLET" or a bare name line under the headline; never a sentence
     pieces = AUTHOR_SPLIT.split(line, maxsplit=1)
     head = pieces[0].strip()
@@ -240,6 +247,26 @@ def _byline(line: str) -> tuple[str | None, str | None, str | None]:
     if name is None and _is_name(head):
         name = clean_name(head)
     return name, None, head
+
+
+def has_by_prefix(line: str) -> bool:
+    """Does the line open with a byline prefix ("By", "Von", "Автор:", "记者", ...)?"""
+    return BY_PREFIX.match(line) is not None or LOCAL_BY_PREFIX.match(line) is not None
+
+
+def _local_byline(rest: str) -> tuple[str | None, str | None, str | None]:
+    """:func:`_byline` after a byline prefix in another language ("Von", "Par", "Автор:", "记者"): the name,
+    a tail after "|"/"," (an outlet or a timestamp), or (None, None, None)."""
+    tail: str | None = None
+    pieces = AUTHOR_SPLIT.split(rest, maxsplit=1)
+    if len(pieces) == 2:
+        rest, tail = pieces
+    if "," in rest:
+        head, extra = (x.strip() for x in rest.split(",", 1))
+        if looks_like_timestamp(extra) or looks_like_outlet(extra) or len(extra.split()) <= 2:
+            rest, tail = head, tail or extra
+    name = cjk_names(rest) or _names(rest)
+    return (name, tail, None) if name else (None, None, None)
 
 
 # -------------------------------------------------------------------------------------------------- dateline
@@ -265,17 +292,23 @@ _NOT_PLACES = frozenset(
 
 def split_dateline(line: str) -> tuple[str | None, str]:
     """(place, rest of the line) when the line opens with a dateline, else (None, line)."""
-    if len(line) < 3 or not line[0].isupper():
+    if len(line) < 3:
+        return None, line
+    first = line[0]
+    if not first.isupper():
+        # wire formats that open with a bracket or an agency in CJK characters, "(ANSA) - ROMA, 18 NOV -"
+        if first in "(【[［" or "\u4e00" <= first <= "\u9fff":
+            return split_local_dateline(line)
         return None, line
     head = line[:90]
     # cheap pre-checks before the big pattern: a dateline has a separator and a caps word, comma or agency
     if not (line[1].isupper() or "," in head or "(" in head) or not (
-        ":" in head or "-" in head or "—" in head or "–" in head
+        ":" in head or "-" in head or "—" in head or "–" in head or ("/" in head and not head.isascii())
     ):
         return None, line
     m = _DATELINE.match(line)
     if not m:
-        return None, line
+        return split_local_dateline(line)  # "МОСКВА, 18 ноября (РИА Новости) -", "MADRID, 18 Nov. (EFE) -"
     if m["place"] and not m["place"].split(",", 1)[0].isupper():
         return None, line
     place = (m["place"] or m["place2"] or m["place3"] or "").strip()

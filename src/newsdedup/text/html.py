@@ -324,6 +324,7 @@ def parse_html(
     default_tz: str = "UTC",
     published: str | None = None,
     base_url: str | None = None,
+    dayfirst: bool = True,
 ) -> ParsedArticle:
     """Parse one HTML page into an article: extracted as :func:`extract_html` says, then cleaned like a
     structured record's fields (:func:`~newsdedup.text.parse.parse_record`). ``published`` (e.g. a WARC
@@ -336,6 +337,7 @@ def parse_html(
         published=page.published or published,
         author=page.author,
         default_tz=default_tz,
+        dayfirst=dayfirst,
     )
     return replace(
         article,

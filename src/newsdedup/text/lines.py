@@ -34,4 +34,10 @@ def bullet_text(line: str) -> str | None:
 def is_prose(line: str) -> bool:
     """Does the line read like body text (rather than a header/noise line)?"""
     spaces = line.count(" ")
-    return len(line) >= 60 or spaces >= 5 or (spaces >= 2 and line.endswith((".", "!", "?", "”", '"')))
+    return (
+        len(line) >= 60
+        or spaces >= 5
+        or (spaces >= 2 and line.endswith((".", "!", "?", "”", '"')))
+        # a CJK sentence has no spaces: its full-width end mark says it is one
+        or (len(line) >= 8 and line.endswith(("。", "！", "？", "」", "”")) and not line.isascii())
+    )

@@ -34,6 +34,7 @@ from newsdedup.text.header import (
     KICKER,
     author_from_line,
     clean_name,
+    has_by_prefix,
     split_dateline,
     split_title,
 )
@@ -44,10 +45,12 @@ from newsdedup.text.repair import repair_text
 __all__ = ["parse_raw", "parse_record"]
 
 
-def parse_raw(text: str, *, default_tz: str = "UTC") -> ParsedArticle:
+def parse_raw(text: str, *, default_tz: str = "UTC", dayfirst: bool = True) -> ParsedArticle:
     """Parse a whole raw-layout article file (header + body + footer) into its fields.
 
-    Never raises on any text; an unknown ``default_tz`` raises ConfigError.
+    ``dayfirst``: how an ambiguous numeric date is read when its zone does not say (see
+    :func:`~newsdedup.text.dates.parse_timestamp`). Never raises on any text; an unknown ``default_tz``
+    raises ConfigError.
     """
     resolve_zone(default_tz)
     text = repair_text(text) if isinstance(text, str) else ""
@@ -56,7 +59,7 @@ def parse_raw(text: str, *, default_tz: str = "UTC") -> ParsedArticle:
     i = _headline_index(lines, removed)
     if i >= len(lines):
         return _empty(removed)
-    header = _HeaderScan(lines, i, default_tz, removed)
+    header = _HeaderScan(lines, i, default_tz, removed, dayfirst=dayfirst)
     body_start = header.scan(i + 1)
     location, body = clean_body(lines[body_start:], removed, known_dateline=header.known_dateline)
     return ParsedArticle(
@@ -101,6 +104,7 @@ class _HeaderScan:
 
     __slots__ = (
         "author",
+        "dayfirst",
         "default_tz",
         "known_dateline",
         "lines",
@@ -117,9 +121,12 @@ class _HeaderScan:
         "tz_assumed",
     )
 
-    def __init__(self, lines: list[str], headline: int, default_tz: str, removed: Removed) -> None:
+    def __init__(
+        self, lines: list[str], headline: int, default_tz: str, removed: Removed, *, dayfirst: bool = True
+    ) -> None:
         self.lines = lines
         self.default_tz = default_tz
+        self.dayfirst = dayfirst
         self.removed = removed
         self.raw_title = lines[headline]
         self.title, self.source = split_title(self.raw_title)
@@ -214,7 +221,7 @@ class _HeaderScan:
         if not looks_like_timestamp(candidate):  # the cheap rejection first: most header lines are not dates
             return False
         prefix, rest = strip_date_prefix(candidate)
-        dt, assumed = parse_timestamp(rest, self.default_tz)
+        dt, assumed = parse_timestamp(rest, self.default_tz, dayfirst=self.dayfirst)
         if dt is None:
             return False
         if self.published_at is None or (
@@ -238,7 +245,7 @@ class _HeaderScan:
                 for part in AUTHOR_SPLIT.split(tail):
                     self._take_timestamp(part.strip())
             return True
-        if BY_PREFIX.match(line) and author_from_line(line, self.title)[0]:
+        if has_by_prefix(line) and author_from_line(line, self.title)[0]:
             self.removed.add("header", line)
             return True
         return False
@@ -255,7 +262,7 @@ def _standfirst(lines: list[str], i: int, title: str | None) -> bool:
             return False
         # a bare name is not enough here: a short subheading after the first paragraph would look like one
         if looks_like_timestamp(line) or (
-            (BY_PREFIX.match(line) or "|" in line) and author_from_line(line, title)[0]
+            (has_by_prefix(line) or "|" in line) and author_from_line(line, title)[0]
         ):
             return True
     return False
@@ -277,6 +284,18 @@ def _empty(removed: Removed) -> ParsedArticle:
     )
 
 
+def _record_author(author: str) -> str | None:
+    """A structured record's author field without its byline prefix."""
+    a = " ".join(repair_text(author).split())
+    m = BY_PREFIX.match(a)
+    if m:
+        a = a[m.end() :].strip()
+    elif has_by_prefix(a):
+        # "Von Anna Schmidt", "记者 王伟": the prefix goes only when a name follows ("Von Miller" stays)
+        a = author_from_line(a, None)[0] or a
+    return clean_name(a) or None
+
+
 def parse_record(
     *,
     title: str | None,
@@ -284,6 +303,7 @@ def parse_record(
     published: str | None = None,
     author: str | None = None,
     default_tz: str = "UTC",
+    dayfirst: bool = True,
 ) -> ParsedArticle:
     """Parse a structured record (JSONL/CSV/Parquet) whose fields are given.
 
@@ -298,19 +318,14 @@ def parse_record(
         t = " ".join(repair_text(title).split())
         if t:
             clean_title, source = split_title(t)
-    clean_author: str | None = None
-    if isinstance(author, str):
-        a = " ".join(repair_text(author).split())
-        m = BY_PREFIX.match(a)
-        a = a[m.end() :].strip() if m else a
-        clean_author = clean_name(a) or None
+    clean_author = _record_author(author) if isinstance(author, str) else None
     published_at: datetime | None = None
     published_raw: str | None = None
     assumed = False
     if isinstance(published, str) and published.strip():
         _, published_raw = strip_date_prefix(" ".join(repair_text(published).split()))
         numeric = parse_numeric_time(published_raw, zone)  # epoch seconds/ms, YYYYMMDD[HHMMSS]
-        published_at, assumed = numeric or parse_timestamp(published_raw, default_tz)
+        published_at, assumed = numeric or parse_timestamp(published_raw, default_tz, dayfirst=dayfirst)
     text = repair_text(body) if isinstance(body, str) else ""
     lines = list(map(str.strip, text.split("\n")))
     summary: list[str] = []
