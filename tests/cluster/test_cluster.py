@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from newsdedup.cluster import (
     TOPIC_COLUMNS,
-    StoryClusterer,
     StoryFeatures,
+    StoryModel,
     cluster_stories,
     graph,
     story_features,
@@ -101,7 +101,7 @@ def test_two_clear_stories_come_back() -> None:
 
 def test_estimator_labels_in_order_of_first_appearance() -> None:
     docs = make_docs([CUP, QUAKE])
-    model = StoryClusterer().fit(
+    model = StoryModel().fit(
         docs["match_text"].tolist(), docs["title"].tolist(), docs["published_at"].tolist()
     )
     assert model.labels_.tolist() == [0, 0, 0, 1, 1, 1]
@@ -204,12 +204,12 @@ def test_empty_input_returns_empty_frames() -> None:
     topic, topics = cluster_stories(docs, ClusterParams())
     assert len(topic) == 0 and len(topics) == 0
     assert list(topics.columns) == TOPIC_COLUMNS
-    model = StoryClusterer().fit([])
+    model = StoryModel().fit([])
     assert model.n_clusters_ == 0 and len(model.labels_) == 0
 
 
 def test_empty_and_stopword_texts_do_not_crash() -> None:
-    model = StoryClusterer().fit(["", "the and of", ""], titles=[None, "", None])
+    model = StoryModel().fit(["", "the and of", ""], titles=[None, "", None])
     assert len(model.labels_) == 3
 
 
@@ -240,7 +240,7 @@ def test_params_accept_none_where_allowed() -> None:
 
 
 def test_model_validates_and_stores_params_only() -> None:
-    model = StoryClusterer(threshold=2.0)
+    model = StoryModel(threshold=2.0)
     assert model.threshold == 2.0
     with pytest.raises(ValueError, match="threshold"):
         model.fit(["a b c"])
@@ -253,7 +253,7 @@ def test_missing_columns_are_an_error() -> None:
 
 def test_max_features_limits_vocabulary_and_keeps_stories() -> None:
     docs = make_docs([QUAKE, CUP])
-    model = StoryClusterer(max_features=12).fit(docs["match_text"].tolist(), docs["title"].tolist())
+    model = StoryModel(max_features=12).fit(docs["match_text"].tolist(), docs["title"].tolist())
     assert len(model.terms_) == 12 and model.X_.shape == (6, 12)
     assert list(model.terms_) == sorted(model.terms_)
     assert model.labels_.tolist() == [0, 0, 0, 1, 1, 1]
@@ -414,7 +414,7 @@ def test_threaded_clustering_equals_single_threaded(monkeypatch: pytest.MonkeyPa
     params = ClusterParams(threshold=0.2)
     feats = _features(docs)
     topic1, topics1 = cluster_stories(docs, params, features=feats)
-    model1 = StoryClusterer.from_params(params).fit_features(feats, docs["published_at"].tolist())
+    model1 = StoryModel.from_params(params).fit_features(feats, docs["published_at"].tolist())
     rows = np.arange(len(docs))
     M1, terms1 = graph.feature_matrix(feats, None, rows)
     assert len(graph.row_blocks(len(docs))) == 1
@@ -426,7 +426,7 @@ def test_threaded_clustering_equals_single_threaded(monkeypatch: pytest.MonkeyPa
             return list(pool.map(fn, items))
 
         topic2, topics2 = cluster_stories(docs, params, features=feats, map_fn=map_fn)
-        model2 = StoryClusterer.from_params(params).fit_features(
+        model2 = StoryModel.from_params(params).fit_features(
             feats, docs["published_at"].tolist(), map_fn=map_fn
         )
         M2, terms2 = graph.feature_matrix(feats, None, rows, map_fn)

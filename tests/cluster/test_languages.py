@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
-from newsdedup.cluster import StoryClusterer, cluster_stories, elided_text, story_features
+from newsdedup.cluster import StoryModel, cluster_stories, elided_text, story_features
 from newsdedup.cluster.estimator import language_codes
 from newsdedup.cluster.kernels.linkage import LinkLimits, average_linkage
 from newsdedup.cluster.kernels.shared import Centring, Csr, Edges
@@ -134,12 +134,12 @@ def test_features_in_mixed_languages_equal_each_language_alone() -> None:
 
 def test_estimator_takes_languages() -> None:
     docs = make_docs([[(t, normalize_for_matching(b)) for t, b in MIXED[lang]] for lang in ("de", "ru")])
-    model = StoryClusterer(threshold=0.05).fit(
+    model = StoryModel(threshold=0.05).fit(
         docs["match_text"].tolist(), docs["title"].tolist(), languages=["de", "de", "ru", "ru"]
     )
     assert model.labels_[0] == model.labels_[1] != model.labels_[2] == model.labels_[3]
     with pytest.raises(ValueError, match="languages has 1 values"):
-        StoryClusterer().fit(["a b"] * 2, languages=["de"])
+        StoryModel().fit(["a b"] * 2, languages=["de"])
 
 
 def _pairs(n: int) -> tuple[Csr, Edges]:

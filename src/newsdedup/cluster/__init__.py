@@ -1,22 +1,22 @@
 """Pure story clustering: features, neighbour graph, linkage, topic description, and their kernels.
 
 ``story_features`` (features) turns each article into its weighted terms; ``cluster_stories`` (stories)
-groups the canonical articles into stories through ``StoryClusterer`` (estimator: the run's terms and
+groups the canonical articles into stories through ``StoryModel`` (estimator: the run's terms and
 neighbour graph in ``graph``, average linkage in ``linkage``) and describes them (``describe``).
 Per-language rules (stop words, elisions, n-grams of unspaced scripts) are in ``languages``; stories never
 span two known languages (``linkage``).
 """
 
 from newsdedup.cluster.describe import TOPIC_COLUMNS, topic_id_for
-from newsdedup.cluster.estimator import StoryClusterer
+from newsdedup.cluster.estimator import StoryModel
 from newsdedup.cluster.features import StoryFeatures, story_features
 from newsdedup.cluster.languages import elided_text, elides
 from newsdedup.cluster.stories import cluster_stories
 
 __all__ = [
     "TOPIC_COLUMNS",
-    "StoryClusterer",
     "StoryFeatures",
+    "StoryModel",
     "cluster_stories",
     "elided_text",
     "elides",

@@ -1,4 +1,5 @@
-"""``StoryClusterer``: the sklearn-style estimator that clusters documents into stories.
+"""``StoryModel``: the model the cluster stage fits (the scikit-learn estimator users see is
+``newsdedup.estimators.StoryClusterer``, which wraps the stage) that clusters documents into stories.
 
 It runs the steps of the other modules on one doc-term matrix, rescaled in place between them: the run's
 feature weights W (``graph.feature_matrix``) -> unit TF-IDF rows X -> centred, scaled rows for the kNN
@@ -28,7 +29,7 @@ from newsdedup.cluster.linkage import EDGE_FLOOR_RATIO, link
 from newsdedup.model import MapFn, serial_map
 from newsdedup.params import ClusterParams
 
-__all__ = ["StoryClusterer"]
+__all__ = ["StoryModel"]
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ _PARAM_NAMES = (
 )
 
 
-class StoryClusterer:
+class StoryModel:
     """Cluster news texts into stories (same event / developing story): the cluster stage's model, run by
     ``cluster_stories``. (The scikit-learn estimator is :class:`newsdedup.estimators.StoryClusterer`, which
     takes texts or a data frame; this class derives from no scikit-learn base so the job never imports it.)
@@ -131,7 +132,7 @@ class StoryClusterer:
         return X
 
     @classmethod
-    def from_params(cls, params: ClusterParams) -> StoryClusterer:
+    def from_params(cls, params: ClusterParams) -> StoryModel:
         """An unfitted clusterer with the settings of ``params`` (the inverse of ``_params``)."""
         return cls(**{name: getattr(params, name) for name in _PARAM_NAMES})
 
@@ -154,7 +155,7 @@ class StoryClusterer:
         *,
         languages: Sequence[str | None] | None = None,
         map_fn: MapFn = serial_map,
-    ) -> StoryClusterer:
+    ) -> StoryModel:
         """Cluster ``texts`` (matching text), with optional headlines, UTC times and languages (ISO 639-1
         codes, ``und`` or None; None for all: unknown, English rules); returns self."""
         params = self._params()
@@ -172,7 +173,7 @@ class StoryClusterer:
         rows: np.ndarray | None = None,
         languages: Sequence[str | None] | np.ndarray | None = None,
         map_fn: MapFn = serial_map,
-    ) -> StoryClusterer:
+    ) -> StoryModel:
         """Cluster documents given by their ``story_features`` (one row each), with optional UTC times.
 
         ``rows``: cluster the documents at these positions of ``features``, in this order (as

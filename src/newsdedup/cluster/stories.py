@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from newsdedup.cluster.describe import describe_topics, empty_topics, keywords
-from newsdedup.cluster.estimator import StoryClusterer, language_codes
+from newsdedup.cluster.estimator import StoryModel, language_codes
 from newsdedup.cluster.features import StoryFeatures, story_features
 from newsdedup.cluster.languages import (
     base_language,
@@ -77,7 +77,7 @@ def cluster_stories(
         feats, rows = features, order  # read in place: a take() would copy all the features
     # naive UTC datetime64 (NaT where missing): a tz-aware column would convert through Timestamp objects
     published_ns = published.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
-    model = StoryClusterer.from_params(params).fit_features(
+    model = StoryModel.from_params(params).fit_features(
         feats, published_ns, rows=rows, languages=langs, map_fn=map_with_progress(map_fn, progress, "cluster")
     )
     labels, k = model.labels_, model.n_clusters_
@@ -100,7 +100,7 @@ _KEYWORD_POOL = 3
 
 
 def _language_keywords(
-    model: StoryClusterer,
+    model: StoryModel,
     labels: np.ndarray,
     langs: Sequence[str | None],
     top_n: int,
