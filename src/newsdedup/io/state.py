@@ -66,6 +66,7 @@ HISTORY_COLUMNS = [
     "canonical_id",
     "is_canonical",
     "topic_id",
+    "language",  # absent from states written before languages were recorded: read as "und"
 ]
 
 # Read on demand, for the few history rows a run relates to: they are most of the state's bytes. They are
@@ -220,6 +221,8 @@ def load_state(version: Path | None, params: DedupParams) -> State:
     check_compatible(stored, params, str(state_dir))
     sig_col = table.column("signature").combine_chunks()
     history = table.drop_columns(["signature"]).to_pandas()
+    if "language" not in history:  # a state written before languages were recorded
+        history["language"] = "und"
     dtype = np.uint64 if params.scheme in ("affine64", "legacy") else np.uint32
     flat = np.asarray(sig_col.flatten().to_numpy(zero_copy_only=False), dtype=dtype)
     signatures = (
@@ -304,6 +307,7 @@ def history_table(history: pd.DataFrame, signatures: np.ndarray, params: DedupPa
         "canonical_id": strings("canonical_id"),
         "is_canonical": pa.array(history["is_canonical"].astype(bool), pa.bool_()),
         "topic_id": strings("topic_id"),
+        "language": strings("language") if "language" in history else pa.array(["und"] * n, pa.string()),
         "signature": pa.FixedSizeListArray.from_arrays(
             pa.array(np.ascontiguousarray(signatures).reshape(-1), type=value_type), params.num_perm
         )

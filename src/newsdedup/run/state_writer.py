@@ -62,6 +62,7 @@ def write_state(
             sl = articles.iloc[lo:hi][k]
             sigs = signatures.signature_rows(lo, hi)[k]
             frame = sl[["article_id", "published_at", "source", "content_hash", "dup_group_id"]].assign(
+                language=sl["language"] if "language" in sl else "und",
                 seen_at=seen_at,
                 body_len=sl["body_chars"],
                 canonical_id=sl["canonical_id"],
@@ -138,7 +139,9 @@ def _kept_batches(
     if path is None or not keep.any():
         return
     lo = 0
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=_HISTORY_BATCH, columns=list(columns)):
+    pf = pq.ParquetFile(path)
+    present = set(pf.schema_arrow.names)  # an earlier version's file may lack later columns (language)
+    for batch in pf.iter_batches(batch_size=_HISTORY_BATCH, columns=[c for c in columns if c in present]):
         k = keep[lo : lo + batch.num_rows]
         if k.any():
             yield batch, lo, k
