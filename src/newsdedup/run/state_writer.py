@@ -62,7 +62,7 @@ def write_state(
             sl = articles.iloc[lo:hi][k]
             sigs = signatures.signature_rows(lo, hi)[k]
             frame = sl[["article_id", "published_at", "source", "content_hash", "dup_group_id"]].assign(
-                language=sl["language"] if "language" in sl else "und",
+                language=sl.get("language", "und"),
                 seen_at=seen_at,
                 body_len=sl["body_chars"],
                 canonical_id=sl["canonical_id"],
