@@ -148,6 +148,31 @@ def _setup_logging(fmt: str, quiet: bool, verbose: bool) -> None:
     root.propagate = False
 
 
+def _scoring_commands(sub: Any, common: argparse.ArgumentParser) -> None:
+    """``evaluate`` and ``calibrate``: an output against a labels file."""
+    e = sub.add_parser("evaluate", parents=[common], help="score an output against a labels file")
+    e.add_argument("--output", "-o", required=True, metavar="DIR", help="output folder of a run")
+    e.add_argument(
+        "--labels", "-l", required=True, metavar="FILE", help="JSONL/CSV with id, dup_group, story"
+    )
+    e.add_argument("--json", action="store_true", help="print the scores as JSON")
+
+    cal = sub.add_parser(
+        "calibrate",
+        parents=[common],
+        help="sweep the dedup and clustering thresholds on a labelled sample; write the best as a config snippet",
+    )
+    cal.add_argument("--output", "-o", required=True, metavar="DIR", help="output folder of a run")
+    cal.add_argument(
+        "--labels", "-l", required=True, metavar="FILE", help="JSONL/CSV with id, dup_group, story"
+    )
+    cal.add_argument("--config", "-c", metavar="FILE", help="the TOML config the output was made with")
+    cal.add_argument(
+        "--out", metavar="FILE", help="where to write the snippet (default: DIR/calibration.toml)"
+    )
+    cal.add_argument("--json", action="store_true", help="print the curves as JSON")
+
+
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--quiet", action="store_true", help="only warnings and errors on stderr")
@@ -171,12 +196,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--engine", choices=("local", "dask"), help="override [run] engine")
     r.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: a LocalCluster)")
 
-    e = sub.add_parser("evaluate", parents=[common], help="score an output against a labels file")
-    e.add_argument("--output", "-o", required=True, metavar="DIR", help="output folder of a run")
-    e.add_argument(
-        "--labels", "-l", required=True, metavar="FILE", help="JSONL/CSV with id, dup_group, story"
-    )
-    e.add_argument("--json", action="store_true", help="print the scores as JSON")
+    _scoring_commands(sub, common)
 
     s = sub.add_parser(
         "status",
@@ -249,6 +269,17 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_calibrate(args: argparse.Namespace) -> int:
+    from newsdedup.calibrate import calibrate, format_curve, snippet
+    from newsdedup.io.store import write_text_atomic
+
+    result = calibrate(Path(args.output), Path(args.labels), args.config)
+    path = Path(args.out) if args.out else Path(args.output) / "calibration.toml"
+    write_text_atomic(snippet(result), path)
+    print(json.dumps(result, indent=2) if args.json else f"{format_curve(result)}\nsnippet: {path}")
+    return EXIT_OK
+
+
 def _cmd_status(args: argparse.Namespace) -> int:
     from newsdedup.status import format_status, status
 
@@ -285,6 +316,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {
         "run": _cmd_run,
         "evaluate": _cmd_evaluate,
+        "calibrate": _cmd_calibrate,
         "status": _cmd_status,
         "report": _cmd_report,
         "rollback": _cmd_rollback,

@@ -44,7 +44,7 @@ from newsdedup.failpoints import failpoint
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["TABLES", "OutputStore", "Staging", "VersionInfo", "held_lock_fds"]
+__all__ = ["TABLES", "OutputStore", "Staging", "VersionInfo", "held_lock_fds", "write_text_atomic"]
 
 TABLES = ("articles", "topics", "duplicates", "rejects", "runs", "state")
 LOCK_NAME = ".newsdedup.lock"
@@ -109,6 +109,20 @@ def write_json_atomic(data: Mapping[str, Any], path: Path) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
+
+
+def write_text_atomic(text: str, path: Path) -> None:
+    """Write ``text`` (UTF-8) under a temporary name beside ``path``, fsync it, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 _ORJSON_OPTIONS = (

@@ -11,9 +11,9 @@ from typing import Any
 
 from newsdedup import __version__
 from newsdedup.errors import InputError
-from newsdedup.io.store import write_json_atomic
+from newsdedup.io.store import write_json_atomic, write_text_atomic
 from newsdedup.report import gather
-from newsdedup.report.files import OutputData, load_output, read_bodies, read_match_texts, write_text_atomic
+from newsdedup.report.files import OutputData, load_output, read_bodies, read_match_texts
 from newsdedup.report.near import latest_canonicals, pairs_below, word_diff
 from newsdedup.report.render import render_html
 

@@ -9,7 +9,6 @@ there; the manifests, the latest outcome and the retained texts stay read here.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,6 @@ __all__ = [
     "load_output",
     "read_bodies",
     "read_match_texts",
-    "write_text_atomic",
 ]
 
 # Everything of the articles table but the bodies: those are read for the few articles the report shows.
@@ -156,17 +154,3 @@ def read_bodies(data: OutputData, ids: list[str]) -> dict[str, str]:
         str(a): str(b) if isinstance(b, str) else ""
         for a, b in zip(frame["article_id"], frame["body"], strict=True)
     }
-
-
-def write_text_atomic(text: str, path: Path) -> None:
-    """Write ``text`` (UTF-8) under a temporary name beside ``path``, fsync it, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
