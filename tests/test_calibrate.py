@@ -73,3 +73,12 @@ def test_an_output_with_no_labelled_article_is_a_usage_error(sample_output: Path
     labels = tmp_path / "labels.csv"
     labels.write_text("id,story\nnot-there,s1\n", encoding="utf-8")
     assert main(["calibrate", "--output", str(sample_output), "--labels", str(labels)]) == 2
+
+
+def test_an_id_labelled_twice_takes_its_first_label(sample_output: Path, tmp_path: Path) -> None:
+    labels = tmp_path / "labels.csv"
+    text = LABELS.read_text(encoding="utf-8")
+    labels.write_text(text + text.splitlines()[1] + "\n", encoding="utf-8")  # the first row again
+    result = calibrate(sample_output, labels)
+    assert result["repeated_label_ids"] == 1
+    assert result["cluster"]["curve"] == calibrate(sample_output, LABELS)["cluster"]["curve"]

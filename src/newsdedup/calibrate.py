@@ -96,12 +96,19 @@ def calibrate(
     """The curves and best thresholds for the labelled articles of ``output`` (see the module)."""
     cfg = as_config(config)
     labels = read_labels(labels_path)
+    repeated = int(labels["id"].duplicated().sum())
+    labels = labels.drop_duplicates("id")  # an id labelled twice: its first label
     sample = _sample(output, labels)
     docs = prepared(sample[["article_id", "title", "body", "published_at", "source"]], cfg)
     docs = docs.assign(
         canonical_id=sample["canonical_id"].to_numpy(), is_canonical=sample["is_canonical"].to_numpy()
     )
-    result: dict[str, Any] = {"output": str(output), "labelled": len(labels), "matched": len(sample)}
+    result: dict[str, Any] = {
+        "output": str(output),
+        "labelled": len(labels),
+        "matched": len(sample),
+        "repeated_label_ids": repeated,
+    }
     if "dup_group" in sample.columns:
         curve = _dedup_curve(docs, sample["dup_group"].astype(str).tolist(), cfg, dedup_sweep)
         result["dedup"] = {
@@ -138,6 +145,8 @@ def snippet(result: dict[str, Any]) -> str:
 def format_curve(result: dict[str, Any]) -> str:
     """The curves as a small table for a terminal."""
     out = [f"labelled ids: {result['labelled']}, found in output: {result['matched']}"]
+    if result["repeated_label_ids"]:
+        out.append(f"ids labelled more than once (their first label used): {result['repeated_label_ids']}")
     for section, score in (("dedup", "pairwise"), ("cluster", "B-cubed")):
         if section in result:
             part = result[section]
