@@ -239,11 +239,11 @@ def test_params_accept_none_where_allowed() -> None:
     assert p.time_scale_days is None
 
 
-def test_model_validates_and_stores_params_only() -> None:
-    model = StoryModel(threshold=2.0)
-    assert model.threshold == 2.0
+def test_model_takes_validated_params() -> None:
+    params = ClusterParams(threshold=0.3)
+    assert StoryModel(params).params is params and StoryModel().params == ClusterParams()
     with pytest.raises(ValueError, match="threshold"):
-        model.fit(["a b c"])
+        StoryModel(ClusterParams(threshold=2.0))
 
 
 def test_missing_columns_are_an_error() -> None:
@@ -253,7 +253,9 @@ def test_missing_columns_are_an_error() -> None:
 
 def test_max_features_limits_vocabulary_and_keeps_stories() -> None:
     docs = make_docs([QUAKE, CUP])
-    model = StoryModel(max_features=12).fit(docs["match_text"].tolist(), docs["title"].tolist())
+    model = StoryModel(ClusterParams(max_features=12)).fit(
+        docs["match_text"].tolist(), docs["title"].tolist()
+    )
     assert len(model.terms_) == 12 and model.X_.shape == (6, 12)
     assert list(model.terms_) == sorted(model.terms_)
     assert model.labels_.tolist() == [0, 0, 0, 1, 1, 1]
@@ -414,7 +416,7 @@ def test_threaded_clustering_equals_single_threaded(monkeypatch: pytest.MonkeyPa
     params = ClusterParams(threshold=0.2)
     feats = _features(docs)
     topic1, topics1 = cluster_stories(docs, params, features=feats)
-    model1 = StoryModel.from_params(params).fit_features(feats, docs["published_at"].tolist())
+    model1 = StoryModel(params).fit_features(feats, docs["published_at"].tolist())
     rows = np.arange(len(docs))
     M1, terms1 = graph.feature_matrix(feats, None, rows)
     assert len(graph.row_blocks(len(docs))) == 1
@@ -426,9 +428,7 @@ def test_threaded_clustering_equals_single_threaded(monkeypatch: pytest.MonkeyPa
             return list(pool.map(fn, items))
 
         topic2, topics2 = cluster_stories(docs, params, features=feats, map_fn=map_fn)
-        model2 = StoryModel.from_params(params).fit_features(
-            feats, docs["published_at"].tolist(), map_fn=map_fn
-        )
+        model2 = StoryModel(params).fit_features(feats, docs["published_at"].tolist(), map_fn=map_fn)
         M2, terms2 = graph.feature_matrix(feats, None, rows, map_fn)
     pd.testing.assert_series_equal(topic1, topic2)
     pd.testing.assert_frame_equal(topics1, topics2)

@@ -134,7 +134,7 @@ def test_features_in_mixed_languages_equal_each_language_alone() -> None:
 
 def test_estimator_takes_languages() -> None:
     docs = make_docs([[(t, normalize_for_matching(b)) for t, b in MIXED[lang]] for lang in ("de", "ru")])
-    model = StoryModel(threshold=0.05).fit(
+    model = StoryModel(ClusterParams(threshold=0.05)).fit(
         docs["match_text"].tolist(), docs["title"].tolist(), languages=["de", "de", "ru", "ru"]
     )
     assert model.labels_[0] == model.labels_[1] != model.labels_[2] == model.labels_[3]

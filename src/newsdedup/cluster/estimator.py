@@ -72,17 +72,6 @@ def to_days(published_at: Sequence[Any] | np.ndarray | None, n: int) -> np.ndarr
     return days
 
 
-_PARAM_NAMES = (
-    "threshold",
-    "time_scale_days",
-    "title_weight",
-    "lead_words",
-    "n_neighbors",
-    "max_features",
-    "random_state",
-)
-
-
 class StoryModel:
     """Cluster news texts into stories (same event / developing story): the cluster stage's model, run by
     ``cluster_stories``. (The scikit-learn estimator is :class:`newsdedup.estimators.StoryClusterer`, which
@@ -96,24 +85,8 @@ class StoryModel:
     document order, used for keywords) and ``X_`` (unit TF-IDF rows).
     """
 
-    def __init__(
-        self,
-        *,
-        threshold: float = 0.16,
-        time_scale_days: float | None = 7.0,
-        title_weight: float = 1.0,
-        lead_words: int = 60,
-        n_neighbors: int = 20,
-        max_features: int | None = None,
-        random_state: int = 0,
-    ) -> None:
-        self.threshold = threshold
-        self.time_scale_days = time_scale_days
-        self.title_weight = title_weight
-        self.lead_words = lead_words
-        self.n_neighbors = n_neighbors
-        self.max_features = max_features
-        self.random_state = random_state
+    def __init__(self, params: ClusterParams | None = None) -> None:
+        self.params = ClusterParams() if params is None else params
 
     @property
     def counts_(self) -> sp.csr_matrix:
@@ -131,22 +104,6 @@ class StoryModel:
         row_scale(X, np.divide(1.0, norms, out=np.zeros(len(norms)), where=norms > 0))
         return X
 
-    @classmethod
-    def from_params(cls, params: ClusterParams) -> StoryModel:
-        """An unfitted clusterer with the settings of ``params`` (the inverse of ``_params``)."""
-        return cls(**{name: getattr(params, name) for name in _PARAM_NAMES})
-
-    def _params(self) -> ClusterParams:
-        return ClusterParams(
-            threshold=self.threshold,
-            time_scale_days=self.time_scale_days,
-            title_weight=self.title_weight,
-            lead_words=self.lead_words,
-            n_neighbors=self.n_neighbors,
-            max_features=self.max_features,
-            random_state=self.random_state,
-        )
-
     def fit(
         self,
         texts: Sequence[str],
@@ -158,7 +115,7 @@ class StoryModel:
     ) -> StoryModel:
         """Cluster ``texts`` (matching text), with optional headlines, UTC times and languages (ISO 639-1
         codes, ``und`` or None; None for all: unknown, English rules); returns self."""
-        params = self._params()
+        params = self.params
         n = len(texts)
         if titles is not None and len(titles) != n:
             raise ValueError(f"titles has {len(titles)} values for {n} texts")
@@ -181,7 +138,6 @@ class StoryModel:
         ``fit``) then follow ``rows``. ``map_fn`` runs the per-row steps' ranges of rows (the result does not
         depend on it).
         """
-        self._params()
         src = np.arange(len(features), dtype=np.int64) if rows is None else np.asarray(rows, dtype=np.int64)
         n = len(src)
         days = to_days(published_at, n)
@@ -194,16 +150,25 @@ class StoryModel:
         # Graph and merge work in time order (untimed documents last, then by row): a document's
         # candidates are near it in time, so their rows are near in memory too (cache-friendly).
         order = np.lexsort((np.arange(n), np.nan_to_num(days, nan=np.inf)))
-        M, self.terms_ = feature_matrix(features, self.max_features, src[order], map_fn)
+        M, self.terms_ = feature_matrix(features, self.params.max_features, src[order], map_fn)
         idf, norms = _to_unit_tfidf(M)
         centring = centering(M)
         days_t = days[order]
-        floor = EDGE_FLOOR_RATIO * self.threshold
+        floor = EDGE_FLOOR_RATIO * self.params.threshold
         edges = knn_edges(
-            M, centring, days_t, self.n_neighbors, self.time_scale_days, floor, map_fn, lang[order]
+            M,
+            centring,
+            days_t,
+            self.params.n_neighbors,
+            self.params.time_scale_days,
+            floor,
+            map_fn,
+            lang[order],
         )
         n_edges = len(edges.lo)
-        roots_t = link(M, centring, days_t, edges, self.threshold, self.time_scale_days, floor, lang[order])
+        roots_t = link(
+            M, centring, days_t, edges, self.params.threshold, self.params.time_scale_days, floor, lang[order]
+        )
         del edges
         self.labels_, self.n_clusters_ = _labels(roots_t, order)
         row_scale(M, 1.0 / centring.w)  # back to unit rows
