@@ -57,14 +57,18 @@ def _best(curve: list[dict[str, float]], current: float) -> float:
     return min((p["threshold"] for p in curve if p["f1"] == top), key=lambda t: (abs(t - current), t))
 
 
+def _point(threshold: float, prf: tuple[float, float, float]) -> dict[str, float]:
+    p, r, f = prf
+    return {"threshold": threshold, "precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
+
+
 def _dedup_curve(
     docs: pd.DataFrame, truth: list[str], cfg: Config, sweep: Sequence[float]
 ) -> list[dict[str, float]]:
     curve = []
     for t in sweep:
         groups = find_duplicates(docs, replace(cfg, dedup=replace(cfg.dedup, threshold=t)))
-        p, r, f = pairwise_prf(groups["dup_group_id"].tolist(), truth)
-        curve.append({"threshold": t, "precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)})
+        curve.append(_point(t, pairwise_prf(groups["dup_group_id"].tolist(), truth)))
     return curve
 
 
@@ -81,8 +85,7 @@ def _cluster_curve(
         topic, _ = cluster_frame(canon, replace(cfg, cluster=replace(cfg.cluster, threshold=t)))
         story = dict(zip(canon["article_id"], topic.to_numpy(), strict=True))
         pred = [str(story.get(c, c)) for c in canonical_of]  # a member whose canonical is unlabelled: its own
-        p, r, f = bcubed_prf(pred, truth)
-        curve.append({"threshold": t, "precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)})
+        curve.append(_point(t, bcubed_prf(pred, truth)))
     return curve
 
 

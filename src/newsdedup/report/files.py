@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 
 from newsdedup.config import config_from_dict
 from newsdedup.errors import ConfigError, InputError, StateError
+from newsdedup.incremental import DUP_COLUMNS
 from newsdedup.io.schema import SCHEMAS
 from newsdedup.io.store import OutputStore
 from newsdedup.params import DedupParams
@@ -39,12 +40,7 @@ ARTICLE_COLUMNS = (
     "title",
     "published_at",
     "body_chars",
-    "dup_group_id",
-    "canonical_id",
-    "is_canonical",
-    "dup_similarity",
-    "dup_method",
-    "canonical_reason",
+    *DUP_COLUMNS,
     "topic_id",
     "run_id",
 )
