@@ -7,6 +7,7 @@ import gzip
 import zlib
 
 from newsdedup.io.remote import open_input
+from newsdedup.model import InputFile, Reject
 from newsdedup.params import InputConfig
 
 __all__ = [
@@ -68,3 +69,18 @@ def os_detail(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return f"{type(exc).__name__}: {exc.strerror}"
     return f"{type(exc).__name__}: {exc}"
+
+
+def read_capped(f: InputFile, limit: int, what: str) -> bytes | Reject:
+    """The whole (decompressed) file, or the Reject saying why not: truncated .gz, unreadable, or over
+    ``limit`` bytes (``what`` names the limit in the reject's detail)."""
+    try:
+        with open_binary(f) as fh:
+            data = fh.read(limit + 1)
+    except GZIP_ERRORS as exc:
+        return Reject(f.rel, None, "truncated", os_detail(exc))
+    except OSError as exc:
+        return Reject(f.rel, None, "unreadable", os_detail(exc))
+    if len(data) > limit:
+        return Reject(f.rel, None, "too_large", what)
+    return data

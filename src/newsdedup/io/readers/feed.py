@@ -14,7 +14,7 @@ from typing import Any
 
 import feedparser
 
-from newsdedup.io.readers.base import GZIP_ERRORS, open_binary, os_detail
+from newsdedup.io.readers.base import read_capped
 from newsdedup.io.readers.records import structured_record
 from newsdedup.model import InputFile, RawRecord, Reject
 from newsdedup.text.urls import normalize_url
@@ -72,17 +72,9 @@ def _item(entry: Any, source: str | None) -> dict[str, Any]:
 def read_feed(f: InputFile, max_bytes: int) -> Iterator[RawRecord | Reject]:
     """An RSS/Atom file, parsed whole (a feed is small: refused beyond 64 x ``max_bytes``, as .json files
     are); record = 1-based position of the item."""
-    try:
-        with open_binary(f) as fh:
-            data = fh.read(64 * max_bytes + 1)
-    except GZIP_ERRORS as exc:
-        yield Reject(f.rel, None, "truncated", os_detail(exc))
-        return
-    except OSError as exc:
-        yield Reject(f.rel, None, "unreadable", os_detail(exc))
-        return
-    if len(data) > 64 * max_bytes:
-        yield Reject(f.rel, None, "too_large", "a feed over 64 x max_article_bytes")
+    data = read_capped(f, 64 * max_bytes, "a feed over 64 x max_article_bytes")
+    if isinstance(data, Reject):
+        yield data
         return
     if not is_feed(data[:4096]):
         yield Reject(f.rel, None, "not_a_feed", "XML whose root element is not rss, feed or rdf:RDF")

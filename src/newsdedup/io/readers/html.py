@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from newsdedup.io.readers.base import GZIP_ERRORS, normalize_newlines, open_binary, os_detail
+from newsdedup.io.readers.base import normalize_newlines, read_capped
 from newsdedup.model import InputFile, RawRecord, Reject
 from newsdedup.text.encoding import DecodeFailure, decode_bytes
 from newsdedup.text.html import decode_html
@@ -51,17 +51,9 @@ def html_record(
 
 def read_html(f: InputFile, max_bytes: int) -> Iterator[RawRecord | Reject]:
     """A .html/.htm(.gz) file is one page, named by its path like a .txt article."""
-    try:
-        with open_binary(f) as fh:
-            data = fh.read(max_bytes + 1)
-    except GZIP_ERRORS as exc:
-        yield Reject(f.rel, None, "truncated", os_detail(exc))
-        return
-    except OSError as exc:
-        yield Reject(f.rel, None, "unreadable", os_detail(exc))
-        return
-    if len(data) > max_bytes:
-        yield Reject(f.rel, None, "too_large", f"more than max_article_bytes {max_bytes}")
+    data = read_capped(f, max_bytes, f"more than max_article_bytes {max_bytes}")
+    if isinstance(data, Reject):
+        yield data
         return
     if not data.strip():
         yield Reject(f.rel, None, "empty", "whitespace only")
