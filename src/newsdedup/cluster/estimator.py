@@ -150,25 +150,15 @@ class StoryModel:
         # Graph and merge work in time order (untimed documents last, then by row): a document's
         # candidates are near it in time, so their rows are near in memory too (cache-friendly).
         order = np.lexsort((np.arange(n), np.nan_to_num(days, nan=np.inf)))
-        M, self.terms_ = feature_matrix(features, self.params.max_features, src[order], map_fn)
+        p = self.params
+        M, self.terms_ = feature_matrix(features, p.max_features, src[order], map_fn)
         idf, norms = _to_unit_tfidf(M)
         centring = centering(M)
         days_t = days[order]
-        floor = EDGE_FLOOR_RATIO * self.params.threshold
-        edges = knn_edges(
-            M,
-            centring,
-            days_t,
-            self.params.n_neighbors,
-            self.params.time_scale_days,
-            floor,
-            map_fn,
-            lang[order],
-        )
+        floor = EDGE_FLOOR_RATIO * p.threshold
+        edges = knn_edges(M, centring, days_t, p.n_neighbors, p.time_scale_days, floor, map_fn, lang[order])
         n_edges = len(edges.lo)
-        roots_t = link(
-            M, centring, days_t, edges, self.params.threshold, self.params.time_scale_days, floor, lang[order]
-        )
+        roots_t = link(M, centring, days_t, edges, p.threshold, p.time_scale_days, floor, lang[order])
         del edges
         self.labels_, self.n_clusters_ = _labels(roots_t, order)
         row_scale(M, 1.0 / centring.w)  # back to unit rows
