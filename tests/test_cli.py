@@ -177,3 +177,28 @@ def test_process_settings_cap_malloc_arenas_on_glibc() -> None:
     with process_settings():
         pass
     assert cap_malloc_arenas() == (platform.libc_ver()[0] == "glibc")
+
+
+def test_cancel_wrapped_by_c_code_still_exits_143(
+    tmp_path: Path, sample_inputs: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A SIGTERM handler raising while C code calls back into Python surfaces as SystemError "returned a
+    result with an exception set" whose cause is the cancel: the run is cancelled (143), not failed (1)."""
+    import signal
+
+    from newsdedup.errors import RunCancelled
+    from newsdedup.run import pipeline
+
+    def cancelled_inside_c(*_args: object, **_kwargs: object) -> None:
+        try:
+            raise RunCancelled(signal.SIGTERM)
+        except RunCancelled as cancel:
+            raise SystemError("<function doc_terms> returned a result with an exception set") from cancel
+
+    monkeypatch.setattr(pipeline, "_steps", cancelled_inside_c)
+    out = tmp_path / "o"
+    code = main(["run", "--input", *sample_inputs, "--output", str(out), "--quiet"])
+    assert code == 143
+    last = OutputStore(out).last_run()
+    assert last is not None and last["status"] == "cancelled"
+    assert not list((out / "_versions").glob("*.staging")), "the cancelled run left staged files"

@@ -40,6 +40,7 @@ from newsdedup.errors import (
     StateError,
     UnsupportedOutputError,
     WorkerDied,
+    cancellation,
 )
 
 EXIT_OK = 0
@@ -344,14 +345,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         logger.error("%s", exc)
         return EXIT_FAILURE
     except (RunCancelled, KeyboardInterrupt) as exc:
-        _ABANDONED_THREADS.append(True)
-        signum = exc.signum if isinstance(exc, RunCancelled) else signal.SIGINT
-        logger.error(
-            "cancelled by %s: workers stopped, staged files removed, the previous version untouched",
-            signal.Signals(signum).name,
-        )
-        return 128 + signum
+        return _cancelled(exc)
     except Exception as exc:
+        if (cancel := cancellation(exc)) is not None:
+            return _cancelled(cancel)
         logger.error("unexpected failure: %s: %s", type(exc).__name__, exc)
         if args.verbose:
             traceback.print_exc(file=sys.stderr)
@@ -359,6 +356,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             logger.debug("traceback", exc_info=True)
             print("(run with --verbose for the full traceback)", file=sys.stderr)
         return EXIT_FAILURE
+
+
+def _cancelled(exc: RunCancelled | KeyboardInterrupt) -> int:
+    """Log a cancelled run and return its exit code, 128 + the signal number."""
+    _ABANDONED_THREADS.append(True)
+    signum = exc.signum if isinstance(exc, RunCancelled) else signal.SIGINT
+    logger.error(
+        "cancelled by %s: workers stopped, staged files removed, the previous version untouched",
+        signal.Signals(signum).name,
+    )
+    return 128 + signum
 
 
 # Set when a run was cancelled or lost a worker: the process pool's manager thread may then be blocked on a

@@ -36,3 +36,19 @@ class RunCancelled(BaseException):
 
 class WorkerDied(NewsdedupError):
     """A worker process died while it held a task (killed, or out of memory); nothing was committed."""
+
+
+def cancellation(exc: BaseException) -> RunCancelled | KeyboardInterrupt | None:
+    """The cancel behind ``exc``, if any: ``exc`` itself, or one in its ``__cause__``/``__context__`` chain.
+
+    A signal handler that raises while C code calls back into Python (a ``map`` over a function, a compiled
+    kernel) makes CPython wrap the cancel in ``SystemError("... returned a result with an exception set")``;
+    the run was still cancelled, not failed."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, RunCancelled | KeyboardInterrupt):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
-from newsdedup.errors import RunCancelled
+from newsdedup.errors import cancellation
 from newsdedup.failpoints import failpoint
 from newsdedup.incremental import retention
 from newsdedup.io.remote import check_output_location
@@ -72,7 +72,7 @@ def run(
         try:
             result = _locked_run(store, inputs, config, run_id, started, full_refresh, progress)
         except BaseException as exc:
-            cancelled = isinstance(exc, RunCancelled | KeyboardInterrupt)
+            cancelled = cancellation(exc) is not None
             store.record_run(
                 _outcome(run_id, started, "cancelled" if cancelled else "failed", error=str(exc))
             )
