@@ -23,9 +23,18 @@ import scipy.sparse as sp
 
 from newsdedup.cluster.describe import centrality
 from newsdedup.cluster.features import StoryFeatures, story_features
-from newsdedup.cluster.graph import centering, feature_matrix, knn_edges, no_language, row_norms, row_scale
+from newsdedup.cluster.graph import (
+    CLUSTER_TERMS,
+    centering,
+    feature_matrix,
+    knn_edges,
+    no_language,
+    row_norms,
+    row_scale,
+)
 from newsdedup.cluster.languages import base_language
 from newsdedup.cluster.linkage import EDGE_FLOOR_RATIO, link
+from newsdedup.cluster.short import boost_short_rows
 from newsdedup.model import MapFn, serial_map
 from newsdedup.params import ClusterParams
 
@@ -153,7 +162,7 @@ class StoryModel:
         p = self.params
         M, self.terms_ = feature_matrix(features, p.max_features, src[order], map_fn)
         idf, norms = _to_unit_tfidf(M)
-        centring = centering(M)
+        centring = boost_short_rows(M, centering(M), p.short_terms, CLUSTER_TERMS)
         days_t = days[order]
         floor = EDGE_FLOOR_RATIO * p.threshold
         edges = knn_edges(M, centring, days_t, p.n_neighbors, p.time_scale_days, floor, map_fn, lang[order])
