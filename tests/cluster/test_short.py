@@ -128,3 +128,24 @@ def test_length_boost_grows_as_texts_shrink() -> None:
 def test_short_terms_is_validated(value: object) -> None:
     with pytest.raises(ValueError, match="short_terms must be"):
         ClusterParams(short_terms=value)  # type: ignore[arg-type]
+
+
+def test_unboost_restores_the_rows_bit_for_bit() -> None:
+    import scipy.sparse as sp
+
+    from newsdedup.cluster.kernels.shared import Centring
+    from newsdedup.cluster.short import boost_short_rows, unboost
+
+    rng = np.random.default_rng(0)
+    lens = [3, 70, 0, 8, 60, 12]
+    rows = [rng.random(k).astype(np.float32) + 0.1 for k in lens]
+    indptr = np.concatenate(([0], np.cumsum(lens)))
+    X = sp.csr_matrix((np.concatenate(rows), np.concatenate([np.arange(k) for k in lens]), indptr))
+    before = X.data.copy()
+    plain = Centring(np.full(6, 1.5), np.full(6, 0.2), 0.1)
+    boost = boost_short_rows(X, plain, 24.0, CLUSTER_TERMS)
+    g = length_boost(np.array(lens), 24.0, CLUSTER_TERMS)
+    assert np.allclose(boost.centring.w, 1.5 * g) and np.allclose(boost.centring.q, 0.2 * g)
+    assert np.allclose(X[0].data, rows[0] * g[0]) and np.array_equal(X[1].data, rows[1])  # long row untouched
+    assert unboost(X, boost) is plain
+    assert np.array_equal(X.data, before)

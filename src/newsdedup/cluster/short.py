@@ -21,13 +21,14 @@ has few terms; so does a short lead. ``short_terms = 0`` turns the adaptation of
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import scipy.sparse as sp
 
-from newsdedup.cluster.graph import row_scale
 from newsdedup.cluster.kernels.shared import Centring
 
-__all__ = ["boost_short_rows", "length_boost"]
+__all__ = ["Boost", "boost_short_rows", "length_boost", "unboost"]
 
 
 def length_boost(n_terms: np.ndarray, short_terms: float, full_terms: int) -> np.ndarray:
@@ -40,12 +41,35 @@ def length_boost(n_terms: np.ndarray, short_terms: float, full_terms: int) -> np
     return np.where((n > 0) & (n < full_terms), np.maximum(g, 1.0), 1.0)
 
 
-def boost_short_rows(X: sp.csr_matrix, centring: Centring, short_terms: float, full_terms: int) -> Centring:
+class Boost(NamedTuple):
+    """A boost applied to the rows of a matrix (``boost_short_rows``) and what undoes it (``unboost``):
+    the centring of the boosted rows, the centring before, and the boosted entries' positions in the
+    matrix's data with their values before (only short rows' entries are kept)."""
+
+    centring: Centring
+    plain: Centring
+    entries: np.ndarray
+    data: np.ndarray
+
+
+def boost_short_rows(X: sp.csr_matrix, centring: Centring, short_terms: float, full_terms: int) -> Boost:
     """Scale each centred row of ``X`` (in place) and its centring terms by ``length_boost`` of its number of
     terms; returns the centring of the scaled rows (``w`` and ``q`` scaled alike, so ``X / w`` stays the unit
-    rows). A corpus without short rows is left as it is."""
-    g = length_boost(np.diff(X.indptr), short_terms, full_terms)
-    if np.all(g == 1.0):
-        return centring
-    row_scale(X, g)
-    return Centring(centring.w * g, centring.q * g, centring.mm)
+    rows) and what ``unboost`` needs to restore ``X`` exactly. A corpus without short rows is left as it is."""
+    lens = np.diff(X.indptr)
+    g = length_boost(lens, short_terms, full_terms)
+    rows = np.flatnonzero(g != 1.0)
+    starts, counts = X.indptr[rows], lens[rows]
+    offsets = np.zeros(len(rows), dtype=np.int64)
+    np.cumsum(counts[:-1], out=offsets[1:])
+    entries = np.arange(int(counts.sum()), dtype=np.int64) + np.repeat(starts - offsets, counts)
+    data = X.data[entries]
+    X.data[entries] = data * np.repeat(g[rows], counts).astype(X.dtype)
+    boosted = Centring(centring.w * g, centring.q * g, centring.mm) if len(rows) else centring
+    return Boost(boosted, centring, entries, data)
+
+
+def unboost(X: sp.csr_matrix, boost: Boost) -> Centring:
+    """Undo ``boost_short_rows`` on ``X`` (bit for bit); returns the centring of the rows as they were."""
+    X.data[boost.entries] = boost.data
+    return boost.plain
