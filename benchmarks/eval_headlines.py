@@ -2,7 +2,7 @@
 
 Sets (``headline_sets``): BASIL titles (300 headlines, 100 events), AG News titles (silver AP/Reuters pairs;
 pair recall is the figure that counts there) and synthetic two-day aggregator feeds (two seeds, ~6k headlines
-each). Each headline-only record is clustered as the job clusters it: title = headline, matching text = the
+each) and an easier one (``easy2``: every headline names its story). Each headline-only record is clustered as the job clusters it: title = headline, matching text = the
 normalised headline. Beside our default config: scikit-learn's TF-IDF (English stop words, sublinear tf) with
 average-link agglomerative clustering on cosine distance at the best of ``CUTS`` for that very set (scipy's
 ``linkage``, the same merges as ``AgglomerativeClustering(linkage="average")``, cut once per distance).
@@ -80,7 +80,7 @@ def _apply_consts(consts: list[str]) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=Path("/work/shared/data"))
-    ap.add_argument("--sets", default="basil,ag,agg0,agg1")
+    ap.add_argument("--sets", default="basil,ag,agg0,agg1,easy2")
     ap.add_argument("--set", action="append", default=[], help="ClusterParams override, e.g. threshold=0.2")
     ap.add_argument(
         "--const", action="append", default=[], help="module constant, e.g. graph.CANDIDATE_WINDOW=64"
@@ -102,6 +102,8 @@ def main() -> int:
             docs, labels = hs.basil_titles(args.data)
         elif name == "ag":
             docs, labels, pairs = hs.ag_titles(args.data)
+        elif name == "easy2":
+            docs, labels = hs.aggregator(args.data, seed=2, easy=True)
         elif name.startswith("agg"):
             docs, labels = hs.aggregator(args.data, seed=int(name[3:]))
         else:
