@@ -241,6 +241,9 @@ class ClusterParams:
 
     threshold: minimum average cosine (time-decayed) between two clusters for them to merge; higher gives
         finer, purer stories. time_scale_days: e-folding time of the decay, None to ignore time.
+    short_terms: how much less similarity short texts (headlines) need (``cluster.short``): the similarities
+        of a text of n < 60 kept terms are scaled by ``sqrt((1 + short_terms / n) / (1 + short_terms / 60))``;
+        0 gives every text one cut.
     """
 
     threshold: float = 0.16
@@ -251,9 +254,11 @@ class ClusterParams:
     max_features: int | None = None
     random_state: int = 0
     keywords_top_n: int = 8
+    short_terms: float = 24.0
 
     def __post_init__(self) -> None:
         _check_range("threshold", self.threshold, 0.0, 1.0, low_open=True)
+        _check_range("short_terms", self.short_terms, 0.0, 1000.0)
         if self.time_scale_days is not None:
             _check_range("time_scale_days", self.time_scale_days, 0.0, 1e6, low_open=True)
         _check_range("title_weight", self.title_weight, 0.0, 10.0)

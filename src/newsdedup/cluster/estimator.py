@@ -23,9 +23,18 @@ import scipy.sparse as sp
 
 from newsdedup.cluster.describe import centrality
 from newsdedup.cluster.features import StoryFeatures, story_features
-from newsdedup.cluster.graph import centering, feature_matrix, knn_edges, no_language, row_norms, row_scale
+from newsdedup.cluster.graph import (
+    CLUSTER_TERMS,
+    centering,
+    feature_matrix,
+    knn_edges,
+    no_language,
+    row_norms,
+    row_scale,
+)
 from newsdedup.cluster.languages import base_language
 from newsdedup.cluster.linkage import EDGE_FLOOR_RATIO, link
+from newsdedup.cluster.short import boost_short_rows, unboost
 from newsdedup.model import MapFn, serial_map
 from newsdedup.params import ClusterParams
 
@@ -153,7 +162,8 @@ class StoryModel:
         p = self.params
         M, self.terms_ = feature_matrix(features, p.max_features, src[order], map_fn)
         idf, norms = _to_unit_tfidf(M)
-        centring = centering(M)
+        boost = boost_short_rows(M, centering(M), p.short_terms, CLUSTER_TERMS)
+        centring = boost.centring
         days_t = days[order]
         floor = EDGE_FLOOR_RATIO * p.threshold
         edges = knn_edges(M, centring, days_t, p.n_neighbors, p.time_scale_days, floor, map_fn, lang[order])
@@ -161,7 +171,7 @@ class StoryModel:
         roots_t = link(M, centring, days_t, edges, p.threshold, p.time_scale_days, floor, lang[order])
         del edges
         self.labels_, self.n_clusters_ = _labels(roots_t, order)
-        row_scale(M, 1.0 / centring.w)  # back to unit rows
+        row_scale(M, 1.0 / unboost(M, boost).w)  # back to unit rows
         self.centrality_ = np.empty(n, dtype=np.float64)
         self.centrality_[order] = centrality(M, self.labels_[order], self.n_clusters_)
         row_scale(M, norms, idf)  # back to the weights
