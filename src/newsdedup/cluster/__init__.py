@@ -11,7 +11,7 @@ from newsdedup.cluster.describe import TOPIC_COLUMNS, topic_id_for
 from newsdedup.cluster.estimator import StoryModel
 from newsdedup.cluster.features import StoryFeatures, story_features
 from newsdedup.cluster.languages import elided_text, elides
-from newsdedup.cluster.stories import cluster_stories
+from newsdedup.cluster.stories import cluster_stories, story_clusters
 
 __all__ = [
     "TOPIC_COLUMNS",
@@ -20,6 +20,7 @@ __all__ = [
     "cluster_stories",
     "elided_text",
     "elides",
+    "story_clusters",
     "story_features",
     "topic_id_for",
 ]
