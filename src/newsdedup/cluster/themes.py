@@ -1,15 +1,23 @@
 """Themes: the coarse level above stories, found from the story centroids (broad subjects such as "Syrian
 civil war" or "US elections", each a group of stories).
 
-A story's centroid is the mean of its members' unit TF-IDF rows (``story_centroids``), cut to its
+A story's centroid is the mean of its members' unit TF-IDF rows over all their stored terms
+(``theme_doc_matrix``: the story level's cut to each document's most specific terms keeps the names and
+places that make an event, not a subject) (``story_centroids``), cut to its
 ``CENTROID_TERMS`` heaviest terms and made unit again, its columns named by their words so that centroids of
 different runs compare term by term (``Centroids.concat``). Themes are a second pass of the stories' own
-average linkage (``linkage.link``) over those centroids (``link_centroids``): the rows are centred on their
-mean (``graph.centering``), so the vocabulary every story shares does not count, candidates come from the
-same kNN graph (rows in order of their stories' mean time, no time decay), and merging stops below
-``theme_threshold``, lower than the story threshold. Every story counts once, whatever its size: a broad
-subject is many stories, not one big one. Languages follow the stories' rule: no theme spans two known
+average linkage (``linkage.link``) over those centroids (``link_centroids``): candidates come from the same
+kNN graph (rows in order of their stories' mean time, no time decay: a subject lasts), and merging stops
+below ``theme_threshold``, lower than the story threshold. Every story counts once, whatever its size: a
+broad subject is many stories, not one big one. Languages follow the stories' rule: no theme spans two known
 languages (the reasons are in ``linkage``: across languages only names and numbers are shared).
+
+The cosine is plain, not centred on the corpus mean as the stories' is: centring takes each row's own share
+of the mean off its similarities, 2 / (n + 20) for n rows, which is as large as the theme threshold itself
+for a few hundred stories, so the same threshold would give broader themes in a large run than in a small
+one, and the incremental runs (stored themes plus new stories) would drift. The background that centring
+removes is left out of the theme vectors instead: terms in more than ``THEME_MAX_DF`` of the documents (and
+in one document only) are dropped (``theme_doc_matrix``).
 
 A theme's centroid is the mean of its rows weighted by the stories each stands for (``group_centroids``);
 its keywords are the c-TF-IDF rule of ``describe.keywords`` over the theme centroids (a term heavy in one
@@ -29,7 +37,8 @@ import xxhash
 from newsdedup.cluster.describe import keywords
 from newsdedup.cluster.estimator import language_codes
 from newsdedup.cluster.features import FEATURE_TERMS, WEIGHT_TABLE, StoryFeatures
-from newsdedup.cluster.graph import centering, knn_edges, row_norms, row_scale, select_terms
+from newsdedup.cluster.graph import knn_edges, row_norms, row_scale, select_terms
+from newsdedup.cluster.kernels.shared import Centring
 from newsdedup.cluster.languages import base_language, language_key, stop_words_for
 from newsdedup.cluster.linkage import EDGE_FLOOR_RATIO, link
 from newsdedup.model import MapFn, serial_map
@@ -249,7 +258,7 @@ def link_centroids(c: Centroids, threshold: float, map_fn: MapFn = serial_map) -
     order = np.lexsort((np.arange(n), np.nan_to_num(c.day, nan=np.inf)))
     X = sp.csr_matrix(c.matrix[order], dtype=np.float32)
     X.sort_indices()
-    cent = centering(X)  # scales X in place
+    cent = Centring(np.ones(n), np.zeros(n), 0.0)  # plain cosine: see the module's docstring
     days = np.full(n, np.nan)  # no time decay: a subject lasts
     floor = EDGE_FLOOR_RATIO * threshold
     lang = language_codes(c.language, n)[order]
