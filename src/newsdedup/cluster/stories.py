@@ -76,14 +76,7 @@ def story_clusters(
     ``progress`` hears of the rows the clustering's steps have done. Returns (topic id per row, the topics
     table, the centroids).
     """
-    need = _DOC_COLUMNS if features is not None else (*_DOC_COLUMNS, "match_text")
-    missing = [c for c in need if c not in docs.columns]
-    if missing:
-        raise ValueError(f"docs is missing columns {missing}")
-    if features is not None and len(features) != len(docs):
-        raise ValueError(f"features has {len(features)} rows for {len(docs)} docs")
-    if languages is not None and len(languages) != len(docs):
-        raise ValueError(f"languages has {len(languages)} values for {len(docs)} docs")
+    _check_inputs(docs, features, languages)
     if len(docs) == 0:
         return (
             pd.Series([], index=docs.index, dtype=object, name="topic_id"),
@@ -118,12 +111,40 @@ def story_clusters(
     per_doc[order] = tids[labels]
     cents = Centroids.empty()
     if centroids:
-        story_langs = [None] * k if langs is None else _story_languages(labels, k, langs)
-        days = to_days(published_ns, len(labels))
         src = np.arange(len(labels)) if rows is None else rows
-        X, terms = theme_doc_matrix(feats, src, map_fn)
-        cents = story_centroids(X, labels, terms, tids, story_langs, days)
+        cents = _centroids(feats, src, labels, tids, langs, published_ns, map_fn)
     return pd.Series(per_doc, index=docs.index, name="topic_id", dtype=object), topics, cents
+
+
+def _check_inputs(
+    docs: pd.DataFrame, features: StoryFeatures | None, languages: Sequence[str | None] | None
+) -> None:
+    """Raise ValueError when ``docs`` lacks a column, or ``features``/``languages`` do not match it."""
+    need = _DOC_COLUMNS if features is not None else (*_DOC_COLUMNS, "match_text")
+    missing = [c for c in need if c not in docs.columns]
+    if missing:
+        raise ValueError(f"docs is missing columns {missing}")
+    if features is not None and len(features) != len(docs):
+        raise ValueError(f"features has {len(features)} rows for {len(docs)} docs")
+    if languages is not None and len(languages) != len(docs):
+        raise ValueError(f"languages has {len(languages)} values for {len(docs)} docs")
+
+
+def _centroids(
+    feats: StoryFeatures,
+    rows: np.ndarray,
+    labels: np.ndarray,
+    tids: np.ndarray,
+    langs: Sequence[str | None] | None,
+    published_ns: np.ndarray,
+    map_fn: MapFn,
+) -> Centroids:
+    """The stories' centroids (``themes.story_centroids``) from the features at ``rows`` (the documents in
+    id order), their story ``labels`` and the stories' ids ``tids``."""
+    k = len(tids)
+    story_langs = [None] * k if langs is None else _story_languages(labels, k, langs)
+    X, terms = theme_doc_matrix(feats, rows, map_fn)
+    return story_centroids(X, labels, terms, tids, story_langs, to_days(published_ns, len(labels)))
 
 
 #: Keywords asked for per story, as a multiple of those shown: stop words and n-grams merged into runs
