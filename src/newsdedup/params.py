@@ -241,7 +241,7 @@ class ClusterParams:
 
     threshold: minimum average cosine (time-decayed) between two clusters for them to merge; higher gives
         finer, purer stories. time_scale_days: e-folding time of the decay, None to ignore time.
-    theme_threshold: minimum average cosine between two groups of story centroids for them to share
+    theme_threshold: minimum average centred cosine between two groups of story centroids for them to share
         a theme (the coarse level above stories); lower gives broader themes.
     """
 
@@ -253,7 +253,7 @@ class ClusterParams:
     max_features: int | None = None
     random_state: int = 0
     keywords_top_n: int = 8
-    theme_threshold: float = 0.04
+    theme_threshold: float = 0.03
 
     def __post_init__(self) -> None:
         _check_range("threshold", self.threshold, 0.0, 1.0, low_open=True)

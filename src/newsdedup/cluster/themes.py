@@ -12,12 +12,13 @@ below ``theme_threshold``, lower than the story threshold. Every story counts on
 broad subject is many stories, not one big one. Languages follow the stories' rule: no theme spans two known
 languages (the reasons are in ``linkage``: across languages only names and numbers are shared).
 
-The cosine is plain, not centred on the corpus mean as the stories' is: centring takes each row's own share
-of the mean off its similarities, 2 / (n + 20) for n rows, which is as large as the theme threshold itself
-for a few hundred stories, so the same threshold would give broader themes in a large run than in a small
-one, and the incremental runs (stored themes plus new stories) would drift. The background that centring
-removes is left out of the theme vectors instead: terms in more than ``THEME_MAX_DF`` of the documents (and
-in one document only) are dropped (``theme_doc_matrix``).
+The cosine is centred on the mean centroid, as the stories' is (``graph.centering``: the vocabulary every
+story shares does not count; without it a corpus of common words, such as the synthetic generator's, ends
+in a handful of themes), but each row's own share of the mean is left out of its dot with the mean
+(``_centring``): that share, 1 / (n + 20) per side for n rows, is as large as the theme threshold for a few
+hundred stories, so with it the same threshold would give broader themes in large runs than in small ones,
+and incremental runs (stored themes plus new stories) would drift. Terms in more than ``THEME_MAX_DF`` of the
+documents, or in one document only, are left out of the theme vectors (``theme_doc_matrix``).
 
 A theme's centroid is the mean of its rows weighted by the stories each stands for (``group_centroids``);
 its keywords are the c-TF-IDF rule of ``describe.keywords`` over the theme centroids (a term heavy in one
@@ -37,7 +38,8 @@ import xxhash
 from newsdedup.cluster.describe import keywords
 from newsdedup.cluster.estimator import language_codes
 from newsdedup.cluster.features import FEATURE_TERMS, WEIGHT_TABLE, StoryFeatures
-from newsdedup.cluster.graph import knn_edges, row_norms, row_scale, select_terms
+from newsdedup.cluster.graph import CENTER_PRIOR_DOCS, knn_edges, row_norms, row_scale, select_terms
+from newsdedup.cluster.kernels.rank import top_k_rows
 from newsdedup.cluster.kernels.shared import Centring
 from newsdedup.cluster.languages import base_language, language_key, stop_words_for
 from newsdedup.cluster.linkage import EDGE_FLOOR_RATIO, link
@@ -258,7 +260,7 @@ def link_centroids(c: Centroids, threshold: float, map_fn: MapFn = serial_map) -
     order = np.lexsort((np.arange(n), np.nan_to_num(c.day, nan=np.inf)))
     X = sp.csr_matrix(c.matrix[order], dtype=np.float32)
     X.sort_indices()
-    cent = Centring(np.ones(n), np.zeros(n), 0.0)  # plain cosine: see the module's docstring
+    cent = _centring(X)  # scales X in place
     days = np.full(n, np.nan)  # no time decay: a subject lasts
     floor = EDGE_FLOOR_RATIO * threshold
     lang = language_codes(c.language, n)[order]
@@ -270,6 +272,20 @@ def link_centroids(c: Centroids, threshold: float, map_fn: MapFn = serial_map) -
     rank = np.empty(len(first), dtype=np.int64)
     rank[np.argsort(first, kind="stable")] = np.arange(len(first))
     return rank[inv.ravel()]
+
+
+def _centring(X: sp.csr_matrix) -> Centring:
+    """The centring terms of ``graph.centering`` (the mean shrunk by n / (n + CENTER_PRIOR_DOCS)) with each
+    row's own share of the mean left out of its dot with the mean; scales X's unit rows in place."""
+    n = X.shape[0]
+    shrink = n / (n + CENTER_PRIOR_DOCS)
+    m = np.asarray(X.mean(axis=0), dtype=np.float64).ravel() * shrink
+    mm = float(m @ m)
+    xm = np.asarray(X @ m, dtype=np.float64).ravel()
+    own = row_norms(X) ** 2 * shrink / max(n, 1)
+    u = 1.0 / np.sqrt(np.maximum(1.0 - 2.0 * xm + mm, 1e-12))
+    row_scale(X, u)
+    return Centring(u, u * (xm - own), mm)
 
 
 def theme_keywords(c: Centroids, top_n: int) -> list[list[str]]:
@@ -287,19 +303,23 @@ def theme_keywords(c: Centroids, top_n: int) -> list[list[str]]:
 
 
 def _unit_top_terms(M: sp.csr_matrix) -> sp.csr_matrix:
-    """Each row cut to its ``CENTROID_TERMS`` heaviest entries (ties: the smaller column) and scaled to unit
-    length; all-zero rows stay zero."""
+    """Each row cut to its ``CENTROID_TERMS`` heaviest entries (ties: the smaller column; compiled
+    ``top_k_rows``) and scaled to unit length; all-zero rows stay zero."""
     M = sp.csr_matrix(M, dtype=np.float32)
     M.sum_duplicates()
     M.eliminate_zeros()
+    M.sort_indices()
     lens = np.diff(M.indptr)
     if lens.size and lens.max() > CENTROID_TERMS:
-        rows = np.repeat(np.arange(M.shape[0]), lens)
-        order = np.lexsort((M.indices, -M.data, rows))
-        rank = np.arange(len(order)) - np.repeat(M.indptr[:-1], lens)
-        keep = order[rank < CENTROID_TERMS]
-        keep.sort()
-        M = sp.csr_matrix((M.data[keep], (rows[keep], M.indices[keep])), shape=M.shape, dtype=np.float32)
+        entry = np.arange(
+            M.nnz, dtype=np.int64
+        )  # in column order within a row: ties go to the smaller column
+        rows, keep = top_k_rows(
+            M.indptr.astype(np.int64), M.data, entry, np.empty(0, np.int64), CENTROID_TERMS
+        )
+        order = np.lexsort((keep, rows))
+        rows, keep = rows[order], keep[order]
+        M = sp.csr_matrix((M.data[keep], (rows, M.indices[keep])), shape=M.shape, dtype=np.float32)
     norms = row_norms(M)
     row_scale(M, np.divide(1.0, norms, out=np.zeros(len(norms)), where=norms > 0))
     M.sort_indices()

@@ -72,10 +72,15 @@ def topic_centroids(clustered: Centroids, final: dict[str, str], wanted: set[str
     clustering topic; ``final``: the final topic id of each): the mean of the clustering topics mapped to a
     final topic, which then stands for one story."""
     finals = np.array([final.get(str(t), str(t)) for t in clustered.ids.tolist()], dtype=object)
-    rows = np.flatnonzero(np.isin(finals, np.array(sorted(wanted), dtype=object)))
+    rows = np.flatnonzero([f in wanted for f in finals.tolist()])
     if not len(rows):
         return Centroids.empty()
     ids, labels = np.unique(finals[rows].astype(str), return_inverse=True)
+    if len(ids) == len(rows):  # one clustering topic each (the common case): only renamed
+        taken = clustered.take(rows[np.argsort(labels.ravel(), kind="stable")])
+        return Centroids(
+            ids.astype(object), taken.matrix, taken.terms, taken.language, np.ones(len(ids)), taken.day
+        )
     grouped = group_centroids(clustered.take(rows), labels.ravel(), ids.tolist())
     return Centroids(
         grouped.ids, grouped.matrix, grouped.terms, grouped.language, np.ones(len(ids)), grouped.day
