@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--data", type=Path, default=Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
     )
-    ap.add_argument("--thresholds", default=f"0.02,0.03,{ClusterParams().theme_threshold},0.05,0.06,0.08")
+    ap.add_argument("--thresholds", default=f"0.01,0.02,{ClusterParams().theme_threshold},0.04,0.05,0.08")
     ap.add_argument("--sets", default="bbc16,bbc5,ag4")
     args = ap.parse_args(argv)
     thresholds = sorted({float(x) for x in args.thresholds.split(",")})
