@@ -13,6 +13,7 @@ from newsdedup.cluster.themes import (
     theme_id_for,
     theme_keywords,
 )
+from newsdedup.errors import ConfigError
 from newsdedup.params import ClusterParams
 
 
@@ -140,3 +141,9 @@ def test_story_clusters_of_nothing(centroids: bool) -> None:
     docs = _docs().iloc[:0]
     topic_id, topics, cents = story_clusters(docs, ClusterParams(), centroids=centroids)
     assert len(topic_id) == len(topics) == len(cents) == 0
+
+
+@pytest.mark.parametrize("bad", [0.0, -0.1, 1.5, "0.1"])
+def test_theme_threshold_is_checked(bad: object) -> None:
+    with pytest.raises(ConfigError, match="theme_threshold"):
+        ClusterParams(theme_threshold=bad)  # type: ignore[arg-type]
