@@ -2,7 +2,8 @@
 
 ``story_features`` (features) turns each article into its weighted terms; ``cluster_stories`` (stories)
 groups the canonical articles into stories through ``StoryModel`` (estimator: the run's terms and
-neighbour graph in ``graph``, average linkage in ``linkage``) and describes them (``describe``).
+neighbour graph in ``graph``, average linkage in ``linkage``) and describes them (``describe``);
+``story_clusters`` also gives each story's centroid, from which ``themes`` groups stories into broad subjects.
 Per-language rules (stop words, elisions, n-grams of unspaced scripts) are in ``languages``; stories never
 span two known languages (``linkage``).
 """
