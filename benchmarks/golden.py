@@ -42,9 +42,11 @@ TABLES = (
     "duplicates",
     "rejects",
     "topics",
+    "themes",
     "state/history.parquet",
     "state/history_text.parquet",
     "state/ledger.parquet",
+    "state/themes.parquet",
 )
 DROP_COLUMNS = {"run_id", "seen_at", "path", "root"}
 DROP_MANIFEST = {"run_id", "started_at", "finished_at", "output", "argv", "host", "pid", "versions"}
@@ -145,6 +147,8 @@ def record(out_dir: Path, work: Path, only: list[str] | None) -> None:
         for inputs in inputs_of(work):
             _cli("run", "--input", *inputs, "--output", str(out))
         for table in TABLES:
+            if not (out / table).exists():  # a version before the table existed (themes)
+                continue
             _dump_table(out / table, out_dir / f"{name}.{table.replace('/', '.')}.jsonl")
         _dump_manifest(out, out_dir / f"{name}.manifest.json")
         print(f"recorded {name}", flush=True)

@@ -27,7 +27,7 @@ import pandas as pd
 from newsdedup.config import ConfigLike, as_config
 from newsdedup.errors import InputError
 from newsdedup.io.records_out import as_records, write_jsonl
-from newsdedup.io.schema import SCHEMAS, arrow_schema
+from newsdedup.io.schema import ADDED_TOPIC_COLUMNS, SCHEMAS, arrow_schema
 from newsdedup.io.store import OutputStore
 from newsdedup.run.manifest import RunResult
 from newsdedup.run.pipeline import run as run_pipeline
@@ -35,7 +35,7 @@ from newsdedup.run.progress import Progress
 
 __all__ = ["ConfigLike", "Result", "RunResult", "load", "process", "run"]
 
-TABLE_NAMES = ("articles", "topics", "duplicates", "rejects")
+TABLE_NAMES = ("articles", "topics", "themes", "duplicates", "rejects")
 RECORDS_FILE = "records.jsonl"
 
 
@@ -50,6 +50,8 @@ class Result:
     duplicates: pd.DataFrame
     rejects: pd.DataFrame
     manifest: dict[str, Any] = field(default_factory=dict)
+    #: the coarse level above topics (empty for an output written before themes)
+    themes: pd.DataFrame = field(default_factory=lambda: _empty("themes"))
 
     def __repr__(self) -> str:
         sizes = ", ".join(f"{name}={len(getattr(self, name))}" for name in TABLE_NAMES)
@@ -105,6 +107,10 @@ def load(output: str | Path) -> Result:
     frames = {}
     for name in TABLE_NAMES:
         frame = store.read_table(name)
+        if frame is not None and name == "topics":
+            for column in ADDED_TOPIC_COLUMNS:  # a table written before the column existed
+                if column not in frame.columns:
+                    frame[column] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
         frames[name] = _empty(name) if frame is None else frame[[f.name for f in SCHEMAS[name]]]
     return Result(**frames, manifest=store.manifest() or {})
 

@@ -244,6 +244,8 @@ class ClusterParams:
     short_terms: how much less similarity short texts (headlines) need (``cluster.short``): the similarities
         of a text of n < 60 kept terms are scaled by ``sqrt((1 + short_terms / n) / (1 + short_terms / 60))``;
         0 gives every text one cut.
+    theme_threshold: minimum average centred cosine between two groups of story centroids for them to share
+        a theme (the coarse level above stories); lower gives broader themes.
     """
 
     threshold: float = 0.16
@@ -255,10 +257,12 @@ class ClusterParams:
     random_state: int = 0
     keywords_top_n: int = 8
     short_terms: float = 24.0
+    theme_threshold: float = 0.03
 
     def __post_init__(self) -> None:
         _check_range("threshold", self.threshold, 0.0, 1.0, low_open=True)
         _check_range("short_terms", self.short_terms, 0.0, 1000.0)
+        _check_range("theme_threshold", self.theme_threshold, 0.0, 1.0, low_open=True)
         if self.time_scale_days is not None:
             _check_range("time_scale_days", self.time_scale_days, 0.0, 1e6, low_open=True)
         _check_range("title_weight", self.title_weight, 0.0, 10.0)

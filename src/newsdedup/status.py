@@ -110,7 +110,9 @@ def format_status(info: dict[str, Any]) -> str:
         c = r["counts"]
         lines.append(
             f"  run {r['run_id']}  exit {r['exit_code']}  {c.get('articles', 0)} articles, "
-            f"{c.get('rejected', 0)} rejected, {c.get('topics', 0)} topics  ({r['seconds']}s)"
+            f"{c.get('rejected', 0)} rejected, {c.get('topics', 0)} topics"
+            + (f", {c['themes']} themes" if "themes" in c else "")  # runs before themes have no count
+            + f"  ({r['seconds']}s)"
         )
     last = info["last_run"]
     if last:

@@ -84,6 +84,18 @@ def test_topics_and_their_timeline(report: dict) -> None:
     assert all(len(v) == len(timeline["days"]) for v in timeline["series"].values())
 
 
+def test_themes_and_the_theme_of_each_topic(report: dict) -> None:
+    themes = report["themes"]
+    assert themes and all(
+        h["label"] and h["n_topics"] >= 1 and h["n_articles"] >= h["n_topics"] for h in themes
+    )
+    shown = {f"H{i + 1}" for i in range(len(themes))}
+    ids = {h["theme_id"] for h in themes}
+    # each topic names its theme: its row among those shown (H1, ...), else its id
+    assert all(t["theme"] in shown or t["theme"] not in ids for t in report["topics"])
+    assert any(t["theme"] in shown for t in report["topics"])
+
+
 def test_runs_show_time_and_memory_per_step(report: dict) -> None:
     runs = report["runs"]
     assert len(runs) == 2 and runs[0]["run_id"] < runs[1]["run_id"]

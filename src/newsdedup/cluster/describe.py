@@ -17,7 +17,15 @@ import xxhash
 from newsdedup.cluster.kernels.centroid import centroid_cosines
 from newsdedup.cluster.kernels.rank import top_k_rows
 
-__all__ = ["TOPIC_COLUMNS", "centrality", "describe_topics", "empty_topics", "keywords", "topic_id_for"]
+__all__ = [
+    "TOPIC_COLUMNS",
+    "centrality",
+    "describe_topics",
+    "empty_topics",
+    "keyword_label",
+    "keywords",
+    "topic_id_for",
+]
 
 TOPIC_COLUMNS = [
     "topic_id",
@@ -34,6 +42,11 @@ TOPIC_COLUMNS = [
 def topic_id_for(smallest_article_id: str) -> str:
     """Content-derived topic id: ``"t_"`` + xxh64 hex of the smallest article_id in the cluster."""
     return "t_" + xxhash.xxh64_hexdigest(smallest_article_id.encode("utf-8"))
+
+
+def keyword_label(words: list[str]) -> str:
+    """The label made of a cluster's first keywords: a story without a headline, and every theme."""
+    return " ".join(words[:5])
 
 
 def centrality(X: sp.csr_matrix, labels: np.ndarray, k: int) -> np.ndarray:
@@ -161,7 +174,7 @@ def describe_topics(
         {
             "topic_id": tids,
             "label": [
-                titles[titled_first[c]].strip() if c in titled_first else " ".join(words[c][:5])
+                titles[titled_first[c]].strip() if c in titled_first else keyword_label(words[c])
                 for c in range(k)
             ],
             "keywords": words,

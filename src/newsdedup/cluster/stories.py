@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from newsdedup.cluster.describe import describe_topics, empty_topics, keywords
-from newsdedup.cluster.estimator import StoryModel, language_codes
+from newsdedup.cluster.estimator import StoryModel, language_codes, to_days
 from newsdedup.cluster.features import StoryFeatures, story_features
 from newsdedup.cluster.languages import (
     base_language,
@@ -27,11 +27,12 @@ from newsdedup.cluster.languages import (
     merge_ngrams,
     stop_words_for,
 )
+from newsdedup.cluster.themes import Centroids, story_centroids, theme_doc_matrix
 from newsdedup.model import MapFn, ProgressFn, map_with_progress, no_progress, serial_map
 from newsdedup.params import ClusterParams
 from newsdedup.text.normalize import normalize_many
 
-__all__ = ["cluster_stories"]
+__all__ = ["cluster_stories", "story_clusters"]
 
 _DOC_COLUMNS = ("article_id", "title", "published_at", "source", "group_size")
 
@@ -45,7 +46,26 @@ def cluster_stories(
     map_fn: MapFn = serial_map,
     progress: ProgressFn = no_progress,
 ) -> tuple[pd.Series, pd.DataFrame]:
-    """Cluster canonical articles into stories and describe each story.
+    """Cluster canonical articles into stories and describe each story: ``story_clusters`` without the
+    centroids."""
+    topic_id, topics, _ = story_clusters(
+        docs, params, features, languages=languages, map_fn=map_fn, progress=progress, centroids=False
+    )
+    return topic_id, topics
+
+
+def story_clusters(
+    docs: pd.DataFrame,
+    params: ClusterParams,
+    features: StoryFeatures | None = None,
+    *,
+    languages: Sequence[str | None] | None = None,
+    map_fn: MapFn = serial_map,
+    progress: ProgressFn = no_progress,
+    centroids: bool = True,
+) -> tuple[pd.Series, pd.DataFrame, Centroids]:
+    """Cluster canonical articles into stories, describe each story and, with ``centroids``, make the
+    stories' centroids (``themes.story_centroids``, one row per topic_id; else none).
 
     ``docs``: article_id, title, published_at, source, group_size, optional group_sources, and match_text
     unless ``features`` (``story_features`` of the rows, in ``docs`` order) are given. Returns (topic_id per
@@ -53,18 +73,16 @@ def cluster_stories(
     topic_id). Sizes count duplicates through ``group_size``. ``map_fn`` runs the clustering's ranges of
     rows (e.g. in the run's threads); the result does not depend on it. ``languages``: each row's language
     (ISO 639-1, ``und`` or None for unknown), aligned with ``docs``; None: all unknown (English rules).
-    ``progress`` hears of the rows the clustering's steps have done.
+    ``progress`` hears of the rows the clustering's steps have done. Returns (topic id per row, the topics
+    table, the centroids).
     """
-    need = _DOC_COLUMNS if features is not None else (*_DOC_COLUMNS, "match_text")
-    missing = [c for c in need if c not in docs.columns]
-    if missing:
-        raise ValueError(f"docs is missing columns {missing}")
-    if features is not None and len(features) != len(docs):
-        raise ValueError(f"features has {len(features)} rows for {len(docs)} docs")
-    if languages is not None and len(languages) != len(docs):
-        raise ValueError(f"languages has {len(languages)} values for {len(docs)} docs")
+    _check_inputs(docs, features, languages)
     if len(docs) == 0:
-        return pd.Series([], index=docs.index, dtype=object, name="topic_id"), empty_topics()
+        return (
+            pd.Series([], index=docs.index, dtype=object, name="topic_id"),
+            empty_topics(),
+            Centroids.empty(),
+        )
     order = np.argsort(docs["article_id"].astype(str).to_numpy(), kind="stable")
     d = docs.iloc[order]
     langs = None if languages is None else [languages[i] for i in order.tolist()]
@@ -91,7 +109,42 @@ def cluster_stories(
     tids, topics = describe_topics(d, titles, published_ns, labels, model.centrality_, words)
     per_doc = np.empty(len(docs), dtype=object)
     per_doc[order] = tids[labels]
-    return pd.Series(per_doc, index=docs.index, name="topic_id", dtype=object), topics
+    cents = Centroids.empty()
+    if centroids:
+        src = np.arange(len(labels)) if rows is None else rows
+        cents = _centroids(feats, src, labels, tids, langs, published_ns, map_fn)
+    return pd.Series(per_doc, index=docs.index, name="topic_id", dtype=object), topics, cents
+
+
+def _check_inputs(
+    docs: pd.DataFrame, features: StoryFeatures | None, languages: Sequence[str | None] | None
+) -> None:
+    """Raise ValueError when ``docs`` lacks a column, or ``features``/``languages`` do not match it."""
+    need = _DOC_COLUMNS if features is not None else (*_DOC_COLUMNS, "match_text")
+    missing = [c for c in need if c not in docs.columns]
+    if missing:
+        raise ValueError(f"docs is missing columns {missing}")
+    if features is not None and len(features) != len(docs):
+        raise ValueError(f"features has {len(features)} rows for {len(docs)} docs")
+    if languages is not None and len(languages) != len(docs):
+        raise ValueError(f"languages has {len(languages)} values for {len(docs)} docs")
+
+
+def _centroids(
+    feats: StoryFeatures,
+    rows: np.ndarray,
+    labels: np.ndarray,
+    tids: np.ndarray,
+    langs: Sequence[str | None] | None,
+    published_ns: np.ndarray,
+    map_fn: MapFn,
+) -> Centroids:
+    """The stories' centroids (``themes.story_centroids``) from the features at ``rows`` (the documents in
+    id order), their story ``labels`` and the stories' ids ``tids``."""
+    k = len(tids)
+    story_langs = [None] * k if langs is None else _story_languages(labels, k, langs)
+    X, terms = theme_doc_matrix(feats, rows, map_fn)
+    return story_centroids(X, labels, terms, tids, story_langs, to_days(published_ns, len(labels)))
 
 
 #: Keywords asked for per story, as a multiple of those shown: stop words and n-grams merged into runs

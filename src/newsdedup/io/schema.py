@@ -13,7 +13,14 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-__all__ = ["ADDED_ARTICLE_COLUMNS", "SCHEMAS", "SCHEMA_VERSION", "arrow_schema", "to_arrow"]
+__all__ = [
+    "ADDED_ARTICLE_COLUMNS",
+    "ADDED_TOPIC_COLUMNS",
+    "SCHEMAS",
+    "SCHEMA_VERSION",
+    "arrow_schema",
+    "to_arrow",
+]
 
 SCHEMA_VERSION = "1"
 
@@ -21,6 +28,10 @@ SCHEMA_VERSION = "1"
 #: "has_body" is derived from body_chars, "language" identified from the text, "extra" is null (see
 #: run/write_step.py).
 ADDED_ARTICLE_COLUMNS = ("extra", "has_body", "language")
+
+#: Topics columns added after the first release: null in a table written without them (api.load, the report,
+#: and the next run, which gives such topics a theme when they gain articles).
+ADDED_TOPIC_COLUMNS = ("theme_id",)
 
 _TS = pa.timestamp("us", tz="UTC")
 _STRS = pa.list_(pa.string())
@@ -69,6 +80,21 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("size", pa.int64()),
             ("n_sources", pa.int64()),
             ("representative_id", pa.string()),
+            ("first_published", _TS),
+            ("last_published", _TS),
+            ("run_id", pa.string()),
+            # added with themes: null in a topics table written before them (see ADDED_TOPIC_COLUMNS)
+            ("theme_id", pa.string()),
+        ]
+    ),
+    "themes": pa.schema(
+        [
+            ("theme_id", pa.string()),
+            ("label", pa.string()),
+            ("keywords", _STRS),
+            ("n_topics", pa.int64()),
+            ("n_articles", pa.int64()),
+            ("language", pa.string()),
             ("first_published", _TS),
             ("last_published", _TS),
             ("run_id", pa.string()),

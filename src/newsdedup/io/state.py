@@ -6,6 +6,8 @@ new articles to old ones: the MinHash signature (with scheme, seed and num_perm 
 duplicate group, canonical and topic. ``history_text.parquet`` holds their titles and matching texts (for
 exact verification of candidate pairs and for clustering), row for row: most of the state's bytes, read
 only for the rows a run relates to, and written while the run clusters, since nothing in it depends on that.
+``themes.parquet`` keeps every theme's centroid (its heaviest terms as words, with their weights), which new
+stories are compared with (:mod:`newsdedup.incremental.themes`); absent from states written before themes.
 States written before the split keep the text columns in ``history.parquet``; they are read from there.
 """
 
@@ -21,6 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from newsdedup.cluster.themes import Centroids
 from newsdedup.dedup import DENSE_CHARS_PER_WORD, DENSE_LANGUAGES, DENSE_SHARE
 from newsdedup.errors import StateError
 from newsdedup.io.idindex import IdIndex
@@ -42,13 +45,26 @@ __all__ = [
     "ledger_table",
     "load_ledger",
     "load_state",
+    "load_themes",
     "read_rows",
     "signature_params",
+    "themes_table",
 ]
 
 LEDGER_FILE = "ledger.parquet"
 HISTORY_FILE = "history.parquet"
 HISTORY_TEXT_FILE = "history_text.parquet"
+THEMES_FILE = "themes.parquet"
+_THEMES_SCHEMA = pa.schema(
+    [
+        ("theme_id", pa.string()),
+        ("language", pa.string()),
+        ("weight", pa.float64()),
+        ("day", pa.float64()),
+        ("terms", pa.list_(pa.string())),
+        ("values", pa.list_(pa.float32())),
+    ]
+)
 
 # fingerprint: a remote input's listed version (ETag, ...), null for a local file; absent from ledgers
 # written before remote inputs (filled with nulls when read)
@@ -151,6 +167,7 @@ class State:
     ids: IdIndex = field(default_factory=IdIndex.empty)  # every article id the output holds
     history_path: Path | None = None
     text_path: Path | None = None  # the file with TEXT_COLUMNS (history_path itself in older states)
+    themes: Centroids = field(default_factory=Centroids.empty)  # every theme's centroid
 
     def history_values(self, column: str, rows: np.ndarray) -> list[Any]:
         """Values of a text column of the history (title, match_text) at row positions ``rows``, in that
@@ -243,6 +260,35 @@ def load_state(version: Path | None, params: DedupParams) -> State:
         ids=ids,
         history_path=history_path,
         text_path=text_path,
+        themes=load_themes(state_dir),
+    )
+
+
+def load_themes(state_dir: Path) -> Centroids:
+    """The theme centroids kept in ``state_dir`` (none in a state written before themes)."""
+    path = state_dir / THEMES_FILE
+    if not path.exists():
+        return Centroids.empty()
+    try:
+        t = pq.read_table(path).to_pydict()
+    except (OSError, pa.ArrowException) as exc:
+        raise StateError(_unreadable(state_dir, exc)) from exc
+    return Centroids.from_terms(t["theme_id"], t["terms"], t["values"], t["language"], t["weight"], t["day"])
+
+
+def themes_table(c: Centroids) -> pa.Table:
+    """Theme centroids as the typed Arrow table of ``themes.parquet`` (a row's terms heaviest first)."""
+    rows = [c.row_terms(i) for i in range(len(c))]
+    return pa.table(
+        {
+            "theme_id": pa.array([str(t) for t in c.ids.tolist()], pa.string()),
+            "language": pa.array(c.language, pa.string()),
+            "weight": pa.array(c.weight, pa.float64()),
+            "day": pa.array(c.day, pa.float64()),
+            "terms": pa.array([r[0] for r in rows], pa.list_(pa.string())),
+            "values": pa.array([r[1] for r in rows], pa.list_(pa.float32())),
+        },
+        schema=_THEMES_SCHEMA,
     )
 
 

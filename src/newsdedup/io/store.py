@@ -46,7 +46,7 @@ logger = logging.getLogger(__name__)
 
 __all__ = ["TABLES", "OutputStore", "Staging", "VersionInfo", "held_lock_fds", "write_text_atomic"]
 
-TABLES = ("articles", "topics", "duplicates", "rejects", "runs", "state")
+TABLES = ("articles", "topics", "themes", "duplicates", "rejects", "runs", "state")
 LOCK_NAME = ".newsdedup.lock"
 CURRENT = "_current"
 VERSIONS = "_versions"

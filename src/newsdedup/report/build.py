@@ -24,12 +24,13 @@ FORMATS = ("html", "json")
 
 @dataclass(frozen=True)
 class ReportLimits:
-    """How much the report shows: groups, pairs per side of the threshold, topics, runs; how far from the
+    """How much the report shows: groups, pairs per side of the threshold, topics, themes, runs; how far from the
     threshold a pair may be (``band``) and how many canonicals the below-threshold search sketches."""
 
     groups: int = 10
     pairs: int = 12
     topics: int = 8
+    themes: int = 8
     runs: int = 10
     band: float = 0.1
     max_docs: int = 20_000
@@ -77,6 +78,10 @@ def build_report(output: Path, limits: ReportLimits | None = None) -> dict[str, 
     limits = limits or ReportLimits()
     data = load_output(output)
     topics = gather.topics_section(data.articles, data.topics, limits.topics)
+    themes = gather.themes_section(data.themes, limits.themes)
+    rank = {h["theme_id"]: f"H{i + 1}" for i, h in enumerate(themes)}
+    for t in topics:  # the theme row a topic belongs to, when that theme is shown; else its id
+        t["theme"] = rank.get(t["theme_id"], t["theme_id"])
     return {
         "output": str(output),
         "version": data.version,
@@ -88,6 +93,7 @@ def build_report(output: Path, limits: ReportLimits | None = None) -> dict[str, 
         "near_threshold": _pairs(data, limits),
         "topics": topics,
         "topic_timeline": gather.topic_timeline(data.articles, [t["topic_id"] for t in topics]),
+        "themes": themes,
         "runs": gather.run_history(data.manifests, limits.runs),
     }
 

@@ -60,6 +60,7 @@ class OutputData:
     manifests: list[dict[str, Any]] = field(default_factory=list)
     last_run: dict[str, Any] | None = None
     params: DedupParams = field(default_factory=DedupParams)
+    themes: pd.DataFrame = field(default_factory=lambda: _empty("themes"))
 
 
 def _empty(name: str, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
@@ -121,6 +122,7 @@ def load_output(output: Path) -> OutputData:
         manifests=manifests,
         last_run=store.last_run(),
         params=_params(manifests),
+        themes=_read(current, "themes"),
     )
 
 

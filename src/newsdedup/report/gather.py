@@ -24,6 +24,7 @@ __all__ = [
     "pairs_above",
     "ref_by_id",
     "run_history",
+    "themes_section",
     "topic_timeline",
     "topics_section",
 ]
@@ -189,9 +190,27 @@ def topics_section(articles: pd.DataFrame, topics: pd.DataFrame, n: int = 10) ->
                 "first_published": _plain(t["first_published"]),
                 "last_published": _plain(t["last_published"]),
                 "representative": rep,
+                "theme_id": _plain(t.get("theme_id")),
             }
         )
     return out
+
+
+def themes_section(themes: pd.DataFrame, n: int = 10) -> list[Row]:
+    """The ``n`` largest themes (by articles): label, keywords, topics, articles, first/last publication."""
+    ranked = themes.sort_values(["n_articles", "theme_id"], ascending=[False, True]).head(n)
+    return [
+        {
+            "theme_id": str(t["theme_id"]),
+            "label": _plain(t["label"]),
+            "keywords": [str(k) for k in _list(t["keywords"])],
+            "n_topics": int(t["n_topics"]),
+            "n_articles": int(t["n_articles"]),
+            "first_published": _plain(t["first_published"]),
+            "last_published": _plain(t["last_published"]),
+        }
+        for _, t in ranked.iterrows()
+    ]
 
 
 def _list(value: Any) -> Iterable[Any]:

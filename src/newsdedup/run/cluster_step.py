@@ -18,11 +18,12 @@ import pyarrow as pa
 from newsdedup.cluster import (
     TOPIC_COLUMNS,
     StoryFeatures,
-    cluster_stories,
     elided_text,
     elides,
+    story_clusters,
     story_features,
 )
+from newsdedup.cluster.themes import Centroids
 from newsdedup.incremental import (
     apply_canonical_changes,
     assign_topics,
@@ -32,6 +33,13 @@ from newsdedup.incremental import (
     topics_table,
 )
 from newsdedup.incremental.history import Retention
+from newsdedup.incremental.themes import (
+    THEME_COLUMNS,
+    assign_themes,
+    theme_topics,
+    themes_table,
+    topic_centroids,
+)
 from newsdedup.io.staging import read_stage
 from newsdedup.io.store import Staging
 from newsdedup.model import MapFn
@@ -51,11 +59,15 @@ _VOCAB_MERGE = 16
 @dataclass(frozen=True)
 class Clustered:
     """The topic id of each of the run's articles (aligned with them), the topics table of the new version
-    and the merge candidates (lists of earlier topic ids one cluster spans)."""
+    (with each topic's theme_id) and the merge candidates (lists of earlier topic ids one cluster spans);
+    the themes table, every theme's centroid (for the state) and the theme merge candidates."""
 
     topic_id: pd.Series
     topics: pd.DataFrame
     merges: list[list[str]]
+    themes: pd.DataFrame
+    theme_centroids: Centroids
+    theme_merges: list[list[str]]
 
 
 def cluster_step(
@@ -77,7 +89,7 @@ def cluster_step(
         langs, features = _window_features(ctx, parsed, hist, window, canon_rows, old_titles)
         docs["group_size"] = group_sizes(hist["dup_group_id"], dup["dup_group_id"], window, canon_rows)
         threads = thread_map(ctx.config.run.n_jobs)
-        union_topic, desc = cluster_stories(
+        union_topic, desc, centroids = story_clusters(
             docs,
             ctx.config.cluster,
             features=features,
@@ -100,11 +112,42 @@ def cluster_step(
         touched = set(members["topic_id"].dropna()) | old_topics
         prev_members = _previous_members(ctx, staging, touched)
         replaced = prev_members["article_id"].isin(parsed.updates).to_numpy()
-        previous = (_previous_topics(ctx, staging), prev_members[~replaced])
+        prev_topics = _previous_topics(ctx, staging)
+        previous = (prev_topics, prev_members[~replaced])
         topics = topics_table(members, (desc, union_topic, final), previous, ctx.run_id, old_topics)
+        topics, themed = _themes(ctx, staging, topics, prev_topics, (centroids, final))
         s.n_out = len(topics)
         s.extra["topic_merge_candidates"] = len(merges)
-    return Clustered(topic_id, topics, merges)
+        s.extra["themes"] = len(themed[0])
+        s.extra["theme_merge_candidates"] = len(themed[2])
+    return Clustered(topic_id, topics, merges, *themed)
+
+
+def _themes(
+    ctx: RunContext,
+    staging: Staging,
+    topics: pd.DataFrame,
+    prev_topics: pd.DataFrame,
+    clustered: tuple[Centroids, dict[str, str]],
+) -> tuple[pd.DataFrame, tuple[pd.DataFrame, Centroids, list[list[str]]]]:
+    """The topics table with each topic's theme_id (kept from the previous table, else assigned now:
+    :mod:`newsdedup.incremental.themes`), and (the themes table, every theme's centroid, the theme merge
+    candidates)."""
+    centroids, final = clustered
+    topics = topics.assign(theme_id=theme_topics(topics, prev_topics).to_numpy(dtype=object))
+    wanted = set(topics.loc[topics["theme_id"].isna(), "topic_id"].astype(str))
+    new = topic_centroids(centroids, final, wanted)
+    got = assign_themes(
+        new, ctx.state.themes, ctx.config.cluster.theme_threshold, thread_map(ctx.config.run.n_jobs)
+    )
+    assigned = topics["topic_id"].astype(str).map(got.theme_of)
+    topics["theme_id"] = topics["theme_id"].where(topics["theme_id"].notna(), assigned).astype(object)
+    touched = set(topics.loc[topics["run_id"] == ctx.run_id, "theme_id"].dropna().astype(str))
+    themes = themes_table(
+        topics, got.centroids, _previous_table(ctx, staging, "themes", THEME_COLUMNS), touched, ctx.run_id,
+        ctx.config.cluster.keywords_top_n,
+    )  # fmt: skip
+    return topics, (themes, got.centroids, got.merges)
 
 
 def _window_features(
@@ -144,11 +187,18 @@ def _languages(table: pd.DataFrame, rows: np.ndarray) -> list[str | None] | None
 
 
 def _previous_topics(ctx: RunContext, staging: Staging) -> pd.DataFrame:
-    """The previous version's topics table (empty on a first run or when not incremental)."""
-    empty = pd.DataFrame(columns=[*TOPIC_COLUMNS, "run_id"])
+    """The previous version's topics table (empty on a first run or when not incremental; without
+    ``theme_id`` when written before themes)."""
+    return _previous_table(ctx, staging, "topics", [*TOPIC_COLUMNS, "run_id"])
+
+
+def _previous_table(ctx: RunContext, staging: Staging, table: str, columns: list[str]) -> pd.DataFrame:
+    """The previous version's one-part ``table`` (topics, themes), or an empty frame with ``columns`` on a
+    first run, when not incremental or when the previous version has no such table."""
+    empty = pd.DataFrame(columns=columns)
     if not ctx.incremental or staging.previous is None:
         return empty
-    parts = staging.previous_parts("topics")
+    parts = staging.previous_parts(table)
     return pd.read_parquet(parts[0]) if parts else empty
 
 

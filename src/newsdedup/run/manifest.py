@@ -95,6 +95,7 @@ def manifest_step(
         "reject_fraction": round(reject_fraction, 6),
         "record_skip_reasons": dict(sorted(parsed.skipped_records.items())),
         "topic_merge_candidates": clustered.merges,
+        "theme_merge_candidates": clustered.theme_merges,
         "steps": ctx.steps.as_dict(),
         "config": config_to_dict(ctx.config),
         "parameters": ctx.meta,
@@ -135,6 +136,8 @@ def _counts(
         "dup_groups": int(dup["dup_group_id"].nunique()) if len(arts) else 0,
         "topics": len(clustered.topics),
         "new_topics": int(topic_id[~topic_id.isin(old_topics)].nunique()) if len(arts) else 0,
+        "themes": len(clustered.themes),
+        "new_themes": int((~clustered.themes["theme_id"].isin(ctx.state.themes.ids)).sum()),
         "retained_history": kept.retained,
     }
 

@@ -23,6 +23,7 @@ from newsdedup.incremental import DUP_COLUMNS, Retention, fix_article_rows, fix_
 from newsdedup.io.idindex import content_keys, id_keys
 from newsdedup.io.schema import ADDED_ARTICLE_COLUMNS, arrow_schema, to_arrow
 from newsdedup.io.staging import STAGE_SCHEMA, staged_rows
+from newsdedup.io.state import themes_table
 from newsdedup.io.store import Staging
 from newsdedup.model import Reject
 from newsdedup.run.cluster_step import Clustered
@@ -77,6 +78,8 @@ def write_step(
         rejects = to_arrow("rejects", _rejects_frame(parsed.rejects, ctx.run_id), ctx.meta)
         staging.write_table("rejects", f"part-{ctx.run_id}", rejects)
         staging.write_table("topics", "topics", to_arrow("topics", clustered.topics, ctx.meta))
+        staging.write_table("themes", "themes", to_arrow("themes", clustered.themes, ctx.meta))
+        staging.write_table("state", "themes", themes_table(clustered.theme_centroids))
         s.n_out = len(arts)
         s.extra["rewritten_parts"] = rewritten
 
