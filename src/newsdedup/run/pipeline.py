@@ -13,6 +13,7 @@ The library changes nothing process-wide: the CLI's process settings (malloc are
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 from collections.abc import Sequence
@@ -34,6 +35,7 @@ from newsdedup.run.steps import StepLog
 
 if TYPE_CHECKING:
     from newsdedup.run.engines import Engine
+    from newsdedup.run.read_step import Parsed
 
 logger = logging.getLogger(__name__)
 
@@ -130,19 +132,20 @@ def _outcome(run_id: str, started: datetime, status: str, **extra: object) -> di
 def _steps(ctx: RunContext, staging: Staging, engine: Engine, found: Found) -> RunResult:
     """The run's steps over the staging version, in order; the work folder is gone when they end."""
     # imported here, not at the top: a run that finds nothing new loads none of the stages (see _locked_run)
-    from newsdedup.incremental import retention
     from newsdedup.io.staging import work_folder
-    from newsdedup.run.cluster_step import cluster_step
-    from newsdedup.run.dedup_step import dedup_step
-    from newsdedup.run.manifest import manifest_step
     from newsdedup.run.parallel import in_background
-    from newsdedup.run.read_step import parse_step, read_step
-    from newsdedup.run.state_writer import write_history_text
-    from newsdedup.run.write_step import write_step
 
     with work_folder(staging.path) as workdir:
-        parsed = parse_step(ctx, read_step(ctx, found, workdir, engine))
+        parsed = _read(ctx, found, workdir, engine)
         failpoint("after_parse")
+        # the modules of the steps after reading: already imported by _read's thread, which has ended
+        from newsdedup.incremental import retention
+        from newsdedup.run.cluster_step import cluster_step
+        from newsdedup.run.dedup_step import dedup_step
+        from newsdedup.run.manifest import manifest_step
+        from newsdedup.run.state_writer import write_history_text
+        from newsdedup.run.write_step import write_step
+
         kept = retention(
             parsed.articles["published_at"],
             ctx.seen_at,
@@ -158,3 +161,31 @@ def _steps(ctx: RunContext, staging: Staging, engine: Engine, found: Found) -> R
             write_step(ctx, staging, parsed, deduped, clustered, kept, text, found)
         failpoint("after_write")
     return manifest_step(ctx, staging, found, parsed, deduped, clustered, kept)
+
+
+# what the steps after reading import, with the libraries they need (scipy, the clustering and writing code)
+_LATER_STEPS = (
+    "newsdedup.incremental.history",
+    "newsdedup.run.dedup_step",
+    "newsdedup.run.cluster_step",
+    "newsdedup.run.write_step",
+    "newsdedup.run.state_writer",
+    "newsdedup.run.manifest",
+)
+
+
+def _import_later_steps() -> None:
+    for name in _LATER_STEPS:
+        importlib.import_module(name)
+
+
+def _read(ctx: RunContext, found: Found, workdir: Path, engine: Engine) -> Parsed:
+    """The read and parse steps. Once the workers are reading (forked: no fork follows), the main process,
+    which mostly waits for their chunks meanwhile, imports the later steps' modules on a thread, so their
+    import time is spent beside the reading rather than before or after it."""
+    from newsdedup.run.parallel import prepare_in_background
+    from newsdedup.run.read_step import parse_step, read_step
+
+    with prepare_in_background(_import_later_steps) as reading:
+        collected = read_step(ctx, found, workdir, engine, reading=reading)
+    return parse_step(ctx, collected)
