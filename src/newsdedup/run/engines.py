@@ -50,8 +50,10 @@ class LocalEngine:
         self.n_jobs = n_jobs
 
     def chunks(self, tasks: Sequence[ReadTask], settings: ChunkSettings) -> Iterator[Chunk]:
-        # compiled kernels loaded (or built, on a fresh install) once here; forked workers inherit them
-        warm_up(settings.dedup.scheme)
+        if (
+            tasks
+        ):  # compiled kernels loaded (or built, on a fresh install) once here; forked workers inherit them
+            warm_up(settings.dedup.scheme)
         return process_map(partial(process_task, settings=settings), tasks, self.n_jobs, settings.workdir)
 
     def candidates(self, params: DedupParams) -> CandidateFn | None:
