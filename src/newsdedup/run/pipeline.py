@@ -170,7 +170,6 @@ _LATER_STEPS = (
     "newsdedup.run.cluster_step",
     "newsdedup.run.write_step",
     "newsdedup.run.state_writer",
-    "newsdedup.run.manifest",
 )
 
 
