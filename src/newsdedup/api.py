@@ -20,18 +20,18 @@ import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from newsdedup.config import ConfigLike, as_config
 from newsdedup.errors import InputError
-from newsdedup.io.records_out import as_records, write_jsonl
 from newsdedup.io.schema import ADDED_TOPIC_COLUMNS, SCHEMAS, arrow_schema
 from newsdedup.io.store import OutputStore
 from newsdedup.run.manifest import RunResult
 from newsdedup.run.pipeline import run as run_pipeline
 from newsdedup.run.progress import Progress
+
+if TYPE_CHECKING:  # the tables are data frames; pandas loads with the run's steps, or with load()
+    import pandas as pd
 
 __all__ = ["ConfigLike", "Result", "RunResult", "load", "process", "run"]
 
@@ -132,6 +132,8 @@ def process(
     >>> result = newsdedup.process(pd.read_json("feed.jsonl", lines=True))         # doctest: +SKIP
     >>> result.articles.query("not is_canonical")[["title", "canonical_id"]]      # doctest: +SKIP
     """
+    from newsdedup.io.records_out import as_records, write_jsonl
+
     cfg = as_config(config)
     with tempfile.TemporaryDirectory(prefix="newsdedup-") as tmp:
         folder = Path(tmp) / "in"

@@ -30,7 +30,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from newsdedup import __version__
 from newsdedup.errors import (
     ConfigError,
     InputError,
@@ -174,6 +173,17 @@ def _scoring_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     cal.add_argument("--json", action="store_true", help="print the curves as JSON")
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: the installed version is looked up only when asked for (the metadata lookup is a
+    good part of a bare import's time)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        from newsdedup import __version__
+
+        print(f"newsdedup {__version__}")
+        parser.exit()
+
+
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--quiet", action="store_true", help="only warnings and errors on stderr")
@@ -186,7 +196,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 ok, 65 too many rejects, 75 locked, 78 bad config, 2 usage, 1 failure, "
         "130/143 cancelled by SIGINT/SIGTERM.",
     )
-    p.add_argument("--version", action="version", version=f"newsdedup {__version__}")
+    p.add_argument("--version", action=_VersionAction, nargs=0, help="show the version and exit")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     r = sub.add_parser("run", parents=[common], help="run the job on input files, folders or globs")

@@ -8,11 +8,31 @@ Per-language rules (stop words, elisions, n-grams of unspaced scripts) are in ``
 span two known languages (``linkage``).
 """
 
-from newsdedup.cluster.describe import TOPIC_COLUMNS, topic_id_for
-from newsdedup.cluster.estimator import StoryModel
-from newsdedup.cluster.features import StoryFeatures, story_features
-from newsdedup.cluster.languages import elided_text, elides
-from newsdedup.cluster.stories import cluster_stories, story_clusters
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from newsdedup.cluster.describe import TOPIC_COLUMNS, topic_id_for
+    from newsdedup.cluster.estimator import StoryModel
+    from newsdedup.cluster.features import StoryFeatures, story_features
+    from newsdedup.cluster.languages import elided_text, elides
+    from newsdedup.cluster.stories import cluster_stories, story_clusters
+
+# public name -> the module defining it, imported on first use (PEP 562): importing one module of the
+# package (a constant, a type) does not load the others and the libraries they need
+_LAZY = {
+    "TOPIC_COLUMNS": "newsdedup.cluster.describe",
+    "topic_id_for": "newsdedup.cluster.describe",
+    "StoryModel": "newsdedup.cluster.estimator",
+    "StoryFeatures": "newsdedup.cluster.features",
+    "story_features": "newsdedup.cluster.features",
+    "elided_text": "newsdedup.cluster.languages",
+    "elides": "newsdedup.cluster.languages",
+    "cluster_stories": "newsdedup.cluster.stories",
+    "story_clusters": "newsdedup.cluster.stories",
+}
 
 __all__ = [
     "TOPIC_COLUMNS",
@@ -25,3 +45,16 @@ __all__ = [
     "story_features",
     "topic_id_for",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})

@@ -8,30 +8,66 @@ chaining guard), :mod:`~newsdedup.dedup.canonical` (which member stands for a gr
 in :mod:`~newsdedup.dedup.kernels`.
 """
 
-from newsdedup.dedup.canonical import DocKeys, choose_canonicals
-from newsdedup.dedup.find import DedupResult, find_duplicates
-from newsdedup.dedup.groups import group_components
-from newsdedup.dedup.lsh import (
-    CandidateFn,
-    band_keys,
-    bucket_pair_codes,
-    candidates_from_signatures,
-    codes_to_pairs,
-    lsh_params,
-)
-from newsdedup.dedup.minhash import minhash_signatures, shingle_hashes_for, signature_agreement
-from newsdedup.dedup.sketches import (
-    DENSE_CHARS_PER_WORD,
-    DENSE_LANGUAGES,
-    DENSE_SHARE,
-    Sketches,
-    compact_digests,
-    digests_hex,
-    shingle_hashes,
-    sketch_texts,
-    take_sketches,
-)
-from newsdedup.dedup.verify import keep_edges, verify_pairs
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from newsdedup.dedup.canonical import DocKeys, choose_canonicals
+    from newsdedup.dedup.find import DedupResult, find_duplicates
+    from newsdedup.dedup.groups import group_components
+    from newsdedup.dedup.lsh import (
+        CandidateFn,
+        band_keys,
+        bucket_pair_codes,
+        candidates_from_signatures,
+        codes_to_pairs,
+        lsh_params,
+    )
+    from newsdedup.dedup.minhash import minhash_signatures, shingle_hashes_for, signature_agreement
+    from newsdedup.dedup.sketches import (
+        DENSE_CHARS_PER_WORD,
+        DENSE_LANGUAGES,
+        DENSE_SHARE,
+        Sketches,
+        compact_digests,
+        digests_hex,
+        shingle_hashes,
+        sketch_texts,
+        take_sketches,
+    )
+    from newsdedup.dedup.verify import keep_edges, verify_pairs
+
+# public name -> the module defining it, imported on first use (PEP 562): importing one module of the
+# package (a constant, a type) does not load the others and the libraries they need
+_LAZY = {
+    "DocKeys": "newsdedup.dedup.canonical",
+    "choose_canonicals": "newsdedup.dedup.canonical",
+    "DedupResult": "newsdedup.dedup.find",
+    "find_duplicates": "newsdedup.dedup.find",
+    "group_components": "newsdedup.dedup.groups",
+    "CandidateFn": "newsdedup.dedup.lsh",
+    "band_keys": "newsdedup.dedup.lsh",
+    "bucket_pair_codes": "newsdedup.dedup.lsh",
+    "candidates_from_signatures": "newsdedup.dedup.lsh",
+    "codes_to_pairs": "newsdedup.dedup.lsh",
+    "lsh_params": "newsdedup.dedup.lsh",
+    "minhash_signatures": "newsdedup.dedup.minhash",
+    "shingle_hashes_for": "newsdedup.dedup.minhash",
+    "signature_agreement": "newsdedup.dedup.minhash",
+    "DENSE_CHARS_PER_WORD": "newsdedup.dedup.sketches",
+    "DENSE_LANGUAGES": "newsdedup.dedup.sketches",
+    "DENSE_SHARE": "newsdedup.dedup.sketches",
+    "Sketches": "newsdedup.dedup.sketches",
+    "compact_digests": "newsdedup.dedup.sketches",
+    "digests_hex": "newsdedup.dedup.sketches",
+    "shingle_hashes": "newsdedup.dedup.sketches",
+    "sketch_texts": "newsdedup.dedup.sketches",
+    "take_sketches": "newsdedup.dedup.sketches",
+    "keep_edges": "newsdedup.dedup.verify",
+    "verify_pairs": "newsdedup.dedup.verify",
+}
 
 __all__ = [
     "DENSE_CHARS_PER_WORD",
@@ -60,3 +96,16 @@ __all__ = [
     "take_sketches",
     "verify_pairs",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})

@@ -16,27 +16,58 @@ The rules, chosen so that ids users have already stored never change:
 No files, threads or processes here: the run layer reads the history and writes the results.
 """
 
-from newsdedup.incremental.duplicates import (
-    DUP_COLUMNS,
-    DedupReconciled,
-    apply_canonical_changes,
-    dup_columns,
-    duplicates_table,
-    estimated_similarity,
-    fix_article_rows,
-    fix_duplicate_rows,
-    reconcile_duplicates,
-    union_docs,
-)
-from newsdedup.incremental.history import Retention, effective_time, related_history, retention
-from newsdedup.incremental.topics import (
-    assign_topics,
-    cluster_docs,
-    group_sizes,
-    reconcile_topics,
-    topic_window,
-    topics_table,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from newsdedup.incremental.duplicates import (
+        DUP_COLUMNS,
+        DedupReconciled,
+        apply_canonical_changes,
+        dup_columns,
+        duplicates_table,
+        estimated_similarity,
+        fix_article_rows,
+        fix_duplicate_rows,
+        reconcile_duplicates,
+        union_docs,
+    )
+    from newsdedup.incremental.history import Retention, effective_time, related_history, retention
+    from newsdedup.incremental.topics import (
+        assign_topics,
+        cluster_docs,
+        group_sizes,
+        reconcile_topics,
+        topic_window,
+        topics_table,
+    )
+
+# public name -> the module defining it, imported on first use (PEP 562): importing one module of the
+# package (a constant, a type) does not load the others and the libraries they need
+_LAZY = {
+    "DUP_COLUMNS": "newsdedup.incremental.duplicates",
+    "DedupReconciled": "newsdedup.incremental.duplicates",
+    "apply_canonical_changes": "newsdedup.incremental.duplicates",
+    "dup_columns": "newsdedup.incremental.duplicates",
+    "duplicates_table": "newsdedup.incremental.duplicates",
+    "estimated_similarity": "newsdedup.incremental.duplicates",
+    "fix_article_rows": "newsdedup.incremental.duplicates",
+    "fix_duplicate_rows": "newsdedup.incremental.duplicates",
+    "reconcile_duplicates": "newsdedup.incremental.duplicates",
+    "union_docs": "newsdedup.incremental.duplicates",
+    "Retention": "newsdedup.incremental.history",
+    "effective_time": "newsdedup.incremental.history",
+    "related_history": "newsdedup.incremental.history",
+    "retention": "newsdedup.incremental.history",
+    "assign_topics": "newsdedup.incremental.topics",
+    "cluster_docs": "newsdedup.incremental.topics",
+    "group_sizes": "newsdedup.incremental.topics",
+    "reconcile_topics": "newsdedup.incremental.topics",
+    "topic_window": "newsdedup.incremental.topics",
+    "topics_table": "newsdedup.incremental.topics",
+}
 
 __all__ = [
     "DUP_COLUMNS",
@@ -60,3 +91,16 @@ __all__ = [
     "topics_table",
     "union_docs",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import pyarrow as pa
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "ADDED_ARTICLE_COLUMNS",
@@ -128,6 +130,8 @@ def to_arrow(name: str, df: pd.DataFrame, metadata: Mapping[str, Any] | None = N
 
     Missing columns raise KeyError (a programming error); extra columns are dropped.
     """
+    import pandas as pd  # here: the schemas alone (a run with nothing new) need no pandas
+
     schema = SCHEMAS[name]
     frame = pd.DataFrame(index=range(len(df)))
     for fld in schema:
@@ -152,5 +156,7 @@ def to_arrow(name: str, df: pd.DataFrame, metadata: Mapping[str, Any] | None = N
 def arrow_schema(name: str, metadata: Mapping[str, Any] | None = None) -> pa.Schema:
     """The schema :func:`to_arrow` gives table ``name`` (pandas dtypes and newsdedup metadata included), for
     writers that build the table part by part."""
+    import pandas as pd
+
     empty = pd.DataFrame({f.name: pd.Series([], dtype=object) for f in SCHEMAS[name]})
     return to_arrow(name, empty, metadata).schema

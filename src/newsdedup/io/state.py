@@ -16,18 +16,20 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from newsdedup.cluster.themes import Centroids
-from newsdedup.dedup import DENSE_CHARS_PER_WORD, DENSE_LANGUAGES, DENSE_SHARE
 from newsdedup.errors import StateError
 from newsdedup.io.idindex import IdIndex
 from newsdedup.params import DedupParams
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from newsdedup.cluster.themes import Centroids
 
 __all__ = [
     "HISTORY_COLUMNS",
@@ -46,6 +48,7 @@ __all__ = [
     "load_ledger",
     "load_state",
     "load_themes",
+    "read_ledger",
     "read_rows",
     "signature_params",
     "themes_table",
@@ -113,6 +116,8 @@ def signature_params(params: DedupParams) -> dict[str, Any]:
     ``shingling`` records how each kind of text was shingled: "spaced" (scripts with spaces between words)
     and "dense" (Chinese, Japanese, Thai, ...: texts with at least ``dense_share`` of their characters in
     those scripts), each as "<kind>:<size>", with the word-equivalent rule of dense texts."""
+    from newsdedup.dedup.sketches import DENSE_CHARS_PER_WORD, DENSE_LANGUAGES, DENSE_SHARE
+
     dense = (
         f"{params.shingle}:{params.shingle_size}"
         if params.dense_shingle == "same"
@@ -167,7 +172,7 @@ class State:
     ids: IdIndex = field(default_factory=IdIndex.empty)  # every article id the output holds
     history_path: Path | None = None
     text_path: Path | None = None  # the file with TEXT_COLUMNS (history_path itself in older states)
-    themes: Centroids = field(default_factory=Centroids.empty)  # every theme's centroid
+    themes: Centroids = field(default_factory=lambda: _centroids().empty())  # every theme's centroid
 
     def history_values(self, column: str, rows: np.ndarray) -> list[Any]:
         """Values of a text column of the history (title, match_text) at row positions ``rows``, in that
@@ -181,6 +186,8 @@ class State:
 
     @classmethod
     def empty(cls, params: DedupParams) -> State:
+        import pandas as pd
+
         dtype = np.uint64 if params.scheme in ("affine64", "legacy") else np.uint32
         return cls(
             ledger=pd.DataFrame({c: pd.Series(dtype=object) for c in LEDGER_COLUMNS}),
@@ -189,17 +196,29 @@ class State:
         )
 
 
-def load_ledger(version: Path | None) -> pd.DataFrame:
-    """The inputs recorded by a committed version (empty before the first run); all a full refresh needs."""
+def read_ledger(version: Path | None) -> pa.Table | None:
+    """The ledger table of a committed version as stored (None before the first run), without pandas: a
+    run that finds nothing new needs only this."""
     path = version / "state" / LEDGER_FILE if version is not None else None
     if path is None or not path.exists():
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in LEDGER_COLUMNS})
+        return None
     try:
-        ledger = pq.read_table(path).to_pandas()
+        with pq.ParquetFile(path) as f:  # not pq.read_table: its dataset layer imports pandas
+            return f.read()
     except (OSError, pa.ArrowException) as exc:
         raise StateError(
             f"the input ledger {path} is unreadable ({exc}); rebuild from the original inputs"
         ) from exc
+
+
+def load_ledger(version: Path | None) -> pd.DataFrame:
+    """The inputs recorded by a committed version (empty before the first run); all a full refresh needs."""
+    import pandas as pd
+
+    table = read_ledger(version)
+    if table is None:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in LEDGER_COLUMNS})
+    ledger = table.to_pandas()
     for column in LEDGER_COLUMNS:  # a ledger written by an earlier version lacks the newer columns
         if column not in ledger.columns:
             ledger[column] = None
@@ -266,14 +285,23 @@ def load_state(version: Path | None, params: DedupParams) -> State:
 
 def load_themes(state_dir: Path) -> Centroids:
     """The theme centroids kept in ``state_dir`` (none in a state written before themes)."""
+    centroids = _centroids()
     path = state_dir / THEMES_FILE
     if not path.exists():
-        return Centroids.empty()
+        return centroids.empty()
     try:
         t = pq.read_table(path).to_pydict()
     except (OSError, pa.ArrowException) as exc:
         raise StateError(_unreadable(state_dir, exc)) from exc
-    return Centroids.from_terms(t["theme_id"], t["terms"], t["values"], t["language"], t["weight"], t["day"])
+    return centroids.from_terms(t["theme_id"], t["terms"], t["values"], t["language"], t["weight"], t["day"])
+
+
+def _centroids() -> type[Centroids]:
+    """The theme centroids' class, imported when a state is made or read: the clustering modules it lives
+    with are not loaded by a run that finds nothing new."""
+    from newsdedup.cluster.themes import Centroids
+
+    return Centroids
 
 
 def themes_table(c: Centroids) -> pa.Table:
@@ -340,6 +368,8 @@ def history_table(history: pd.DataFrame, signatures: np.ndarray, params: DedupPa
         return pa.array(history[name], pa.string(), from_pandas=True)
 
     def times(name: str) -> pa.Array:
+        import pandas as pd
+
         return pa.array(pd.to_datetime(history[name], utc=True).astype("datetime64[us, UTC]"), ts)
 
     cols = {
@@ -378,5 +408,7 @@ def history_write_options(schema: pa.Schema) -> dict[str, Any]:
 def history_schema(params: DedupParams) -> pa.Schema:
     """The schema (with metadata) :func:`history_table` gives, for writing the history part by part."""
     dtype = np.uint64 if params.scheme in ("affine64", "legacy") else np.uint32
+    import pandas as pd
+
     empty = pd.DataFrame({c: pd.Series([], dtype=object) for c in META_COLUMNS})
     return history_table(empty, np.zeros((0, params.num_perm), dtype=dtype), params).schema

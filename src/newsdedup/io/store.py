@@ -27,20 +27,21 @@ import json
 import logging
 import os
 import shutil
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import orjson
-import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from newsdedup.errors import LockHeldError, StateError
 from newsdedup.failpoints import failpoint
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +75,8 @@ def _fsync_dir(path: Path) -> None:
 
 def write_parquet_atomic(table: pa.Table, path: Path) -> None:
     """Write a Parquet file under a temporary name, fsync it, then rename it into place."""
+    import pyarrow.parquet as pq  # here, not at the top: a run with nothing new reads no table
+
     tmp = path.with_name(path.name + ".tmp")
     failpoint("write_parquet")
     pq.write_table(table, tmp, compression="zstd")
@@ -88,6 +91,8 @@ def write_parquet_stream_atomic(
     """Write tables (same schema) one after another into one Parquet file under a temporary name, fsync it,
     then rename it into place; memory holds one table at a time. Returns the number of rows written.
     ``options`` go to ``pq.ParquetWriter`` (default: zstd compression)."""
+    import pyarrow.parquet as pq
+
     tmp = path.with_name(path.name + ".tmp")
     failpoint("write_parquet")
     rows = 0
@@ -150,7 +155,8 @@ def json_bytes(data: Mapping[str, Any]) -> bytes:
 
 def _plain(value: Any) -> Any:
     """The standard library's ``default`` matching orjson's options above: numpy scalars as numbers."""
-    return value.item() if isinstance(value, np.generic) else str(value)
+    np = sys.modules.get("numpy")  # a numpy scalar can only come from an imported numpy
+    return value.item() if np is not None and isinstance(value, np.generic) else str(value)
 
 
 _HELD_LOCK_FDS: set[int] = set()
@@ -426,6 +432,9 @@ class OutputStore:
 
     def unreadable(self) -> list[str]:
         """The committed version's Parquet files whose footer cannot be read (empty when all can)."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
         current = self.current()
         bad = []
         if current is not None:
@@ -453,6 +462,9 @@ class OutputStore:
 
     def read_table(self, table: str) -> pd.DataFrame | None:
         """Read a committed table, or None when there is no committed version yet."""
+        import pandas as pd
+        import pyarrow as pa
+
         current = self.current()
         if current is None or not any((current / table).glob("*.parquet")):
             return None

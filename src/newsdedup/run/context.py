@@ -6,18 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from newsdedup import __version__
 from newsdedup.config import config_to_dict
 from newsdedup.io.state import State, load_state
 from newsdedup.params import Config
 from newsdedup.run.progress import Progress
 from newsdedup.run.steps import StepLog
 
-__all__ = ["RunContext", "new_run_id", "pipeline_metadata"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["RunContext", "is_incremental", "new_run_id", "pipeline_metadata"]
 
 
 def new_run_id() -> str:
@@ -26,8 +26,16 @@ def new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
 
 
+def is_incremental(config: Config, full_refresh: bool) -> bool:
+    """Whether a run relates to the previous state: the default, unless a full refresh or ``[state]
+    incremental`` off (then it starts from an empty state)."""
+    return config.state.incremental and not full_refresh
+
+
 def pipeline_metadata(config: Config) -> dict[str, Any]:
     """Parameters recorded in every table's Parquet metadata."""
+    from newsdedup import __version__  # looked up on first use: the metadata lookup is slow to import
+
     d = config.dedup
     return {
         "newsdedup_version": __version__,
@@ -64,11 +72,12 @@ class RunContext:
         *,
         full_refresh: bool,
         progress: Progress | None,
+        steps: StepLog | None = None,
     ) -> RunContext:
         """The context of a run on the committed version ``previous`` (None before the first run): its state
         loaded when the run is incremental (the default, unless a full refresh or ``[state] incremental``
-        off)."""
-        incremental = config.state.incremental and not full_refresh
+        off). ``steps``: the log the steps before this (discover) wrote to."""
+        incremental = is_incremental(config, full_refresh)
         state = load_state(previous, config.dedup) if incremental else State.empty(config.dedup)
         return cls(
             config,
@@ -77,12 +86,15 @@ class RunContext:
             state,
             incremental,
             full_refresh,
+            steps=steps or StepLog(),
             progress=progress or Progress(enabled=False),
         )
 
     @property
     def seen_at(self) -> pd.Timestamp:
         """When the run's articles were first seen: the run's start."""
+        import pandas as pd
+
         return pd.Timestamp(self.started)
 
     @property

@@ -6,20 +6,22 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from newsdedup.io.digest import digest_or_none
 from newsdedup.io.discover import discover
 from newsdedup.io.remote import fingerprint, is_remote, remote_info
-from newsdedup.io.state import load_ledger
+from newsdedup.io.state import load_ledger, read_ledger
 from newsdedup.model import InputFile, Skipped
-from newsdedup.run.context import RunContext
+from newsdedup.params import Config
+from newsdedup.run.steps import StepLog
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 logger = logging.getLogger("newsdedup.run.pipeline")
 
-__all__ = ["Found", "discover_step", "known_digests", "with_recorded_inputs"]
+__all__ = ["Found", "discover_step", "known_digests", "ledger_columns", "with_recorded_inputs"]
 
 
 @dataclass(frozen=True)
@@ -42,26 +44,45 @@ class Found:
         return [k.path for k in self.skipped if k.reason == "unsupported_extension"]
 
 
-def discover_step(ctx: RunContext, inputs: Sequence[str | Path], previous: Path | None) -> Found:
+def discover_step(
+    steps: StepLog,
+    config: Config,
+    inputs: Sequence[str | Path],
+    previous: Path | None,
+    *,
+    ledger: Mapping[str, Sequence[Any]],
+    full_refresh: bool,
+) -> Found:
     """Find the input files under ``inputs`` (plus the recorded ones, for a full refresh of the committed
-    version ``previous``) and leave out those whose content an earlier run processed."""
-    with ctx.steps.step("discover") as s:
-        options = ctx.config.input.storage_options
+    version ``previous``) and leave out those whose content an earlier run processed: those ``ledger``
+    records (column -> values, as :func:`ledger_columns` reads them; empty when the run is not incremental).
+
+    It runs before the run's context is made (:class:`~newsdedup.run.context.RunContext`, which loads the
+    previous state) with only the previous ledger read: a run that finds nothing new loads nothing else."""
+    with steps.step("discover") as s:
+        options = config.input.storage_options
         files, skipped = discover(list(inputs), options)
-        if ctx.full_refresh and previous is not None:
+        if full_refresh and previous is not None:
             files = with_recorded_inputs(files, load_ledger(previous), options)
-        seen = set(ctx.state.ledger["xxh3_128"]) if ctx.incremental else set()
+        seen = set(ledger.get("xxh3_128", ()))
         digests: dict[str, str | None] = {}
         already: list[InputFile] = []
         if seen:  # the files earlier runs processed are skipped: their digests are needed now
-            digests = known_digests(files, ctx.state.ledger)
+            digests = known_digests(files, ledger)
             already = [f for f in files if digests.get(f.path) in seen]
             files = [f for f in files if digests.get(f.path) not in seen]
         s.n_out = len(files)
         s.extra.update(skipped=len(skipped), already_processed=len(already))
     found = Found(files, skipped, already, digests, digest_in_read=not seen)
-    _warn_unsupported(found.unsupported, ctx.config.input.unsupported)
+    _warn_unsupported(found.unsupported, config.input.unsupported)
     return found
+
+
+def ledger_columns(previous: Path | None) -> dict[str, list[Any]]:
+    """The ledger of the committed version ``previous`` as column -> values (empty before the first run),
+    read without pandas."""
+    table = read_ledger(previous)
+    return {} if table is None else table.to_pydict()
 
 
 def _warn_unsupported(paths: Sequence[str], mode: str) -> None:
@@ -79,13 +100,15 @@ def _warn_unsupported(paths: Sequence[str], mode: str) -> None:
     )
 
 
-def known_digests(files: Sequence[InputFile], ledger: pd.DataFrame) -> dict[str, str | None]:
+def known_digests(
+    files: Sequence[InputFile], ledger: pd.DataFrame | Mapping[str, Sequence[Any]]
+) -> dict[str, str | None]:
     """The content digests of ``files`` known before reading them: a local file's is computed (its bytes are
     at hand); a remote file's is the ledger's for the same URL, size and listed version (fingerprint), so
     an unchanged object is not downloaded again; one with no fingerprint is hashed here, streamed. A new or
     changed remote object is left out: the read step hashes it as it reads it."""
     recorded: dict[tuple[str, int, str], str] = {}
-    if "fingerprint" in ledger.columns:
+    if "fingerprint" in ledger:  # the column is absent from ledgers written before remote inputs
         for path, size, fp, digest in zip(
             ledger["path"], ledger["size"], ledger["fingerprint"], ledger["xxh3_128"], strict=True
         ):

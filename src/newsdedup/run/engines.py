@@ -11,13 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from functools import partial
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from newsdedup.dedup import CandidateFn
 from newsdedup.params import DedupParams, RunConfig
 from newsdedup.run.parallel import process_map
 from newsdedup.run.tasks import Chunk, ChunkSettings, ReadTask, process_task
 from newsdedup.text.kernels import warm_up
+
+if TYPE_CHECKING:  # the banding (and scipy) loads with the dedup step, not with the read step's workers
+    from newsdedup.dedup import CandidateFn
 
 __all__ = ["Engine", "LocalEngine", "open_engine"]
 
@@ -48,8 +50,10 @@ class LocalEngine:
         self.n_jobs = n_jobs
 
     def chunks(self, tasks: Sequence[ReadTask], settings: ChunkSettings) -> Iterator[Chunk]:
-        # compiled kernels loaded (or built, on a fresh install) once here; forked workers inherit them
-        warm_up(settings.dedup.scheme)
+        if (
+            tasks
+        ):  # compiled kernels loaded (or built, on a fresh install) once here; forked workers inherit them
+            warm_up(settings.dedup.scheme)
         return process_map(partial(process_task, settings=settings), tasks, self.n_jobs, settings.workdir)
 
     def candidates(self, params: DedupParams) -> CandidateFn | None:

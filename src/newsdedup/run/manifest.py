@@ -11,18 +11,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from newsdedup import __version__
 from newsdedup.config import config_to_dict
-from newsdedup.incremental import Retention
 from newsdedup.io.schema import SCHEMA_VERSION
-from newsdedup.io.store import Staging
-from newsdedup.run.cluster_step import Clustered
-from newsdedup.run.context import RunContext
-from newsdedup.run.dedup_step import Deduped
-from newsdedup.run.discover_step import Found
-from newsdedup.run.read_step import Parsed
+
+if TYPE_CHECKING:  # the steps' results, for annotations: importing the steps here would load every stage
+    from newsdedup.incremental import Retention
+    from newsdedup.io.store import Staging
+    from newsdedup.run.cluster_step import Clustered
+    from newsdedup.run.context import RunContext
+    from newsdedup.run.dedup_step import Deduped
+    from newsdedup.run.discover_step import Found
+    from newsdedup.run.read_step import Parsed
 
 __all__ = ["EXIT_OK", "EXIT_TOO_MANY_REJECTS", "RunResult", "manifest_step"]
 
@@ -45,6 +46,8 @@ class RunResult:
 
 def package_versions() -> dict[str, str]:
     """The versions of Python, newsdedup and the libraries that decide its output."""
+    from newsdedup import __version__  # looked up here: its metadata lookup is a bare import's main cost
+
     out = {"python": platform.python_version(), "newsdedup": __version__}
     for name in ("datasketch", "scikit-learn", "pandas", "pyarrow", "numpy", "scipy", "ftfy", "xxhash"):
         try:

@@ -5,7 +5,8 @@
 - :func:`thread_map`: a :class:`~newsdedup.model.MapFn` over threads, for work whose compiled or C++ code
   releases the GIL (featurising, Parquet writes; the pure stages take one as ``map_fn``).
 - :func:`in_background`: one function on a thread beside the main one (the history text written while
-  dedup and clustering run).
+  dedup and clustering run); :func:`prepare_in_background`: the same for preparation started on demand (the
+  later steps' modules imported while the workers read).
 
 ``run.n_jobs`` sets how many of each.
 """
@@ -28,7 +29,7 @@ from newsdedup.errors import WorkerDied
 from newsdedup.model import MapFn, serial_map
 from newsdedup.run.lifeline import stop_workers, worker_initializer
 
-__all__ = ["Stopped", "check_stop", "in_background", "process_map", "thread_map"]
+__all__ = ["Stopped", "check_stop", "in_background", "prepare_in_background", "process_map", "thread_map"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -150,6 +151,25 @@ def check_stop(stop: threading.Event) -> None:
     """Raise :class:`Stopped` when ``stop`` is set; a background function calls it between pieces of work."""
     if stop.is_set():
         raise Stopped
+
+
+@contextmanager
+def prepare_in_background(fn: Callable[[], object]) -> Iterator[Callable[[], None]]:
+    """Yields ``start``: its first call runs ``fn()`` on a thread beside the main one; leaving the block
+    waits for it (it is not started at all when ``start`` is never called).
+
+    For preparation the main thread would otherwise do itself a little later, such as importing modules:
+    an error in ``fn`` is dropped, since the main thread meets it again when it does that work. Call
+    ``start`` only once this process forks no more workers for the block's work: a process forked while a
+    thread holds a lock (an import's, the allocator's) would leave that lock held for ever in the child."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        started: list[Future[object]] = []
+
+        def start() -> None:
+            if not started:
+                started.append(pool.submit(fn))
+
+        yield start
 
 
 @contextmanager

@@ -13,31 +13,29 @@ The library changes nothing process-wide: the CLI's process settings (malloc are
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsdedup.errors import cancellation
 from newsdedup.failpoints import failpoint
-from newsdedup.incremental import retention
 from newsdedup.io.remote import check_output_location
-from newsdedup.io.staging import work_folder
 from newsdedup.io.store import OutputStore, Staging
 from newsdedup.params import Config
-from newsdedup.run.cluster_step import cluster_step
-from newsdedup.run.context import RunContext, new_run_id
-from newsdedup.run.dedup_step import dedup_step
-from newsdedup.run.discover_step import Found, discover_step
-from newsdedup.run.engines import Engine, open_engine
-from newsdedup.run.manifest import EXIT_OK, EXIT_TOO_MANY_REJECTS, RunResult, manifest_step
-from newsdedup.run.parallel import in_background
+from newsdedup.run.context import RunContext, is_incremental, new_run_id
+from newsdedup.run.discover_step import Found, discover_step, ledger_columns
+from newsdedup.run.manifest import EXIT_OK, EXIT_TOO_MANY_REJECTS, RunResult
 from newsdedup.run.progress import Progress
-from newsdedup.run.read_step import parse_step, read_step
-from newsdedup.run.state_writer import write_history_text
-from newsdedup.run.write_step import write_step
+from newsdedup.run.steps import StepLog
+
+if TYPE_CHECKING:
+    from newsdedup.run.engines import Engine
+    from newsdedup.run.read_step import Parsed
 
 logger = logging.getLogger(__name__)
 
@@ -95,11 +93,18 @@ def _locked_run(
     store.check_layout()
     store.recover()
     previous = store.current()
-    ctx = RunContext.begin(config, previous, run_id, started, full_refresh=full_refresh, progress=progress)
-    found = discover_step(ctx, inputs, previous)
-    if ctx.incremental and previous is not None and not found.files:
+    incremental, steps = is_incremental(config, full_refresh), StepLog()
+    ledger = ledger_columns(previous) if incremental else {}
+    found = discover_step(steps, config, inputs, previous, ledger=ledger, full_refresh=full_refresh)
+    if incremental and previous is not None and not found.files:
         logger.info("nothing new: all %d input file(s) were processed by earlier runs", len(found.already))
         return RunResult(run_id=run_id, output=store.root, status="nothing_new", exit_code=EXIT_OK)
+    # the stages (and the libraries they need) load only when there is something to do
+    from newsdedup.run.engines import open_engine
+
+    ctx = RunContext.begin(
+        config, previous, run_id, started, full_refresh=full_refresh, progress=progress, steps=steps
+    )
     staging = store.begin(run_id)
     try:
         with open_engine(config.run) as engine:
@@ -126,9 +131,21 @@ def _outcome(run_id: str, started: datetime, status: str, **extra: object) -> di
 
 def _steps(ctx: RunContext, staging: Staging, engine: Engine, found: Found) -> RunResult:
     """The run's steps over the staging version, in order; the work folder is gone when they end."""
+    # imported here, not at the top: a run that finds nothing new loads none of the stages (see _locked_run)
+    from newsdedup.io.staging import work_folder
+    from newsdedup.run.parallel import in_background
+
     with work_folder(staging.path) as workdir:
-        parsed = parse_step(ctx, read_step(ctx, found, workdir, engine))
+        parsed = _read(ctx, found, workdir, engine)
         failpoint("after_parse")
+        # the modules of the steps after reading: already imported by _read's thread, which has ended
+        from newsdedup.incremental import retention
+        from newsdedup.run.cluster_step import cluster_step
+        from newsdedup.run.dedup_step import dedup_step
+        from newsdedup.run.manifest import manifest_step
+        from newsdedup.run.state_writer import write_history_text
+        from newsdedup.run.write_step import write_step
+
         kept = retention(
             parsed.articles["published_at"],
             ctx.seen_at,
@@ -144,3 +161,30 @@ def _steps(ctx: RunContext, staging: Staging, engine: Engine, found: Found) -> R
             write_step(ctx, staging, parsed, deduped, clustered, kept, text, found)
         failpoint("after_write")
     return manifest_step(ctx, staging, found, parsed, deduped, clustered, kept)
+
+
+# what the steps after reading import, with the libraries they need (scipy, the clustering and writing code)
+_LATER_STEPS = (
+    "newsdedup.incremental.history",
+    "newsdedup.run.dedup_step",
+    "newsdedup.run.cluster_step",
+    "newsdedup.run.write_step",
+    "newsdedup.run.state_writer",
+)
+
+
+def _import_later_steps() -> None:
+    for name in _LATER_STEPS:
+        importlib.import_module(name)
+
+
+def _read(ctx: RunContext, found: Found, workdir: Path, engine: Engine) -> Parsed:
+    """The read and parse steps. Once the workers are reading (forked: no fork follows), the main process,
+    which mostly waits for their chunks meanwhile, imports the later steps' modules on a thread, so their
+    import time is spent beside the reading rather than before or after it."""
+    from newsdedup.run.parallel import prepare_in_background
+    from newsdedup.run.read_step import parse_step, read_step
+
+    with prepare_in_background(_import_later_steps) as reading:
+        collected = read_step(ctx, found, workdir, engine, reading=reading)
+    return parse_step(ctx, collected)

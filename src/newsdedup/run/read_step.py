@@ -9,6 +9,7 @@ run, strips it from the articles that carry it (:mod:`newsdedup.run.learn`), and
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -29,6 +30,10 @@ from newsdedup.run.learn import learn_boilerplate
 from newsdedup.run.tasks import ChunkSettings, ReadTask, plan_tasks
 
 __all__ = ["Parsed", "parse_step", "read_step"]
+
+
+def _nothing() -> None:
+    pass
 
 
 @dataclass(frozen=True)
@@ -55,8 +60,13 @@ class Parsed:
         return sum(c["already_seen"] for c in self.per_file.values())
 
 
-def read_step(ctx: RunContext, found: Found, workdir: Path, engine: Engine) -> Collected:
-    """Read, parse and sketch the input files in tasks on the engine's workers; collect them in task order."""
+def read_step(
+    ctx: RunContext, found: Found, workdir: Path, engine: Engine, reading: Callable[[], None] = _nothing
+) -> Collected:
+    """Read, parse and sketch the input files in tasks on the engine's workers; collect them in task order.
+
+    ``reading`` is called as each chunk arrives, when the workers are all started (the pipeline then starts
+    preparing the later steps on a thread)."""
     config = ctx.config
     with ctx.steps.step("read", n_in=len(found.files)) as s:
         settings = ChunkSettings(
@@ -83,6 +93,7 @@ def read_step(ctx: RunContext, found: Found, workdir: Path, engine: Engine) -> C
         total, done = sum(sizes.values()), 0
         try:
             for chunk in engine.chunks(tasks, settings):
+                reading()
                 collector.add(chunk)
                 failpoint("read_task_done")
                 done += sizes.get(chunk.index, 0)

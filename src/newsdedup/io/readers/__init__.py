@@ -23,13 +23,11 @@ from newsdedup.io.readers.base import (
     os_detail,
 )
 from newsdedup.io.readers.csv import read_csv
-from newsdedup.io.readers.feed import read_feed
 from newsdedup.io.readers.fields import DEFAULT_PLAN, FieldPlan, compile_plan
 from newsdedup.io.readers.html import read_html
 from newsdedup.io.readers.jsonl import jsonl_spans, read_json, read_jsonl, scan_jsonl, splittable
 from newsdedup.io.readers.parquet import read_parquet
 from newsdedup.io.readers.txt import read_txt
-from newsdedup.io.readers.warc import read_warc, warc_spans
 from newsdedup.model import InputFile, RawRecord, Reject
 
 __all__ = [
@@ -50,6 +48,29 @@ __all__ = [
 # format -> reader of a whole file: (file, max_article_bytes, field plan) (.txt files are read by read_file
 # itself, see there; readers of formats with no field names may ignore the plan)
 Reader = Callable[[InputFile, int, FieldPlan], Iterator[RawRecord | Reject]]
+
+
+def read_feed(f: InputFile, max_article_bytes: int) -> Iterator[RawRecord | Reject]:
+    """:func:`newsdedup.io.readers.feed.read_feed`, imported on first use: feedparser loads for feeds only."""
+    from newsdedup.io.readers.feed import read_feed as read
+
+    return read(f, max_article_bytes)
+
+
+def read_warc(
+    f: InputFile, max_article_bytes: int, span: tuple[int, int, int] | None = None
+) -> Iterator[RawRecord | Reject]:
+    """:func:`newsdedup.io.readers.warc.read_warc`, imported on first use: fastwarc loads for WARC only."""
+    from newsdedup.io.readers.warc import read_warc as read
+
+    return read(f, max_article_bytes, span)
+
+
+def warc_spans(f: InputFile, target_bytes: int) -> list[tuple[int, int, int]] | None:
+    """:func:`newsdedup.io.readers.warc.warc_spans`, imported on first use."""
+    from newsdedup.io.readers.warc import warc_spans as spans
+
+    return spans(f, target_bytes)
 
 
 def _no_field_names(read: Callable[[InputFile, int], Iterator[RawRecord | Reject]]) -> Reader:
