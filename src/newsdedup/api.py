@@ -110,7 +110,7 @@ def load(output: str | Path) -> Result:
         if frame is not None and name == "topics":
             for column in ADDED_TOPIC_COLUMNS:  # a table written before the column existed
                 if column not in frame.columns:
-                    frame[column] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+                    frame[column] = None
         frames[name] = _empty(name) if frame is None else frame[[f.name for f in SCHEMAS[name]]]
     return Result(**frames, manifest=store.manifest() or {})
 
