@@ -15,6 +15,7 @@ from typing import Protocol, TypeVar
 
 from newsdedup.dedup import CandidateFn
 from newsdedup.params import DedupParams, RunConfig
+from newsdedup.run.budget import workers
 from newsdedup.run.parallel import process_map
 from newsdedup.run.tasks import Chunk, ChunkSettings, ReadTask, process_task
 from newsdedup.text.kernels import warm_up
@@ -65,4 +66,4 @@ def open_engine(run: RunConfig) -> AbstractContextManager[Engine]:
         from newsdedup.run.dask_engine import DaskEngine
 
         return DaskEngine(run.scheduler, n_workers=run.n_jobs)
-    return nullcontext(LocalEngine(run.n_jobs))
+    return nullcontext(LocalEngine(workers(run)))

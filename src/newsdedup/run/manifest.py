@@ -18,6 +18,7 @@ from newsdedup.config import config_to_dict
 from newsdedup.incremental import Retention
 from newsdedup.io.schema import SCHEMA_VERSION
 from newsdedup.io.store import Staging
+from newsdedup.run.budget import memory_record
 from newsdedup.run.cluster_step import Clustered
 from newsdedup.run.context import RunContext
 from newsdedup.run.dedup_step import Deduped
@@ -96,6 +97,7 @@ def manifest_step(
         "record_skip_reasons": dict(sorted(parsed.skipped_records.items())),
         "topic_merge_candidates": clustered.merges,
         "steps": ctx.steps.as_dict(),
+        "memory": memory_record(ctx.config.run),
         "config": config_to_dict(ctx.config),
         "parameters": ctx.meta,
         "versions": package_versions(),
