@@ -216,9 +216,8 @@ def _lsh_candidates(
     stats.update(bands=bands, rows=rows, lsh_threshold=round(params.effective_lsh_threshold, 4))
     if candidates is None:
         plan = banding_plan(params)
-        stats["bandings"] = " + ".join(
-            f"{b.bands}x{b.rows}" + (f" (ratio <= {b.max_ratio})" if b.max_ratio < 1 else "") for b in plan
-        )
+        if len(plan) > 1:  # bands/rows above are the containment banding's; the Jaccard banding's:
+            stats.update(jaccard_bands=plan[0].bands, jaccard_rows=plan[0].rows)
         lens = np.diff(prep.offsets)[prep.rows]
         return candidate_blocks(
             signatures,
