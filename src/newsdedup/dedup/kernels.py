@@ -11,7 +11,14 @@ import numpy as np
 
 from newsdedup.jit import njit
 
-__all__ = ["band_keys_of", "bucket_pairs", "bucket_pairs_part", "insert_codes", "intersection_counts"]
+__all__ = [
+    "band_keys_of",
+    "bucket_pairs",
+    "bucket_pairs_part",
+    "count_codes",
+    "insert_codes",
+    "intersection_counts",
+]
 
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 _FNV_PRIME = np.uint64(0x100000001B3)
@@ -226,3 +233,28 @@ def bucket_pairs_part(
                                 k += 1
             start = end
     return out, total, capped
+
+
+@njit
+def count_codes(table: np.ndarray, hits: np.ndarray, codes: np.ndarray) -> int:
+    """:func:`insert_codes` that also counts, in ``hits`` (parallel to ``table``), how many times each code
+    was added; returns how many codes were new."""
+    mask = np.uint64(table.shape[0] - 1)
+    shift = np.uint64(32)
+    added = 0
+    for k in range(codes.shape[0]):
+        c = codes[k]
+        h = np.uint64(c) * _MIX
+        slot = np.int64((h ^ (h >> shift)) & mask)
+        while True:
+            v = table[slot]
+            if v == c:
+                hits[slot] += 1
+                break
+            if v == _EMPTY:
+                table[slot] = c
+                hits[slot] = 1
+                added += 1
+                break
+            slot = (slot + 1) & np.int64(mask)
+    return added

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.integrate import quad
 
-from newsdedup.dedup.kernels import band_keys_of, bucket_pairs, bucket_pairs_part, insert_codes
+from newsdedup.dedup.kernels import band_keys_of, bucket_pairs, bucket_pairs_part, count_codes, insert_codes
 from newsdedup.params import DedupParams
 
 __all__ = [
@@ -197,12 +197,13 @@ def _grow(table: np.ndarray, at_least: int) -> np.ndarray:
 class Banding:
     """One LSH banding: ``bands`` x ``rows`` signature columns; with ``max_ratio < 1`` only pairs of unequal
     lengths (the shorter side has at least ``min_tokens`` words and at most ``max_ratio`` times the longer
-    side's shingles) become candidates."""
+    side's shingles) become candidates; with ``min_hits > 1`` only pairs sharing that many of its buckets."""
 
     bands: int
     rows: int
     max_ratio: float = 1.0
     min_tokens: int = 0
+    min_hits: int = 1
 
 
 def banding_plan(params: DedupParams) -> tuple[Banding, ...]:
@@ -210,10 +211,17 @@ def banding_plan(params: DedupParams) -> tuple[Banding, ...]:
 
     The containment banding (:func:`lsh_params`, 31 x 2 with the defaults) makes any two texts that share a
     few sentences collide now and then; where sentences recur across many articles (boilerplate, wire
-    paragraphs) that is most of the candidates. Only a shorter text inside a longer one needs it: pairs of
-    similar length (ratio above :data:`RATIO_CUT`) and pairs whose shorter side cannot be contained (fewer
-    than ``min_containment_tokens`` words) go through a Jaccard banding with one more row per band
-    (42 x 3), which surfaces Jaccard 0.5 with probability 0.996 and Jaccard 0.05 with 0.005 instead of 0.075.
+    paragraphs) that is most of the candidates. Two changes keep its recall without the flood:
+
+    - only a shorter text inside a longer one needs it: pairs of similar length (ratio above
+      :data:`RATIO_CUT`) and pairs whose shorter side cannot be contained (fewer than
+      ``min_containment_tokens`` words) go through a Jaccard banding with one more row per band (42 x 3),
+      which surfaces Jaccard 0.5 with probability 0.996 and Jaccard 0.05 with 0.005 instead of 0.075;
+    - the containment banding uses every signature column (64 x 2) and keeps the pairs that share at least
+      two of its buckets: a pair at Jaccard 0.19 (the derived threshold) still surfaces with probability
+      0.68 (0.68 with 31 x 2 and one shared bucket), at 0.3 with 0.98 (0.95), while one sharing a sentence
+      or two (Jaccard 0.05) surfaces with 0.011 instead of 0.075 and at 0.1 with 0.14 instead of 0.27.
+
     An explicit ``lsh_threshold`` keeps a single banding."""
     bands, rows = lsh_params(params)
     jac_rows = rows + 1
@@ -221,7 +229,7 @@ def banding_plan(params: DedupParams) -> tuple[Banding, ...]:
         return (Banding(bands, rows),)
     return (
         Banding(params.num_perm // jac_rows, jac_rows),
-        Banding(bands, rows, RATIO_CUT, params.min_containment_tokens),
+        Banding(params.num_perm // rows, rows, RATIO_CUT, params.min_containment_tokens, min_hits=2),
     )
 
 
@@ -276,13 +284,16 @@ def _block_table(
     limit: int,
     select: np.ndarray | None,
 ) -> tuple[np.ndarray | None, int, int]:
-    """The code set of block ``block = (parts, part)`` over all bandings; when it is the only block and
-    would exceed ``limit``, None and the number of codes (repeats included) all bandings emit."""
+    """The sorted codes of block ``block = (parts, part)`` over all bandings (of a banding with
+    ``min_hits > 1``, those that shared that many of its buckets); when it is the only block and would hold
+    more than ``limit`` codes, None and the number of codes (repeats included) all bandings emit."""
     n = sig.shape[0] if select is None else len(select)
     parts, part = block
-    table: np.ndarray | None = np.full(1 << 16, -1, dtype=np.int64)
-    found = total = capped = 0
+    merged = _CodeSet()
+    total = capped = 0
+    overflow = False
     for banding in plan:
+        mine = _CodeSet()
         ratio, min_tok = float(banding.max_ratio), int(banding.min_tokens)
         for keys in _band_columns(sig, banding, select):
             order = np.argsort(keys)
@@ -291,16 +302,41 @@ def _block_table(
             if parts == 1:  # count first, so one band never holds more than the limit
                 _none, emitted, _k = bucket_pairs_part(ks, order, *args, (1, 0), True)
                 total += emitted
-                if table is None or found + emitted > limit:
-                    table = None
+                overflow = overflow or merged.size + mine.size + emitted > limit
+                if overflow:
                     continue
             codes, emitted, k = bucket_pairs_part(ks, order, *args, (parts, part), False)
             capped += int(k)
-            assert table is not None
-            if 2 * (found + len(codes)) > len(table):
-                table = _grow(table, 2 * (found + len(codes)))
-            found += insert_codes(table, codes)
-    return table, total, capped
+            mine.add(codes)
+        if not overflow:
+            merged.add(mine.codes(banding.min_hits))
+    return (None if overflow else merged.codes(1)), total, capped
+
+
+class _CodeSet:
+    """A set of pair codes with how many times each was added (an open-addressing table kept at most half
+    full, :func:`newsdedup.dedup.kernels.count_codes`)."""
+
+    def __init__(self) -> None:
+        self.table = np.full(1 << 12, -1, dtype=np.int64)
+        self.hits = np.zeros(len(self.table), dtype=np.int64)
+        self.size = 0
+
+    def add(self, codes: np.ndarray) -> None:
+        if 2 * (self.size + len(codes)) > len(self.table):
+            have = self.table >= 0
+            old, times = self.table[have], self.hits[have]
+            size = len(self.table)
+            while size < 2 * (self.size + len(codes)):
+                size *= 2
+            self.table = np.full(size, -1, dtype=np.int64)
+            self.hits = np.zeros(size, dtype=np.int64)
+            count_codes(self.table, self.hits, np.repeat(old, times))  # counts at most the bands
+        self.size += count_codes(self.table, self.hits, codes)
+
+    def codes(self, min_hits: int) -> np.ndarray:
+        """The sorted codes added at least ``min_hits`` times."""
+        return np.sort(self.table[(self.table >= 0) & (self.hits >= min_hits)])
 
 
 def _band_columns(sig: np.ndarray, banding: Banding, select: np.ndarray | None) -> Iterator[np.ndarray]:
