@@ -77,3 +77,19 @@ def test_explicit_lsh_threshold_keeps_one_banding() -> None:
     assert len(banding_plan(DedupParams())) == 2
     (only,) = banding_plan(DedupParams(lsh_threshold=0.5))
     assert only.max_ratio == 1.0 and (only.bands, only.rows) == lsh_params(DedupParams(lsh_threshold=0.5))
+
+
+def test_containment_banding_needs_two_shared_buckets() -> None:
+    from newsdedup.dedup.lsh import Banding
+
+    sig = np.zeros((3, 8), dtype=np.uint32)
+    sig[1, 2:] = 7  # rows 0 and 1 share only the first of four 2-row bands; rows 0 and 2 share all four
+    lens, tokens = np.array([10, 100, 100]), np.array([100, 100, 100])
+    once = Banding(4, 2, max_ratio=0.5, min_tokens=50)
+    twice = Banding(4, 2, max_ratio=0.5, min_tokens=50, min_hits=2)
+    pairs = {
+        p: [(a.tolist(), b.tolist()) for a, b in candidate_blocks(sig, (p,), lens, tokens, 200, 100)]
+        for p in (once, twice)
+    }
+    assert pairs[once] == [([0, 0], [1, 2])]  # (1, 2) has equal lengths: not for this banding
+    assert pairs[twice] == [([0], [2])]

@@ -5,7 +5,10 @@ has J ~ 0.4), so the LSH threshold is lowered to ``c*f/(1+f-c*f)`` with ``c = co
 ``f = min_length_ratio`` (the Jaccard of such a pair) unless ``lsh_threshold`` is set explicitly. With the
 defaults (c=0.8, f=0.25) that is 0.19 -> 31 bands x 2 rows; on 300 BBC articles (>= 300 words) with a
 truncated copy added, recall is 1.00 for 40% and 50% prefixes, 0.92 for 30%, 0.28 for 20% (with f=0.4,
-38x3: 0.91 at 40%), for about 1% more candidate pairs on the synthetic corpus.
+38x3: 0.91 at 40%), for about 1% more candidate pairs on the synthetic corpus. That derived threshold sets the
+rows per band of the containment banding of :func:`banding_plan`, which is restricted to pairs of unequal
+lengths and needs two shared buckets, beside a Jaccard banding for all pairs; :func:`candidate_blocks` yields
+their pairs in blocks.
 """
 
 from __future__ import annotations
