@@ -145,11 +145,19 @@ class TreeMemorySampler:
         self.peak_rss_kb, self.peak_pss_kb = int(rss), int(pss)
 
 
-def corpus(work: Path, n: int, seed: int, fmt: str = "jsonl") -> Path:
+def corpus(work: Path, n: int, seed: int, fmt: str = "jsonl", reuse: bool = False) -> Path:
     """The generated corpus (cached): JSONL files under ``data/``, or one raw-layout .txt file per article
-    under ``raw/`` (``fmt="txt"``)."""
+    under ``raw/`` (``fmt="txt"``); ``reuse``: the heavy sentence-reuse corpus (newsdedup.synth.reuse)."""
     from newsdedup.synth import SynthConfig, write_corpus
 
+    if reuse:
+        from newsdedup.synth.reuse import ReuseConfig, write_reuse_corpus
+
+        path = work / f"corpus-reuse-{n}-{seed}"
+        if not (path / "labels.csv").exists():
+            shutil.rmtree(path, ignore_errors=True)
+            write_reuse_corpus(path, ReuseConfig(n_articles=n, seed=seed))
+        return path
     path = work / (f"corpus-{n}-{seed}" if fmt == "jsonl" else f"corpus-{fmt}-{n}-{seed}")
     if not (path / "labels.csv").exists():
         shutil.rmtree(path, ignore_errors=True)
@@ -157,15 +165,34 @@ def corpus(work: Path, n: int, seed: int, fmt: str = "jsonl") -> Path:
     return path
 
 
-def one(n: int, seed: int, work: Path, reference: bool, fmt: str = "jsonl") -> dict[str, object]:
+def planted_recall(out: Path, src: Path) -> dict[str, float]:
+    """Per kind of planted copy (synth/reuse.py), the share grouped with its original, and overall."""
+    import pandas as pd
+
+    planted = pd.read_csv(src / "planted.csv")
+    groups = pd.read_parquet(out / "articles", columns=["article_id", "dup_group_id"])
+    group = groups.set_index("article_id")["dup_group_id"]
+    planted["found"] = (
+        group.reindex(planted["id"]).to_numpy() == group.reindex(planted["original"]).to_numpy()
+    )
+    recall = {str(k): round(float(v), 4) for k, v in planted.groupby("kind")["found"].mean().items()}
+    recall["all"] = round(float(planted["found"].mean()), 4)
+    return recall
+
+
+def one(
+    n: int, seed: int, work: Path, reference: bool, fmt: str = "jsonl", reuse: bool = False
+) -> dict[str, object]:
     sampler = TreeMemorySampler()  # forked now, while this process is small
     from newsdedup.cli import process_settings
     from newsdedup.config import load_config
     from newsdedup.evaluate import evaluate
     from newsdedup.run.pipeline import run
 
-    src = corpus(work, n, seed, fmt)
-    out = work / (f"out-{n}-{seed}" if fmt == "jsonl" else f"out-{fmt}-{n}-{seed}")
+    src = corpus(work, n, seed, fmt, reuse)
+    out = work / (
+        f"out-reuse-{n}-{seed}" if reuse else f"out-{n}-{seed}" if fmt == "jsonl" else f"out-{fmt}-{n}-{seed}"
+    )
     shutil.rmtree(out, ignore_errors=True)
     config = load_config(None, environ={})
     # Compiled kernels are built once per installation and cached on disk; a first run on the bundled
@@ -197,7 +224,20 @@ def one(n: int, seed: int, work: Path, reference: bool, fmt: str = "jsonl") -> d
         "peak_rss_mb_after_step": {k: v.get("peak_rss_mb") for k, v in result.manifest["steps"].items()},
         "dup_f1": report["duplicates"]["pairwise"]["f1"],
         "topic_bcubed_f1": report["topics"]["bcubed"]["f1"],
+        "dedup_stats": {
+            k: result.manifest["steps"]["dedup"].get(k)
+            for k in (
+                "candidate_pairs",
+                "false_positives",
+                "candidate_blocks",
+                "seconds_lsh",
+                "seconds_verify",
+            )
+        },
+        "memory": result.manifest.get("memory"),
     }
+    if reuse:
+        row["planted_recall"] = planted_recall(out, src)
     if reference:
         import pandas as pd
         from reference import reference_dedup
@@ -237,6 +277,11 @@ def main() -> int:
         help="time `newsdedup run` and the dedup-only peers as whole processes (benchmarks/bench_peers.py)",
     )
     ap.add_argument("--repeat", type=int, default=3, help="interleaved rounds for --peers")
+    ap.add_argument(
+        "--reuse",
+        action="store_true",
+        help="the heavy sentence-reuse corpus (synth/reuse.py) with planted copies",
+    )
     ap.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
@@ -248,7 +293,9 @@ def main() -> int:
             print(json.dumps({"n": n, **row}))
         return 0
     if args.one:
-        print(json.dumps(one(args.n[0], args.seed, args.work, not args.no_reference, args.format)))
+        print(
+            json.dumps(one(args.n[0], args.seed, args.work, not args.no_reference, args.format, args.reuse))
+        )
         return 0
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}")
     for n in args.n:
@@ -268,6 +315,8 @@ def main() -> int:
         ]
         if args.no_reference:
             cmd.append("--no-reference")
+        if args.reuse:
+            cmd.append("--reuse")
         proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if proc.returncode != 0:
             print(proc.stderr[-3000:], file=sys.stderr)

@@ -437,12 +437,15 @@ class RunConfig:
     n_jobs: the run's one parallelism setting: worker processes for reading and parsing (Dask workers for a
         LocalCluster) and threads for the steps after it (featurising, writing; the stages' ``map_fn``).
     chunk_bytes: input bytes per read task. scheduler: a Dask scheduler address (None: a LocalCluster).
+    memory_budget: megabytes the run's processes may use together; the worker count and the size of the
+        duplicate search's candidate blocks are derived from it (:mod:`newsdedup.run.budget`).
     """
 
     engine: str = "local"
     n_jobs: int = 2
     chunk_bytes: int = 4 * 1024 * 1024
     scheduler: str | None = None
+    memory_budget: int = 2048
 
     def __post_init__(self) -> None:
         _require(self.engine in ("local", "dask"), f"engine must be 'local' or 'dask', got {self.engine!r}")
@@ -450,6 +453,12 @@ class RunConfig:
         _require(
             4096 <= self.chunk_bytes <= 1 << 30,
             f"chunk_bytes must be in [4096, 1073741824], got {self.chunk_bytes}",
+        )
+        _require(
+            isinstance(self.memory_budget, int)
+            and not isinstance(self.memory_budget, bool)
+            and 256 <= self.memory_budget <= 1 << 24,
+            f"memory_budget must be an integer number of megabytes in [256, 16777216], got {self.memory_budget!r}",
         )
 
 

@@ -223,3 +223,6 @@ def test_manifest_counts_what_the_steps_did(job: Job) -> None:
     assert written["reject_reasons"] == {"duplicate_id": 1, "malformed_json": 1}
     assert written["inputs"][0]["accepted"] == 5 and written["inputs"][0]["rejected"] == 2
     assert list(written["steps"]) == ["discover", "read", "parse", "dedup", "cluster"]
+    memory = written["memory"]  # the budget and the measured peak
+    assert memory["budget_mb"] == job.ctx.config.run.memory_budget == 2048
+    assert 0 < memory["peak_rss_mb"] <= memory["peak_rss_bound_mb"]

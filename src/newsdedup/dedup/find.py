@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,7 +37,7 @@ import xxhash
 
 from newsdedup.dedup.canonical import doc_keys
 from newsdedup.dedup.groups import METHODS, Assignment, Prepared, assign_groups, group_components
-from newsdedup.dedup.lsh import CandidateFn, candidates_from_signatures, lsh_params
+from newsdedup.dedup.lsh import CandidateFn, banding_plan, candidate_blocks, lsh_params
 from newsdedup.dedup.minhash import signature_agreement
 from newsdedup.dedup.sketches import Sketches, compact_digests, sketch_texts
 from newsdedup.dedup.verify import edge_rule, verify_pairs
@@ -46,7 +47,10 @@ from newsdedup.params import DedupParams
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["DedupResult", "find_duplicates"]
+__all__ = ["DEFAULT_BLOCK_PAIRS", "DedupResult", "find_duplicates"]
+
+#: Candidate pairs verified together by default (about 64 bytes each while a block is in flight).
+DEFAULT_BLOCK_PAIRS = 1 << 23
 
 
 @dataclass
@@ -90,6 +94,7 @@ def find_duplicates(
     *,
     map_fn: MapFn = serial_map,
     progress: ProgressFn = no_progress,
+    block_pairs: int = DEFAULT_BLOCK_PAIRS,
 ) -> DedupResult:
     """Find exact and near-duplicate articles and group them under a canonical article.
 
@@ -103,7 +108,9 @@ def find_duplicates(
     article_id order and is mapped back to input order at the end. ``map_fn`` runs the blocks of sketching
     and verification (a thread map from the run layer runs them in parallel; the result is the same);
     ``progress`` hears of the documents sketched ("dedup: sketching") and the candidate pairs verified
-    ("dedup: verifying pairs").
+    ("dedup: verifying pairs"). Candidate pairs are generated, verified and reduced to edges in blocks of
+    about ``block_pairs`` (:func:`~newsdedup.dedup.lsh.candidate_blocks`); only the kept edges accumulate,
+    so the result does not depend on the block size.
     """
     params = params or DedupParams()
     ids, order = _article_order(docs, need_text=sketches is None)
@@ -119,11 +126,9 @@ def find_duplicates(
     keys = doc_keys(docs, order, ids, params, tokens)
     prep = _exact_copies(sketches, order, tokens, params, stats)
     clock.lap("exact")
-    left, right = _lsh_candidates(sketches.signatures, prep.rows, params, candidates, stats)
-    clock.lap("lsh")
+    blocks = _lsh_candidates(sketches.signatures, prep, params, candidates, stats, block_pairs)
     verify_map = map_with_progress(map_fn, progress, "dedup: verifying pairs")
-    edge_left, edge_right = _verify_candidates(prep, left, right, params, stats, verify_map)
-    clock.lap("verify")
+    edge_left, edge_right = _verify_candidates(prep, blocks, params, stats, verify_map, clock)
     labels = group_components(len(prep.reps), edge_left, edge_right)
     prep.set_edges(edge_left, edge_right)
     clock.lap("components")
@@ -198,44 +203,80 @@ def _exact_representatives(words: np.ndarray, tokens: np.ndarray) -> np.ndarray:
 
 def _lsh_candidates(
     signatures: np.ndarray,
-    rep_rows: np.ndarray,
+    prep: Prepared,
     params: DedupParams,
     candidates: CandidateFn | None,
     stats: dict[str, int | float],
-) -> tuple[np.ndarray, np.ndarray]:
-    """Step 3: candidate pairs of representatives (indices into ``rep_rows``) from LSH banding."""
+    block_pairs: int,
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Step 3: blocks of candidate pairs of representatives (indices into ``prep.rows``) from LSH banding
+    (:func:`~newsdedup.dedup.lsh.banding_plan`); an engine's ``candidates`` function bands once with
+    :func:`~newsdedup.dedup.lsh.lsh_params` and its pairs are cut into blocks."""
     bands, rows = lsh_params(params)
     stats.update(bands=bands, rows=rows, lsh_threshold=round(params.effective_lsh_threshold, 4))
     if candidates is None:
-        left, right, capped = candidates_from_signatures(
-            signatures, bands, rows, params.max_bucket_size, select=rep_rows
+        plan = banding_plan(params)
+        if len(plan) > 1:  # bands/rows above are the containment banding's; the Jaccard banding's:
+            stats.update(jaccard_bands=plan[0].bands, jaccard_rows=plan[0].rows)
+        lens = np.diff(prep.offsets)[prep.rows]
+        return candidate_blocks(
+            signatures,
+            plan,
+            lens,
+            prep.tokens,
+            params.max_bucket_size,
+            block_pairs,
+            select=prep.rows,
+            stats=stats,
         )
-    else:
-        left, right, capped = candidates(signatures[rep_rows], bands, rows, params.max_bucket_size)
-    stats["candidate_pairs"] = len(left)
+    left, right, capped = candidates(signatures[prep.rows], bands, rows, params.max_bucket_size)
     stats["capped_buckets"] = capped
-    return left, right
+    step = max(block_pairs, 1)
+    return ((left[i : i + step], right[i : i + step]) for i in range(0, len(left), step))
 
 
 def _verify_candidates(
     prep: Prepared,
-    left: np.ndarray,
-    right: np.ndarray,
+    blocks: Iterator[tuple[np.ndarray, np.ndarray]],
     params: DedupParams,
     stats: dict[str, int | float],
     map_fn: MapFn,
+    clock: _Stopwatch,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Step 4: exact similarities of the candidate pairs (kept in ``prep`` for reuse); returns the pairs the
-    edge rule keeps."""
-    jac, con = verify_pairs(prep.hashes, prep.offsets, prep.rows[left], prep.rows[right], map_fn=map_fn)
-    prep.pair_codes, prep.pair_jac, prep.pair_con = left * len(prep.reps) + right, jac, con
-    near, contained, _sim = edge_rule(jac, con, prep.tokens[left], prep.tokens[right], params)
-    keep = near | contained
-    stats["verified_pairs"] = int(keep.sum())
-    stats["false_positives"] = int((~keep).sum())
-    stats["near_edges"] = int(near.sum())
-    stats["containment_edges"] = int(contained.sum())
-    return left[keep], right[keep]
+    """Step 4: each block of candidate pairs verified (exact similarities) and reduced to the pairs the edge
+    rule keeps, whose similarities stay in ``prep`` for reuse; returns the kept pairs."""
+    counts = dict.fromkeys(("candidate_pairs", "verified_pairs", "false_positives", "near_edges"), 0)
+    counts["containment_edges"] = 0
+    kept: list[tuple[np.ndarray, ...]] = []
+    seconds = {"lsh": 0.0, "verify": 0.0}
+    began = time.perf_counter()
+    for left, right in blocks:
+        banded = time.perf_counter()
+        seconds["lsh"] += banded - began
+        jac, con = verify_pairs(prep.hashes, prep.offsets, prep.rows[left], prep.rows[right], map_fn=map_fn)
+        near, contained, _sim = edge_rule(jac, con, prep.tokens[left], prep.tokens[right], params)
+        keep = near | contained
+        counts["candidate_pairs"] += len(left)
+        counts["verified_pairs"] += int(keep.sum())
+        counts["false_positives"] += int((~keep).sum())
+        counts["near_edges"] += int(near.sum())
+        counts["containment_edges"] += int(contained.sum())
+        kept.append((left[keep], right[keep], jac[keep], con[keep]))
+        began = time.perf_counter()
+        seconds["verify"] += began - banded
+    stats.update(counts)
+    left, right, jac, con = (
+        (np.concatenate(parts) for parts in zip(*kept, strict=True))
+        if kept
+        else (np.zeros(0, np.int64),) * 2 + (np.zeros(0),) * 2
+    )
+    codes = left * len(prep.reps) + right
+    order = np.argsort(codes, kind="stable")
+    prep.pair_codes, prep.pair_jac, prep.pair_con = codes[order], jac[order], con[order]
+    clock.lap("verify")
+    stats["seconds_lsh"] = round(seconds["lsh"], 4)
+    stats["seconds_verify"] = round(seconds["verify"], 4)
+    return left[order], right[order]
 
 
 def _output_tables(

@@ -11,7 +11,14 @@ import numpy as np
 
 from newsdedup.jit import njit
 
-__all__ = ["band_keys_of", "bucket_pairs", "insert_codes", "intersection_counts"]
+__all__ = [
+    "band_keys_of",
+    "bucket_pairs",
+    "bucket_pairs_part",
+    "count_codes",
+    "insert_codes",
+    "intersection_counts",
+]
 
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 _FNV_PRIME = np.uint64(0x100000001B3)
@@ -144,3 +151,110 @@ def bucket_pairs(
                 k += 1
         start = end
     return out, capped
+
+
+@njit
+def _in_part(code: np.int64, parts: int, part: int) -> bool:
+    h = np.uint64(code) * _MIX
+    return np.int64((h ^ (h >> np.uint64(29))) % np.uint64(parts)) == part
+
+
+@njit
+def _wanted(
+    a: np.int64, b: np.int64, lens: np.ndarray, tokens: np.ndarray, max_ratio: float, min_tok: int
+) -> bool:
+    """Whether the pair (a, b) belongs to a banding restricted to unequal lengths: the shorter side has at
+    least ``min_tok`` words and at most ``max_ratio`` times the longer side's shingles."""
+    la, lb = lens[a], lens[b]
+    if la <= lb:
+        return tokens[a] >= min_tok and la <= max_ratio * lb
+    return tokens[b] >= min_tok and lb <= max_ratio * la
+
+
+@njit
+def bucket_pairs_part(
+    keys: np.ndarray,
+    members: np.ndarray,
+    n: int,
+    max_bucket_size: int,
+    lens: np.ndarray,
+    tokens: np.ndarray,
+    max_ratio: float,
+    min_tok: int,
+    block: tuple[int, int],
+    count_only: bool,
+) -> tuple[np.ndarray, int, int]:
+    """:func:`bucket_pairs` restricted to one block of pairs: only codes with ``hash(code) % parts == part``
+    (``block = (parts, part)``) and, when ``max_ratio < 1``, only pairs of unequal lengths (see ``_wanted``). Returns (codes of the
+    block, or none when ``count_only``; how many codes all blocks would get; capped buckets)."""
+    parts, part = block
+    m = keys.shape[0]
+    total = 0
+    mine = 0
+    capped = 0
+    out = np.empty(0, dtype=np.int64)
+    for sweep in range(1 if count_only else 2):
+        if sweep == 1:
+            out = np.empty(mine, dtype=np.int64)
+        k = 0
+        start = 0
+        while start < m:
+            end = start + 1
+            while end < m and keys[end] == keys[start]:
+                end += 1
+            s = end - start
+            if s > max_bucket_size:
+                capped += sweep == 0
+                mem = np.sort(members[start:end])
+                for i in range(1, s):
+                    for c in (mem[0] * n + mem[i], mem[i - 1] * n + mem[i]):
+                        if max_ratio < 1.0 and not _wanted(c // n, c % n, lens, tokens, max_ratio, min_tok):
+                            continue
+                        total += sweep == 0
+                        if _in_part(c, parts, part):
+                            if sweep == 0:
+                                mine += 1
+                            else:
+                                out[k] = c
+                                k += 1
+            else:
+                for i in range(start, end - 1):
+                    for j in range(i + 1, end):
+                        a, b = min(members[i], members[j]), max(members[i], members[j])
+                        if max_ratio < 1.0 and not _wanted(a, b, lens, tokens, max_ratio, min_tok):
+                            continue
+                        c = a * n + b
+                        total += sweep == 0
+                        if _in_part(c, parts, part):
+                            if sweep == 0:
+                                mine += 1
+                            else:
+                                out[k] = c
+                                k += 1
+            start = end
+    return out, total, capped
+
+
+@njit
+def count_codes(table: np.ndarray, hits: np.ndarray, codes: np.ndarray) -> int:
+    """:func:`insert_codes` that also counts, in ``hits`` (parallel to ``table``), how many times each code
+    was added; returns how many codes were new."""
+    mask = np.uint64(table.shape[0] - 1)
+    shift = np.uint64(32)
+    added = 0
+    for k in range(codes.shape[0]):
+        c = codes[k]
+        h = np.uint64(c) * _MIX
+        slot = np.int64((h ^ (h >> shift)) & mask)
+        while True:
+            v = table[slot]
+            if v == c:
+                hits[slot] += 1
+                break
+            if v == _EMPTY:
+                table[slot] = c
+                hits[slot] = 1
+                added += 1
+                break
+            slot = (slot + 1) & np.int64(mask)
+    return added

@@ -5,29 +5,41 @@ has J ~ 0.4), so the LSH threshold is lowered to ``c*f/(1+f-c*f)`` with ``c = co
 ``f = min_length_ratio`` (the Jaccard of such a pair) unless ``lsh_threshold`` is set explicitly. With the
 defaults (c=0.8, f=0.25) that is 0.19 -> 31 bands x 2 rows; on 300 BBC articles (>= 300 words) with a
 truncated copy added, recall is 1.00 for 40% and 50% prefixes, 0.92 for 30%, 0.28 for 20% (with f=0.4,
-38x3: 0.91 at 40%), for about 1% more candidate pairs on the synthetic corpus.
+38x3: 0.91 at 40%), for about 1% more candidate pairs on the synthetic corpus. That derived threshold sets the
+rows per band of the containment banding of :func:`banding_plan`, which is restricted to pairs of unequal
+lengths and needs two shared buckets, beside a Jaccard banding for all pairs; :func:`candidate_blocks` yields
+their pairs in blocks.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.integrate import quad
 
-from newsdedup.dedup.kernels import band_keys_of, bucket_pairs, insert_codes
+from newsdedup.dedup.kernels import band_keys_of, bucket_pairs, bucket_pairs_part, count_codes, insert_codes
 from newsdedup.params import DedupParams
 
 __all__ = [
+    "RATIO_CUT",
+    "Banding",
     "CandidateFn",
     "band_keys",
+    "banding_plan",
     "bucket_pair_codes",
+    "candidate_blocks",
     "candidates_from_signatures",
     "codes_to_pairs",
     "lsh_params",
     "optimal_param",
 ]
+
+#: Pairs whose shorter side has more than this share of the longer side's shingles only go through the
+#: Jaccard banding: containment >= 0.8 at a length ratio >= 0.7 already means Jaccard >= 0.49.
+RATIO_CUT = 0.7
 
 #: The LSH banding step: (signatures, bands, rows, max_bucket_size) -> (left, right, capped buckets).
 CandidateFn = Callable[[np.ndarray, int, int, int], tuple[np.ndarray, np.ndarray, int]]
@@ -182,3 +194,156 @@ def _grow(table: np.ndarray, at_least: int) -> np.ndarray:
     bigger = np.full(size, -1, dtype=np.int64)
     insert_codes(bigger, table[table >= 0])
     return bigger
+
+
+@dataclass(frozen=True)
+class Banding:
+    """One LSH banding: ``bands`` x ``rows`` signature columns; with ``max_ratio < 1`` only pairs of unequal
+    lengths (the shorter side has at least ``min_tokens`` words and at most ``max_ratio`` times the longer
+    side's shingles) become candidates; with ``min_hits > 1`` only pairs sharing that many of its buckets."""
+
+    bands: int
+    rows: int
+    max_ratio: float = 1.0
+    min_tokens: int = 0
+    min_hits: int = 1
+
+
+def banding_plan(params: DedupParams) -> tuple[Banding, ...]:
+    """The bandings whose candidates are verified.
+
+    The containment banding (:func:`lsh_params`, 31 x 2 with the defaults) makes any two texts that share a
+    few sentences collide now and then; where sentences recur across many articles (boilerplate, wire
+    paragraphs) that is most of the candidates. Two changes keep its recall without the flood:
+
+    - only a shorter text inside a longer one needs it: pairs of similar length (ratio above
+      :data:`RATIO_CUT`) and pairs whose shorter side cannot be contained (fewer than
+      ``min_containment_tokens`` words) go through a Jaccard banding with one more row per band (42 x 3),
+      which surfaces Jaccard 0.5 with probability 0.996 and Jaccard 0.05 with 0.005 instead of 0.075;
+    - the containment banding uses every signature column (64 x 2) and keeps the pairs that share at least
+      two of its buckets: a pair at Jaccard 0.19 (the derived threshold) still surfaces with probability
+      0.68 (0.68 with 31 x 2 and one shared bucket), at 0.3 with 0.98 (0.95), while one sharing a sentence
+      or two (Jaccard 0.05) surfaces with 0.011 instead of 0.075 and at 0.1 with 0.14 instead of 0.27.
+
+    An explicit ``lsh_threshold`` keeps a single banding."""
+    bands, rows = lsh_params(params)
+    jac_rows = rows + 1
+    if params.lsh_threshold is not None or params.num_perm // jac_rows < 1:
+        return (Banding(bands, rows),)
+    return (
+        Banding(params.num_perm // jac_rows, jac_rows),
+        Banding(params.num_perm // rows, rows, RATIO_CUT, params.min_containment_tokens, min_hits=2),
+    )
+
+
+def candidate_blocks(
+    sig: np.ndarray,
+    plan: tuple[Banding, ...],
+    lens: np.ndarray,
+    tokens: np.ndarray,
+    max_bucket_size: int,
+    block_pairs: int,
+    *,
+    select: np.ndarray | None = None,
+    stats: dict[str, int | float] | None = None,
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Candidate pairs of the bandings ``plan``, in blocks of at most about ``block_pairs`` unique pairs.
+
+    ``lens``/``tokens``: shingles and words per row (of ``select`` when given). Each pair belongs to one
+    block (by a hash of its code), so a pair is never yielded twice and the blocks can be verified one at a
+    time: memory follows ``block_pairs``, the candidate volume costs passes over the signatures. A first pass
+    collects everything into one block; if it would exceed ``block_pairs`` it only counts, and the pairs are
+    then collected in ``ceil(count / block_pairs)`` passes. Yields sorted unique ``(left, right)`` with
+    ``left < right`` per block; ``stats`` gets ``candidate_blocks`` and ``capped_buckets``."""
+    n = sig.shape[0] if select is None else len(select)
+    stats = {} if stats is None else stats
+    stats["candidate_blocks"], stats["capped_buckets"] = 1, 0
+    parts, part = 1, 0
+    lens = np.ascontiguousarray(lens, dtype=np.int64)
+    tokens = np.ascontiguousarray(tokens, dtype=np.int64)
+    while n >= 2 and part < parts:
+        table, total, capped = _block_table(
+            sig, plan, lens, tokens, max_bucket_size, (parts, part), block_pairs, select
+        )
+        if table is None:
+            parts = max(2, -(-total // max(block_pairs, 1)))
+            stats["candidate_blocks"] = parts
+            continue
+        if part == 0:
+            stats["capped_buckets"] = capped
+        merged = np.sort(table[table >= 0])
+        del table
+        yield merged // n, merged % n
+        part += 1
+
+
+def _block_table(
+    sig: np.ndarray,
+    plan: tuple[Banding, ...],
+    lens: np.ndarray,
+    tokens: np.ndarray,
+    max_bucket_size: int,
+    block: tuple[int, int],
+    limit: int,
+    select: np.ndarray | None,
+) -> tuple[np.ndarray | None, int, int]:
+    """The sorted codes of block ``block = (parts, part)`` over all bandings (of a banding with
+    ``min_hits > 1``, those that shared that many of its buckets); when it is the only block and would hold
+    more than ``limit`` codes, None and the number of codes (repeats included) all bandings emit."""
+    n = sig.shape[0] if select is None else len(select)
+    parts, part = block
+    merged = _CodeSet()
+    total = capped = 0
+    overflow = False
+    for banding in plan:
+        mine = _CodeSet()
+        ratio, min_tok = float(banding.max_ratio), int(banding.min_tokens)
+        for keys in _band_columns(sig, banding, select):
+            order = np.argsort(keys)
+            ks = keys[order]
+            args = (n, max_bucket_size, lens, tokens, ratio, min_tok)
+            if parts == 1:  # count first, so one band never holds more than the limit
+                _none, emitted, _k = bucket_pairs_part(ks, order, *args, (1, 0), True)
+                total += emitted
+                overflow = overflow or merged.size + mine.size + emitted > limit
+                if overflow:
+                    continue
+            codes, emitted, k = bucket_pairs_part(ks, order, *args, (parts, part), False)
+            capped += int(k)
+            mine.add(codes)
+        if not overflow:
+            merged.add(mine.codes(banding.min_hits))
+    return (None if overflow else merged.codes(1)), total, capped
+
+
+class _CodeSet:
+    """A set of pair codes with how many times each was added (an open-addressing table kept at most half
+    full, :func:`newsdedup.dedup.kernels.count_codes`)."""
+
+    def __init__(self) -> None:
+        self.table = np.full(1 << 12, -1, dtype=np.int64)
+        self.hits = np.zeros(len(self.table), dtype=np.int64)
+        self.size = 0
+
+    def add(self, codes: np.ndarray) -> None:
+        if 2 * (self.size + len(codes)) > len(self.table):
+            have = self.table >= 0
+            old, times = self.table[have], self.hits[have]
+            size = len(self.table)
+            while size < 2 * (self.size + len(codes)):
+                size *= 2
+            self.table = np.full(size, -1, dtype=np.int64)
+            self.hits = np.zeros(size, dtype=np.int64)
+            count_codes(self.table, self.hits, np.repeat(old, times))  # counts at most the bands
+        self.size += count_codes(self.table, self.hits, codes)
+
+    def codes(self, min_hits: int) -> np.ndarray:
+        """The sorted codes added at least ``min_hits`` times."""
+        return np.sort(self.table[(self.table >= 0) & (self.hits >= min_hits)])
+
+
+def _band_columns(sig: np.ndarray, banding: Banding, select: np.ndarray | None) -> Iterator[np.ndarray]:
+    """The bucket keys of each band of ``banding``, one band at a time (computed 8 bands per pass)."""
+    for b0 in range(0, banding.bands, 8):
+        nb = min(8, banding.bands - b0)
+        yield from band_keys(sig, nb, banding.rows, select=select, first_band=b0).T

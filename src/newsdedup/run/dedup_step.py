@@ -24,6 +24,7 @@ from newsdedup.incremental import (
 )
 from newsdedup.io.staging import SketchFiles
 from newsdedup.params import DedupParams
+from newsdedup.run.budget import block_pairs
 from newsdedup.run.context import RunContext
 from newsdedup.run.engines import Engine
 from newsdedup.run.parallel import thread_map
@@ -100,6 +101,7 @@ def _search(
         candidates=engine.candidates(params),
         map_fn=threads,
         progress=ctx.progress.advance,
+        block_pairs=block_pairs(ctx.config.run),
     )
     ctx.progress.clear()
     return old, result

@@ -14,6 +14,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from newsdedup.params import DedupParams, RunConfig
+from newsdedup.run.budget import workers
 from newsdedup.run.parallel import process_map
 from newsdedup.run.tasks import Chunk, ChunkSettings, ReadTask, process_task
 from newsdedup.text.kernels import warm_up
@@ -69,4 +70,4 @@ def open_engine(run: RunConfig) -> AbstractContextManager[Engine]:
         from newsdedup.run.dask_engine import DaskEngine
 
         return DaskEngine(run.scheduler, n_workers=run.n_jobs)
-    return nullcontext(LocalEngine(run.n_jobs))
+    return nullcontext(LocalEngine(workers(run)))

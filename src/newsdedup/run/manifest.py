@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from newsdedup.config import config_to_dict
 from newsdedup.io.schema import SCHEMA_VERSION
+from newsdedup.run.budget import memory_record
 
 if TYPE_CHECKING:  # the steps' results, for annotations: importing the steps here would load every stage
     from newsdedup.incremental import Retention
@@ -100,6 +101,7 @@ def manifest_step(
         "topic_merge_candidates": clustered.merges,
         "theme_merge_candidates": clustered.theme_merges,
         "steps": ctx.steps.as_dict(),
+        "memory": memory_record(ctx.config.run),
         "config": config_to_dict(ctx.config),
         "parameters": ctx.meta,
         "versions": package_versions(),

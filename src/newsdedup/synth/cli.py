@@ -30,10 +30,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--span-days", type=float, default=7.0)
     parser.add_argument("--shard-size", type=int, default=100_000)
     parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="heavy sentence reuse across unrelated articles plus planted copies (synth/reuse.py; jsonl only)",
+    )
+    parser.add_argument(
         "--languages", default="", help="multilingual mode: comma-separated among de,es,fr,ja,ru,zh"
     )
     args = parser.parse_args(argv)
     began = time.perf_counter()
+    if args.reuse:
+        from newsdedup.synth.reuse import ReuseConfig, write_reuse_corpus
+
+        got = write_reuse_corpus(args.out, ReuseConfig(n_articles=args.n, seed=args.seed))
+        print(f"wrote {got['articles']} articles ({got['planted']} planted copies) to {args.out}")
+        return 0
     try:
         config = SynthConfig(
             n_articles=args.n,
