@@ -88,6 +88,14 @@ def test_a_run_over_an_empty_folder_of_a_committed_output_loads_no_stage(
     assert not modules & STAGE_LIBRARIES, sorted(modules & STAGE_LIBRARIES)
 
 
+def test_a_first_run_over_an_empty_folder_loads_no_stage_and_commits_nothing(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    code, modules = _imported(["run", "--quiet", "-i", str(tmp_path / "empty"), "-o", str(tmp_path / "o")])
+    assert code == 0
+    assert not modules & STAGE_LIBRARIES, sorted(modules & STAGE_LIBRARIES)
+    assert not (tmp_path / "o" / "articles").exists()
+
+
 def test_status_loads_no_stage(committed: tuple[Path, Path]) -> None:
     code, modules = _imported(["status", str(committed[1])])
     assert code == 0

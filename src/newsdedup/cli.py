@@ -254,6 +254,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if result.status == "nothing_new":
         print(f"nothing new: all inputs were already processed into {result.output}")
         return result.exit_code
+    if result.status == "no_inputs":
+        print(f"no input files found: nothing committed to {result.output}")
+        return result.exit_code
     c = result.counts
     if not args.quiet:
         print(

@@ -18,7 +18,7 @@ from newsdedup.io.store import CURRENT, OutputStore
 
 __all__ = ["format_status", "rollback", "status"]
 
-_GOOD = ("committed", "nothing_new", "rolled_back")
+_GOOD = ("committed", "nothing_new", "no_inputs", "rolled_back")
 
 
 def _size(path: Path) -> int:

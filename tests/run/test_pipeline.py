@@ -1,5 +1,6 @@
 """The job end to end on the bundled sample: table invariants, types, metadata, determinism."""
 
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -10,6 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from newsdedup.io.schema import SCHEMAS
+from newsdedup.io.store import OutputStore
 from newsdedup.params import Config
 from newsdedup.run.pipeline import run
 
@@ -102,9 +104,33 @@ def test_same_input_in_another_order_gives_the_same_tables(tmp_path: Path) -> No
     pd.testing.assert_frame_equal(t1.drop(columns=["keywords"]), t2.drop(columns=["keywords"]))
 
 
-def test_empty_input_folder_commits_empty_tables(tmp_path: Path) -> None:
+def test_empty_input_folder_on_a_first_run_commits_nothing(tmp_path: Path) -> None:
+    """An empty drop folder on the first run: exit 0, no version (the first run with files makes the
+    tables), and that later run works as a first run."""
     (tmp_path / "in").mkdir()
     result = run([tmp_path / "in"], tmp_path / "o", Config())
+    assert (result.status, result.exit_code) == ("no_inputs", 0)
+    assert OutputStore(tmp_path / "o").current() is None
+    assert not (tmp_path / "o" / "articles").exists()
+    (tmp_path / "in" / "a.jsonl").write_text(
+        '{"id": "a1", "title": "Dam opens", "body": "The dam opened on Monday."}\n'
+    )
+    again = run([tmp_path / "in"], tmp_path / "o", Config())
+    assert again.status == "committed"
+    assert pd.read_parquet(tmp_path / "o" / "articles")["article_id"].tolist() == ["a1"]
+
+
+def test_empty_input_folder_into_a_non_incremental_output_commits_empty_tables(tmp_path: Path) -> None:
+    """With state.incremental off each run replaces the output, so an empty input after a first run
+    commits empty tables (typed: their schemas are there)."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.jsonl").write_text(
+        '{"id": "a1", "title": "Dam opens", "body": "The dam opened on Monday."}\n'
+    )
+    config = Config(state=dataclasses.replace(Config().state, incremental=False))
+    run([tmp_path / "in"], tmp_path / "o", config)
+    (tmp_path / "in" / "a.jsonl").unlink()
+    result = run([tmp_path / "in"], tmp_path / "o", config)
     assert result.exit_code == 0
     assert len(pd.read_parquet(tmp_path / "o" / "articles")) == 0
     assert isinstance(pq.read_schema(next((tmp_path / "o" / "topics").glob("*.parquet"))), pa.Schema)

@@ -38,7 +38,7 @@ class RunResult:
 
     run_id: str
     output: Path
-    status: str  # "committed" | "nothing_new"
+    status: str  # "committed" | "nothing_new" | "no_inputs" (a first run over empty inputs commits nothing)
     exit_code: int
     counts: dict[str, int] = field(default_factory=dict)
     reject_fraction: float = 0.0

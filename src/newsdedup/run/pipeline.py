@@ -99,6 +99,9 @@ def _locked_run(
     if incremental and previous is not None and not found.files:
         logger.info("nothing new: all %d input file(s) were processed by earlier runs", len(found.already))
         return RunResult(run_id=run_id, output=store.root, status="nothing_new", exit_code=EXIT_OK)
+    if previous is None and not found.files:  # a first run over empty inputs: no version of empty tables
+        logger.info("no input files found: nothing committed (the first run with files creates the tables)")
+        return RunResult(run_id=run_id, output=store.root, status="no_inputs", exit_code=EXIT_OK)
     # the stages (and the libraries they need) load only when there is something to do
     from newsdedup.run.engines import open_engine
 
