@@ -33,7 +33,18 @@ from newsdedup.synth.words import (
     VERBS,
 )
 
-__all__ = ["CAP", "COMMA", "LUT_SIZE", "PERIOD", "PLAIN", "QCLOSE", "QOPEN", "Vocab", "vocab"]
+__all__ = [
+    "CAP",
+    "COMMA",
+    "LUT_SIZE",
+    "PERIOD",
+    "PLAIN",
+    "QCLOSE",
+    "QOPEN",
+    "Vocab",
+    "variant_table",
+    "vocab",
+]
 
 LUT_SIZE = 1 << 18
 
@@ -113,7 +124,7 @@ def _entities(fixed: np.random.Generator) -> tuple[list[str], list[str], list[st
     return people, places, orgs
 
 
-def _variant_table(base: list[str]) -> np.ndarray:
+def variant_table(base: list[str]) -> np.ndarray:
     """Every base token in its six variants, variant-major (index = variant * len(base) + base)."""
     caps = [w[0].upper() + w[1:] for w in base]
     return np.array(
@@ -144,7 +155,7 @@ def vocab() -> Vocab:
     return Vocab(
         n_function=len(function),
         n_words=ne,
-        table=_variant_table(base),
+        table=variant_table(base),
         n_base=len(base),
         function_lut=_zipf_lut(len(function), 1.5),
         content_lut=len(function) + _zipf_lut(len(content), 8.0),
