@@ -12,7 +12,7 @@ Name." attributions, some quoted. Copies of an article get word-level edits (`ed
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -36,7 +36,6 @@ from newsdedup.synth.vocab import (
     QCLOSE,
     QOPEN,
     Vocab,
-    variant_table,
     vocab,
 )
 from newsdedup.synth.words import FIRST_NAMES, PLACES, SECTIONS
@@ -123,6 +122,21 @@ def sample_bodies(
     return _paragraphs(tokens, n_sent, ends, per_sent, short)
 
 
+def _capital(w: str) -> str:
+    return w[0].upper() + w[1:]
+
+
+# How each variant prints a word (as vocab.py prints the word lists).
+_VARIANTS: dict[int, Callable[[str], str]] = {
+    PLAIN: lambda w: w,
+    CAP: _capital,
+    COMMA: lambda w: w + ",",
+    PERIOD: lambda w: w + ".",
+    QOPEN: lambda w: "“" + _capital(w),
+    QCLOSE: lambda w: w + ",”",
+}
+
+
 class _Batch:
     """A batch's token space: the word lists' tokens, then each story's specific items (story j's item k
     at ``n_base + j * N_SPECIFIC + k``), then open-pool words drawn for single places in the text."""
@@ -150,8 +164,12 @@ class _Batch:
         glob = base < v.n_base
         out[glob] = v.table[variant[glob] * v.n_base + base[glob]]
         if not glob.all():
-            table = variant_table(self.words)
-            out[~glob] = table[variant[~glob] * len(self.words) + (base[~glob] - v.n_base)]
+            local = np.flatnonzero(~glob)
+            words = np.array(self.words, dtype=object)[base[local] - v.n_base]
+            kinds = variant[local]
+            for kind in np.unique(kinds).tolist():
+                sel = kinds == kind
+                out[local[sel]] = [_VARIANTS[kind](w) for w in words[sel].tolist()]
         return out.tolist()
 
 

@@ -67,6 +67,8 @@ _ONSETS = (
 _VOWELS = ("a", "e", "i", "o", "u", "ai", "ei", "ou")  # 8
 _CODAS = ["", "n", "r", "l", "s", "m", "k", "t", "nd", "rt", "st", "x"]  # 12
 _SYLLABLES = [o + v + c for o in _ONSETS for v in _VOWELS for c in _CODAS]  # 2,880
+_SYLLABLE_ARRAY = np.array(_SYLLABLES, dtype=object)
+_CAPITAL_SYLLABLES = np.array([w[:1].upper() + w[1:] for w in _SYLLABLES], dtype=object)
 _SURNAME_ENDS = ("", "ov", "ez", "ini", "sen", "ton", "berg", "ski", "ani", "ard", "wood", "ic", "os", "er")
 _TOWN_ENDS = ("", "ford", "burg", "ville", "ton", "field", "haven", "mouth", "stad", " Heights", " Falls")
 _ORG_ENDS = (" Group", " Holdings", " Systems", " Labs", " Foundation", " Partners", " Motors", " Energy")
@@ -92,14 +94,13 @@ def zipf_ranks(rng: np.random.Generator, n: int, exponent: float, offset: float)
 def _spell(ranks: np.ndarray, salt: int, ends: tuple[str, ...], capital: bool) -> list[str]:
     """Each rank as a pseudo-word: a fixed bijective scramble of the rank (odd multiplier modulo the pool
     size, so different ranks never share an id) spelt as two syllables and an ending."""
-    ids = ((ranks * 0x9E3779B1 + salt * 0x632BE5AB) & _MASK).tolist()
+    ids = (np.asarray(ranks, dtype=np.int64) * 0x9E3779B1 + salt * 0x632BE5AB) & _MASK
     n_syl = len(_SYLLABLES)
-    out: list[str] = []
-    for i in ids:
-        a, rest = divmod(i, n_syl)  # a < 2**POOL_BITS / n_syl; (rest, a) is unique per id
-        word = _SYLLABLES[rest] + _SYLLABLES[(7 * a + 13 * rest) % n_syl] + ends[(a + rest) % len(ends)]
-        out.append(word[0].upper() + word[1:] if capital else word)
-    return out
+    a, rest = np.divmod(ids, n_syl)  # a < 2**POOL_BITS / n_syl; (rest, a) is unique per id
+    first = (_CAPITAL_SYLLABLES if capital else _SYLLABLE_ARRAY)[rest]
+    second = _SYLLABLE_ARRAY[(7 * a + 13 * rest) % n_syl]
+    end = np.array(ends, dtype=object)[(a + rest) % len(ends)]
+    return list(first + second + end)
 
 
 def surnames(ranks: np.ndarray) -> list[str]:

@@ -42,7 +42,6 @@ __all__ = [
     "QCLOSE",
     "QOPEN",
     "Vocab",
-    "variant_table",
     "vocab",
 ]
 
@@ -124,7 +123,7 @@ def _entities(fixed: np.random.Generator) -> tuple[list[str], list[str], list[st
     return people, places, orgs
 
 
-def variant_table(base: list[str]) -> np.ndarray:
+def _variant_table(base: list[str]) -> np.ndarray:
     """Every base token in its six variants, variant-major (index = variant * len(base) + base)."""
     caps = [w[0].upper() + w[1:] for w in base]
     return np.array(
@@ -155,7 +154,7 @@ def vocab() -> Vocab:
     return Vocab(
         n_function=len(function),
         n_words=ne,
-        table=variant_table(base),
+        table=_variant_table(base),
         n_base=len(base),
         function_lut=_zipf_lut(len(function), 1.5),
         content_lut=len(function) + _zipf_lut(len(content), 8.0),
