@@ -27,7 +27,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--short", action="store_true", help="title + 1-2 paragraphs per article")
     parser.add_argument("--mean-bytes", type=int, default=3000)
     parser.add_argument("--dup-rate", type=float, default=0.5)
-    parser.add_argument("--span-days", type=float, default=7.0)
+    parser.add_argument(
+        "--span-days",
+        type=float,
+        default=None,
+        help="days covered (default: n / --articles-per-day, 7 at least)",
+    )
+    parser.add_argument("--articles-per-day", type=float, default=1500.0)
     parser.add_argument("--shard-size", type=int, default=100_000)
     parser.add_argument(
         "--reuse",
@@ -52,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
             mean_bytes=args.mean_bytes,
             dup_rate=args.dup_rate,
             span_days=args.span_days,
+            articles_per_day=args.articles_per_day,
             short=args.short,
             languages=tuple(x.strip() for x in args.languages.split(",") if x.strip()),
         )

@@ -7,7 +7,10 @@ from dataclasses import dataclass
 
 from newsdedup.errors import ConfigError
 
-__all__ = ["SynthArticle", "SynthConfig"]
+__all__ = ["MIN_SPAN_DAYS", "SynthArticle", "SynthConfig"]
+
+#: The shortest period a corpus covers when `span_days` is not given (days).
+MIN_SPAN_DAYS = 7.0
 
 
 @dataclass(frozen=True)
@@ -19,7 +22,10 @@ class SynthConfig:
     mean_bytes: int = 3000
     dup_rate: float = 0.5  # fraction of articles that are syndicated copies
     originals_per_story: tuple[int, int] = (1, 4)
-    span_days: float = 7.0
+    # Days the corpus covers; None: n_articles / articles_per_day, at least MIN_SPAN_DAYS, so a larger corpus
+    # covers a longer period at the same daily rate instead of crowding more stories into one week.
+    span_days: float | None = None
+    articles_per_day: float = 1500.0
     start: str = "2024-11-10T00:00:00Z"
     short: bool = False  # short=True: title + 1-2 paragraphs
     # multilingual mode: stories in these languages (de, es, fr, ja, ru, zh) instead of the English generator
@@ -37,8 +43,10 @@ class SynthConfig:
         lo_hi = self.originals_per_story
         if len(lo_hi) != 2 or not 1 <= lo_hi[0] <= lo_hi[1] <= 50:
             raise ConfigError(f"originals_per_story must be (lo, hi) with 1 <= lo <= hi <= 50, got {lo_hi!r}")
-        if not 0.0 < self.span_days <= 3650.0:
-            raise ConfigError(f"span_days must be in (0, 3650], got {self.span_days!r}")
+        if self.span_days is not None and not 0.0 < self.span_days <= 36500.0:
+            raise ConfigError(f"span_days must be in (0, 36500] or None, got {self.span_days!r}")
+        if not 1.0 <= self.articles_per_day <= 1e9:
+            raise ConfigError(f"articles_per_day must be in [1, 1e9], got {self.articles_per_day!r}")
         known = ("de", "es", "fr", "ja", "ru", "zh")
         bad = [lang for lang in self.languages if lang not in known]
         if bad or len(set(self.languages)) != len(self.languages):
@@ -46,6 +54,12 @@ class SynthConfig:
                 f"languages must be distinct values among {', '.join(known)}, got {self.languages!r}"
             )
         self.start_datetime()  # raises on a bad value
+
+    def days(self) -> float:
+        """The days the corpus covers: `span_days`, or n_articles / articles_per_day (MIN_SPAN_DAYS at least)."""
+        if self.span_days is not None:
+            return self.span_days
+        return max(MIN_SPAN_DAYS, self.n_articles / self.articles_per_day)
 
     def start_datetime(self) -> dt.datetime:
         """Return `start` as an aware UTC datetime (ConfigError when unparseable or naive)."""

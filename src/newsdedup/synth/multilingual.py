@@ -114,7 +114,7 @@ def _story(
     rng: np.random.Generator, config: SynthConfig, lang: str, sid: int, first_gid: int
 ) -> Iterator[tuple[int, bool, str, list[list[list[str]]], dt.datetime, int, int]]:
     """One story's originals and copies: (group, is copy, headline, text, time, outlet index, place)."""
-    start, span = config.start_datetime(), dt.timedelta(days=config.span_days)
+    start, span = config.start_datetime(), dt.timedelta(days=config.days())
     copies_mean = config.dup_rate / (1.0 - config.dup_rate)
     w = WORDS[lang]
     topical = [w.content[int(i)] for i in rng.integers(0, len(w.content), _N_TOPICAL)]

@@ -1,23 +1,47 @@
 """Sampling the text of stories: a story's topical words, then headlines and bodies drawn in batches.
 
-Filler is Zipf-like over the vocabulary with about 9% of words from the story's topical set; sentences of
-12-30 words, paragraphs of 2-5 sentences, "..., said Name." attributions, some quoted. Copies of an
-article get word-level edits (`edit_words`).
+A story's topical set mixes section and content nouns with what is specific to it (specific.py): three
+people (a first name and a surname from a pool of a million), a town, an organisation, three figures, a
+date and four rare terms of its own. About 12% of body words come from that set; the filler is Zipf-like
+over the word lists, with about 15% of its content words from the long tail of rare words and 4%
+incidental names and towns, all with Zipf-like use, so common names recur across stories and the
+vocabulary grows with the corpus. Sentences of 12-30 words, paragraphs of 2-5 sentences, "..., said
+Name." attributions, some quoted. Copies of an article get word-level edits (`edit_words`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
-from newsdedup.synth.vocab import CAP, COMMA, LUT_SIZE, PERIOD, PLAIN, QCLOSE, QOPEN, Vocab, vocab
-from newsdedup.synth.words import PLACES, SECTIONS
+from newsdedup.synth.specific import (
+    date_phrase,
+    figures,
+    org_names,
+    rare_words,
+    surnames,
+    town_names,
+    zipf_ranks,
+)
+from newsdedup.synth.vocab import (
+    CAP,
+    COMMA,
+    LUT_SIZE,
+    PERIOD,
+    PLAIN,
+    QCLOSE,
+    QOPEN,
+    Vocab,
+    vocab,
+)
+from newsdedup.synth.words import FIRST_NAMES, PLACES, SECTIONS
 
 __all__ = [
+    "N_SPECIFIC",
     "N_TOPICAL",
     "Story",
     "bytes_per_token",
@@ -30,36 +54,59 @@ __all__ = [
 
 _SECTION_NAMES = sorted(SECTIONS)
 _N_PERSONS = 3
-N_TOPICAL = 21
+#: A story's specific items: 3 people, a town, an organisation, 3 figures, a date, 4 rare terms.
+N_SPECIFIC = 13
+_KEYS = 9  # position of the first rare term among the specific items
+N_TOPICAL = 32
+#: Share of body words from the story's topical set; of the filler's content words, the shares of rare
+#: words and of incidental names or towns (both from the open-ended pools, shared by all stories).
+_TOPICAL_SHARE = 0.12
+_RARE_SHARE = 0.15
+_NAME_SHARE = 0.04
 
 
 @dataclass(frozen=True)
 class Story:
-    """One event: its section, dateline place, people and the topical words its articles share."""
+    """One event: its section, dateline place, specific items and the topical words its articles share.
+
+    Topical indices below ``Vocab.n_base`` are word-list tokens; ``n_base + k`` is ``specific[k]``."""
 
     sid: int
     section: str
     place: int  # index into PLACES
-    persons: np.ndarray  # base indices of its people (attributions quote them)
-    topical: np.ndarray  # base indices mixed into the filler; always N_TOPICAL long
+    persons: np.ndarray  # indices of its people (attributions quote them), n_base + k
+    topical: np.ndarray  # indices mixed into the filler; always N_TOPICAL long
     centre: dt.datetime
+    specific: tuple[str, ...] = ()  # N_SPECIFIC items
 
 
 def make_story(rng: np.random.Generator, v: Vocab, sid: int, centre: dt.datetime) -> Story:
-    """Draw a story's section, dateline place and topical words (one uniform draw, no rejection)."""
-    u = rng.random(12)
+    """Draw a story's section, dateline place, specific items and topical words (no rejection)."""
+    u = rng.random(10)
     section = _SECTION_NAMES[int(u[0] * len(_SECTION_NAMES))]
     sec = v.section_idx[section]
-    persons = v.person_idx[(u[1:4] * len(v.person_idx)).astype(np.int64)]
-    place = int(u[4] * len(PLACES))
-    extra_places = v.place_idx[(u[5:7] * len(v.place_idx)).astype(np.int64)]
-    org = v.org_idx[int(u[7] * len(v.org_idx))]
-    nouns = np.concatenate(
-        [sec[(u[8:12] * len(sec)).astype(np.int64)], v.n_function + rng.integers(150, 1500, 3)]
+    place = int(u[1] * len(PLACES))
+    extra_place = v.place_idx[int(u[2] * len(v.place_idx))]
+    firsts = [FIRST_NAMES[int(x * len(FIRST_NAMES))] for x in u[3:6]]
+    people = [f"{f} {s}" for f, s in zip(firsts, surnames(zipf_ranks(rng, 3, 1.05, 30.0)), strict=True)]
+    specific = (
+        *people,
+        *town_names(zipf_ranks(rng, 1, 1.05, 30.0)),
+        *org_names(zipf_ranks(rng, 1, 1.05, 30.0)),
+        *figures(rng, 3),
+        date_phrase(float(u[6]), centre),
+        *rare_words(zipf_ranks(rng, 4, 1.0, 300.0)),
     )
-    # Key nouns appear more often than names, and the dateline place often.
-    topical = np.concatenate([nouns, nouns, persons, [v.place_idx[place]] * 2, extra_places, [org]])
-    return Story(sid, section, place, persons, topical.astype(np.int64), centre)
+    nouns = np.concatenate(
+        [sec[(u[7:10] * len(sec)).astype(np.int64)], v.n_function + rng.integers(150, 1500, 3)]
+    )
+    local = v.n_base + np.arange(N_SPECIFIC)
+    keys = local[_KEYS:]
+    # Key nouns and the story's own terms appear more often than names, and the dateline place often.
+    topical = np.concatenate(
+        [nouns, nouns, keys, keys, local[:_KEYS], [v.place_idx[place]] * 2, [extra_place]]
+    )
+    return Story(sid, section, place, local[:_N_PERSONS], topical.astype(np.int64), centre, specific)
 
 
 def sample_bodies(
@@ -69,10 +116,74 @@ def sample_bodies(
 
     Everything is drawn for the whole batch at once (numpy call overhead would otherwise dominate):
     sentences of 12-30 words, paragraphs of 2-5 sentences (1-2 paragraphs in short mode), Zipf
-    filler with ~9% of words from the story's topical set, commas, and "..., said Name." attributions.
+    filler with ~12% of words from the story's topical set, commas, and "..., said Name." attributions.
     """
     tokens, n_sent, ends, per_sent = _body_tokens(rng, v, stories, n_tokens, short)
     return _paragraphs(tokens, n_sent, ends, per_sent, short)
+
+
+def _capital(w: str) -> str:
+    return w[0].upper() + w[1:]
+
+
+# How each variant prints a word (as vocab.py prints the word lists).
+_VARIANTS: dict[int, Callable[[str], str]] = {
+    PLAIN: lambda w: w,
+    CAP: _capital,
+    COMMA: lambda w: w + ",",
+    PERIOD: lambda w: w + ".",
+    QOPEN: lambda w: "“" + _capital(w),
+    QCLOSE: lambda w: w + ",”",
+}
+
+
+class _Batch:
+    """A batch's token space: the word lists' tokens, then each story's specific items (story j's item k
+    at ``n_base + j * N_SPECIFIC + k``), then open-pool words drawn for single places in the text."""
+
+    def __init__(self, v: Vocab, stories: Sequence[Story]) -> None:
+        self.v = v
+        self.words: list[str] = [w for s in stories for w in s.specific]
+        self.story_offset = np.arange(len(stories), dtype=np.int64) * N_SPECIFIC
+
+    def localise(self, idx: np.ndarray, owner: np.ndarray) -> np.ndarray:
+        """Story-relative indices (``n_base + k``) of the stories ``owner`` to batch indices."""
+        return np.where(idx >= self.v.n_base, idx + self.story_offset[owner], idx)
+
+    def add(self, words: list[str]) -> np.ndarray:
+        """Append words drawn for single places; return their batch indices."""
+        first = self.v.n_base + len(self.words)
+        self.words.extend(words)
+        return np.arange(first, first + len(words), dtype=np.int64)
+
+    def lookup(self, base: np.ndarray, variant: np.ndarray | int) -> list[str]:
+        """The printed tokens of (base, variant) pairs."""
+        v = self.v
+        variant = np.broadcast_to(np.asarray(variant, dtype=np.int64), base.shape)
+        out = np.empty(len(base), dtype=object)
+        glob = base < v.n_base
+        out[glob] = v.table[variant[glob] * v.n_base + base[glob]]
+        if not glob.all():
+            local = np.flatnonzero(~glob)
+            words = np.array(self.words, dtype=object)[base[local] - v.n_base]
+            kinds = variant[local]
+            for kind in np.unique(kinds).tolist():
+                sel = kinds == kind
+                out[local[sel]] = [_VARIANTS[kind](w) for w in words[sel].tolist()]
+        return out.tolist()
+
+
+def _open_pool_words(rng: np.random.Generator, batch: _Batch, base: np.ndarray, is_fn: np.ndarray) -> None:
+    """Replace some filler content words, in place, by rare words and incidental names or towns."""
+    u = rng.random(len(base))
+    rare = np.flatnonzero((u < _RARE_SHARE) & ~is_fn)
+    base[rare] = batch.add(rare_words(zipf_ranks(rng, len(rare), 1.4, 20.0)))
+    named = np.flatnonzero((u >= _RARE_SHARE) & (u < _RARE_SHARE + _NAME_SHARE) & ~is_fn)
+    half = len(named) // 2
+    names = surnames(zipf_ranks(rng, half, 1.05, 30.0)) + town_names(
+        zipf_ranks(rng, len(named) - half, 1.05, 30.0)
+    )
+    base[named] = batch.add(names)
 
 
 def _body_tokens(
@@ -80,6 +191,7 @@ def _body_tokens(
 ) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
     """(tokens of the whole batch, sentences per article, sentence ends, per-sentence draws)."""
     n_art = len(stories)
+    batch = _Batch(v, stories)
     if short:
         n_sent = rng.integers(2, 7, n_art)
     else:
@@ -101,8 +213,11 @@ def _body_tokens(
     is_fn[1:] &= ~is_fn[:-1]
     is_fn[ends - 1] = False
     base = np.where(is_fn, v.function_lut[draw], v.content_lut[draw])
-    topical = u[1] < 0.09
-    base[topical] = topical_rows[tok_owner[topical], (u[2][topical] * N_TOPICAL).astype(np.int64)]
+    _open_pool_words(rng, batch, base, is_fn)
+    topical = u[1] < _TOPICAL_SHARE
+    base[topical] = batch.localise(
+        topical_rows[tok_owner[topical], (u[2][topical] * N_TOPICAL).astype(np.int64)], tok_owner[topical]
+    )
     variant = np.where((u[3] < 0.05) & ~is_fn, COMMA, PLAIN)
     variant[starts] = CAP
     variant[ends - 1] = PERIOD
@@ -110,15 +225,15 @@ def _body_tokens(
     r = rng.random((3, total_sent))
     att = r[0] < 0.18
     e = ends[att]
-    base[e - 1] = person_rows[sent_owner[att], (r[1][att] * _N_PERSONS).astype(np.int64)]
+    owner = sent_owner[att]
+    base[e - 1] = batch.localise(person_rows[owner, (r[1][att] * _N_PERSONS).astype(np.int64)], owner)
     base[e - 2] = v.said
     variant[e - 2] = PLAIN
     quoted = r[2][att] < 0.5
     base[e - 3] = np.where(is_fn[e - 3], v.content_lut[draw[e - 2]], base[e - 3])
     variant[e - 3] = np.where(quoted, QCLOSE, COMMA)
     variant[starts[att][quoted]] = QOPEN
-    tokens = v.table[variant * v.n_base + base].tolist()
-    return tokens, n_sent, ends, per_sent
+    return batch.lookup(base, variant), n_sent, ends, per_sent
 
 
 def _paragraphs(
@@ -151,6 +266,7 @@ def _paragraphs(
 
 def sample_titles(rng: np.random.Generator, v: Vocab, stories: Sequence[Story]) -> list[str]:
     """Return one headline per story: 6-11 words opening with a topical word, no final period."""
+    batch = _Batch(v, stories)
     lengths = rng.integers(6, 12, len(stories))
     ends = np.cumsum(lengths)
     n = int(ends[-1])
@@ -161,9 +277,11 @@ def sample_titles(rng: np.random.Generator, v: Vocab, stories: Sequence[Story]) 
     topical = u[1] < 0.3
     topical[ends - lengths] = True
     topical_rows = np.stack([s.topical for s in stories])
-    base[topical] = topical_rows[owner[topical], (u[0][topical] * N_TOPICAL).astype(np.int64)]
+    base[topical] = batch.localise(
+        topical_rows[owner[topical], (u[0][topical] * N_TOPICAL).astype(np.int64)], owner[topical]
+    )
     base[ends - 1] = v.content_lut[draw[ends - 1]]
-    words = v.table[base].tolist()
+    words = batch.lookup(base, PLAIN)
     out: list[str] = []
     a = 0
     for b in ends.tolist():

@@ -115,7 +115,7 @@ def _plan_batch(
 ) -> list[_Original]:
     """Plan a batch of stories: originals, copy counts, outlets, lengths and times."""
     start = config.start_datetime()
-    span = dt.timedelta(days=config.span_days)
+    span = dt.timedelta(days=config.days())
     copies_mean = config.dup_rate / (1.0 - config.dup_rate)
     lo, hi = config.originals_per_story
     token_target = config.mean_bytes / bytes_per_token()
@@ -228,4 +228,6 @@ def _copy_edits(
         words = title.split(" ")
         words[1 + int(u[5] * (len(words) - 1))] = content_words(rng, v, 1)[0]
         headline = " ".join(words)
+        if headline == title:  # the fresh word was the one it replaced
+            headline = _TITLE_PREFIXES[int(u[5] * len(_TITLE_PREFIXES))] + title
     return pars, headline

@@ -33,7 +33,17 @@ from newsdedup.synth.words import (
     VERBS,
 )
 
-__all__ = ["CAP", "COMMA", "LUT_SIZE", "PERIOD", "PLAIN", "QCLOSE", "QOPEN", "Vocab", "vocab"]
+__all__ = [
+    "CAP",
+    "COMMA",
+    "LUT_SIZE",
+    "PERIOD",
+    "PLAIN",
+    "QCLOSE",
+    "QOPEN",
+    "Vocab",
+    "vocab",
+]
 
 LUT_SIZE = 1 << 18
 
