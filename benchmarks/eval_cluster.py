@@ -48,6 +48,7 @@ def basil(data: Path, n_paragraphs: int | None) -> tuple[pd.DataFrame, list[str]
                 "article_id": f.stem,
                 "title": d["title"],
                 "match_text": norm("\n\n".join(paras)),
+                "body": "\n\n".join(paras),
                 "published_at": pd.Timestamp(d["date"], tz="UTC"),
                 "source": d["source"].lower(),
                 "group_size": 1,

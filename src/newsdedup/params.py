@@ -241,6 +241,8 @@ class ClusterParams:
 
     threshold: minimum average cosine (time-decayed) between two clusters for them to merge; higher gives
         finer, purer stories. time_scale_days: e-folding time of the decay, None to ignore time.
+    entity_weight: extra weight of a document's entity-like terms (names, places, numbers, years; see
+        ``cluster.entities``): their weight is multiplied by ``1 + entity_weight``; 0 turns it off.
     """
 
     threshold: float = 0.16
@@ -251,9 +253,11 @@ class ClusterParams:
     max_features: int | None = None
     random_state: int = 0
     keywords_top_n: int = 8
+    entity_weight: float = 1.0
 
     def __post_init__(self) -> None:
         _check_range("threshold", self.threshold, 0.0, 1.0, low_open=True)
+        _check_range("entity_weight", self.entity_weight, 0.0, 5.0)
         if self.time_scale_days is not None:
             _check_range("time_scale_days", self.time_scale_days, 0.0, 1e6, low_open=True)
         _check_range("title_weight", self.title_weight, 0.0, 10.0)

@@ -47,8 +47,8 @@ def cluster_stories(
 ) -> tuple[pd.Series, pd.DataFrame]:
     """Cluster canonical articles into stories and describe each story.
 
-    ``docs``: article_id, title, published_at, source, group_size, optional group_sources, and match_text
-    unless ``features`` (``story_features`` of the rows, in ``docs`` order) are given. Returns (topic_id per
+    ``docs``: article_id, title, published_at, source, group_size, optional group_sources and body (the raw
+    text, where ``cluster.entities`` finds names), and match_text unless ``features`` (``story_features`` of the rows, in ``docs`` order) are given. Returns (topic_id per
     row, aligned to ``docs.index``; one row per topic with TOPIC_COLUMNS, sorted by size descending then
     topic_id). Sizes count duplicates through ``group_size``. ``map_fn`` runs the clustering's ranges of
     rows (e.g. in the run's threads); the result does not depend on it. ``languages``: each row's language
@@ -72,7 +72,8 @@ def cluster_stories(
     published = pd.to_datetime(d["published_at"], utc=True, errors="coerce")
     if features is None:
         texts = d["match_text"].fillna("").astype(str).tolist()
-        feats, rows = story_features(titles, texts, params, langs), None
+        bodies = d["body"].tolist() if "body" in d.columns else None
+        feats, rows = story_features(titles, texts, params, langs, bodies), None
     else:
         feats, rows = features, order  # read in place: a take() would copy all the features
     # naive UTC datetime64 (NaT where missing): a tz-aware column would convert through Timestamp objects

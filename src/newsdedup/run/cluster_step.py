@@ -189,8 +189,9 @@ def staged_features(
     Made here rather than by the read workers: only the articles clustering needs (the canonical ones) are
     featurised. Parts are featurised through ``map_fn`` (the compiled featuriser releases the GIL, so threads
     run side by side); a document's features depend on its own text only, so the result does not depend on
-    the map. ``languages``: the language of each of ``rows`` (None: unknown, English rules); the body of an
-    article in a language that elides is read too (``cluster.elided_text``)."""
+    the map. ``languages``: the language of each of ``rows`` (None: unknown, English rules). The body is
+    read too: its capitalised names are entity terms (``cluster.entities``), and in a language that elides
+    it gives the elisions (``cluster.elided_text``)."""
     jobs: list[tuple[str, np.ndarray, list[str | None] | None]] = []
     lo = 0
     for path, keep in parts:
@@ -203,12 +204,11 @@ def staged_features(
 
     def featurise(job: tuple[str, np.ndarray, list[str | None] | None]) -> StoryFeatures:
         path, idx, langs = job
-        table = read_stage(path).select(["title", "match_text"]).take(pa.array(idx))
-        titles, texts = table.column(0).to_pylist(), table.column(1).to_pylist()
+        table = read_stage(path).select(["title", "match_text", "body"]).take(pa.array(idx))
+        titles, texts, bodies = (table.column(c).to_pylist() for c in range(3))
         if langs is not None and any(map(elides, langs)):
-            bodies = read_stage(path).select(["body"]).take(pa.array(idx)).column(0).to_pylist()
             texts = [elided_text(t or "", b, lang) for t, b, lang in zip(texts, bodies, langs, strict=True)]
-        return story_features(titles, texts, params, langs)
+        return story_features(titles, texts, params, langs, bodies)
 
     none = StoryFeatures.empty()
     pieces: list[StoryFeatures] = []
