@@ -29,25 +29,92 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import eval_cluster  # noqa: E402
-from eval_cluster import baseline, basil  # noqa: E402
+import eval_cluster
+from eval_cluster import baseline, basil
 
-from newsdedup.cluster import cluster_stories  # noqa: E402
-from newsdedup.metrics import bcubed_prf  # noqa: E402
-from newsdedup.params import ClusterParams  # noqa: E402
-from newsdedup.text.normalize import normalize_for_matching as norm  # noqa: E402
+from newsdedup.cluster import cluster_stories
+from newsdedup.metrics import bcubed_prf
+from newsdedup.params import ClusterParams
+from newsdedup.text.normalize import normalize_for_matching as norm
 
-FIRST = "Maria James Ahmed Elena Viktor Sofia Daniel Aisha Carlos Yuki Omar Ingrid Rafael Priya Tomasz Lena".split()
-LAST = "Okafor Lindqvist Moreau Castillo Novak Haddad Tanaka Brennan Kowalski Iyer Dubois Schmidt Reyes Petrov Mensah Larsen".split()
+FIRST = [
+    "Maria",
+    "James",
+    "Ahmed",
+    "Elena",
+    "Viktor",
+    "Sofia",
+    "Daniel",
+    "Aisha",
+    "Carlos",
+    "Yuki",
+    "Omar",
+    "Ingrid",
+    "Rafael",
+    "Priya",
+    "Tomasz",
+    "Lena",
+]
+LAST = [
+    "Okafor",
+    "Lindqvist",
+    "Moreau",
+    "Castillo",
+    "Novak",
+    "Haddad",
+    "Tanaka",
+    "Brennan",
+    "Kowalski",
+    "Iyer",
+    "Dubois",
+    "Schmidt",
+    "Reyes",
+    "Petrov",
+    "Mensah",
+    "Larsen",
+]
 PLACES = [
     ("Izmir", "Turkey"), ("Valparaiso", "Chile"), ("Sendai", "Japan"), ("Mendoza", "Argentina"),
     ("Tabriz", "Iran"), ("Cebu", "Philippines"), ("Pokhara", "Nepal"), ("Arequipa", "Peru"),
     ("Ohio", "United States"), ("Leeds", "Britain"), ("Lyon", "France"), ("Gdansk", "Poland"),
     ("Porto", "Portugal"), ("Durban", "South Africa"), ("Recife", "Brazil"), ("Perth", "Australia"),
 ]  # fmt: skip
-FIRMS = "Halvorsen Logistics|Brightwater Foods|Castellan Motors|Orinoco Software|Tessaro Chemicals|Kestrel Air|Vantor Bank|Lumiq Systems|Redfern Mining|Calder Textiles|Novacrest Pharma|Ashgrove Energy".split("|")
-CELEBS = "Dylan Rourke|Selena Marquez|Jonah Whitfield|Tara Lindgren|Marco Bellini|Keisha Morgan".split("|")
-MONTHS = "January February March April May June July August September October November December".split()
+FIRMS = [
+    "Halvorsen Logistics",
+    "Brightwater Foods",
+    "Castellan Motors",
+    "Orinoco Software",
+    "Tessaro Chemicals",
+    "Kestrel Air",
+    "Vantor Bank",
+    "Lumiq Systems",
+    "Redfern Mining",
+    "Calder Textiles",
+    "Novacrest Pharma",
+    "Ashgrove Energy",
+]
+CELEBS = [
+    "Dylan Rourke",
+    "Selena Marquez",
+    "Jonah Whitfield",
+    "Tara Lindgren",
+    "Marco Bellini",
+    "Keisha Morgan",
+]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 OUTLETS = ["Daily Ledger", "Morning Wire", "Global Post", "City Herald", "Evening Standard", "News Desk"]
 
 # A kind: titles, facts (each in several wordings), background sentences shared by both events.
@@ -280,7 +347,10 @@ def main() -> None:
     args = ap.parse_args()
     over = {k: float(v) for k, v in (kv.split("=") for kv in args.set)}
     params = replace(ClusterParams(), **over)
-    sets = {f"lookalike seed {s}": lookalike(int(s), args.events_per_kind, args.outlets) for s in args.seeds.split(",")}
+    sets = {
+        f"lookalike seed {s}": lookalike(int(s), args.events_per_kind, args.outlets)
+        for s in args.seeds.split(",")
+    }
     if args.basil is not None:
         docs, labels = basil(args.basil, None)
         sets["basil full, dated"] = (docs, labels)
@@ -291,12 +361,16 @@ def main() -> None:
         topic, topics = cluster_stories(docs, params)
         p, r, f = bcubed_prf(topic.tolist(), labels)
         cut, bp, br, bf = baseline(docs, labels)
-        print(f"{name:24s} ours F1 {f:.3f} P{p:.2f} R{r:.2f} k{len(topics):<4d}  baseline F1 {bf:.3f} P{bp:.2f} R{br:.2f} d{cut:.2f}")
+        print(
+            f"{name:24s} ours F1 {f:.3f} P{p:.2f} R{r:.2f} k{len(topics):<4d}  baseline F1 {bf:.3f} P{bp:.2f} R{br:.2f} d{cut:.2f}"
+        )
         if name.startswith("lookalike"):
             ours.append(f)
             base.append(bf)
     if ours:
-        print(f"lookalike mean            ours F1 {sum(ours) / len(ours):.3f}  baseline F1 {sum(base) / len(base):.3f}")
+        print(
+            f"lookalike mean            ours F1 {sum(ours) / len(ours):.3f}  baseline F1 {sum(base) / len(base):.3f}"
+        )
 
 
 if __name__ == "__main__":

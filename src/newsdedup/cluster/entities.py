@@ -27,12 +27,30 @@ import re
 from collections.abc import Sequence
 
 import numpy as np
+import scipy.sparse as sp
 
 from newsdedup.cluster.kernels.terms import token_hashes
 from newsdedup.cluster.languages import base_language, stop_words_for
 from newsdedup.text.normalize import normalize_many
 
-__all__ = ["boost_entities", "entity_hashes", "entity_terms"]
+__all__ = [
+    "ENTITY_MARK",
+    "ENTITY_MAX_DF",
+    "ENTITY_MIN_DF",
+    "ENTITY_SALT",
+    "entity_entries",
+    "entity_hashes",
+    "entity_terms",
+    "merge_entity_columns",
+]
+
+#: An entity entry's term: its word's folded hash xor this; its vocabulary word: ENTITY_MARK + the word.
+ENTITY_SALT = 0x9E3779B9
+ENTITY_MARK = "\x1f"
+#: An entity term weighs extra only in at most max(ENTITY_MIN_DF, ENTITY_MAX_DF x n) of a run's n
+#: documents: a name many stories share (a head of state, a capital) tells no event apart.
+ENTITY_MIN_DF = 4
+ENTITY_MAX_DF = 0.01
 
 #: Languages that capitalise every noun: a single capitalised word says nothing there.
 NOUN_CAPITALISING = frozenset({"de", "lb"})
@@ -40,21 +58,102 @@ NOUN_CAPITALISING = frozenset({"de", "lb"})
 #: Capitalised but common to every event: month and weekday names (the languages with case the job
 #: meets most; the year of a date is kept as a number).
 _CALENDAR = frozenset(
-    """january february march april may june july august september october november december
-    monday tuesday wednesday thursday friday saturday sunday
-    janvier février mars avril mai juin juillet août septembre octobre novembre décembre
-    lundi mardi mercredi jeudi vendredi samedi dimanche
-    enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre
-    lunes martes miércoles jueves viernes sábado domingo
-    januar februar märz mai juni juli oktober dezember montag dienstag mittwoch donnerstag freitag
-    samstag sonntag gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre
-    lunedì martedì mercoledì giovedì venerdì sabato domenica""".split()
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+        "lundi",
+        "mardi",
+        "mercredi",
+        "jeudi",
+        "vendredi",
+        "samedi",
+        "dimanche",
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+        "lunes",
+        "martes",
+        "miércoles",
+        "jueves",
+        "viernes",
+        "sábado",
+        "domingo",
+        "januar",
+        "februar",
+        "märz",
+        "mai",
+        "juni",
+        "juli",
+        "oktober",
+        "dezember",
+        "montag",
+        "dienstag",
+        "mittwoch",
+        "donnerstag",
+        "freitag",
+        "samstag",
+        "sonntag",
+        "gennaio",
+        "febbraio",
+        "aprile",
+        "maggio",
+        "giugno",
+        "luglio",
+        "settembre",
+        "ottobre",
+        "dicembre",
+        "lunedì",
+        "martedì",
+        "mercoledì",
+        "giovedì",
+        "venerdì",
+        "sabato",
+        "domenica",
+    ]
 )
 
 # A word that may be capitalised: starts with a letter other than a-z (upper case checked after).
 _WORD = re.compile(r"[^\W\da-z_][\w'’.-]*")
 # What ends a sentence or opens a quote, line or paren: the next capitalised word is sentence-initial.
-_OPENERS = frozenset(".!?:;\n\"“”«»„()[]—–-•*|")
+_OPENERS = frozenset('.!?:;\n"“”«»„()[]—–-•*|')
 # Numbers in matching text: any token with a digit.
 _NUMBER = re.compile(r"\S*\d\S*")
 
@@ -91,7 +190,7 @@ def _capitalised(text: str, lang: str) -> list[str]:
     inside = {w for _, _, w, initial in spans if not initial}
     nouns = lang in NOUN_CAPITALISING
     out: list[str] = []
-    for k, (start, end, w, initial) in enumerate(spans):
+    for k, (_, _, w, initial) in enumerate(spans):
         shouting = len(w) > 1 and w.isupper()
         if nouns and not shouting and not _in_run(spans, k, text):
             continue
@@ -109,10 +208,11 @@ def _initial(text: str, at: int) -> bool:
 
 
 def _in_run(spans: list[tuple[int, int, str, bool]], k: int, text: str) -> bool:
-    """Whether capitalised word ``k`` is next to another (one space apart): part of a multi-word name."""
+    """Whether capitalised word ``k`` is next to another (one space apart) that does not open a sentence:
+    part of a multi-word name (``Deutsche Bank``, not ``Die Regierung``)."""
     start, end = spans[k][0], spans[k][1]
-    before = k > 0 and spans[k - 1][1] + 1 == start and text[spans[k - 1][1]] == " "
-    after = k + 1 < len(spans) and end + 1 == spans[k + 1][0] and text[end] == " "
+    before = k > 0 and spans[k - 1][1] + 1 == start and text[spans[k - 1][1]] == " " and not spans[k - 1][3]
+    after = k + 1 < len(spans) and end + 1 == spans[k + 1][0] and text[end] == " " and not spans[k][3]
     return bool(before or after)
 
 
@@ -138,7 +238,7 @@ def entity_hashes(terms: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarra
     return doc[order], folded[order]
 
 
-def boost_entities(
+def entity_entries(
     indptr: np.ndarray,
     term: np.ndarray,
     val: np.ndarray,
@@ -146,22 +246,58 @@ def boost_entities(
     weight: float,
     max_terms: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Features (CSR over documents: folded term hashes, weights) with each document's entity terms
-    (``entity_hashes``) weighted ``1 + weight`` times, then cut to each document's ``max_terms`` heaviest
-    (ties: the smaller hash), entries kept in their order. Returns (indptr, term, val)."""
+    """Features (CSR over documents: folded term hashes, weights, a pool larger than kept) cut to each
+    document's ``max_terms`` heaviest terms (ties: the smaller hash), followed in each row by its entity
+    entries: each entity term of the pool (``entity_hashes``) again, as term ``hash ^ ENTITY_SALT`` with
+    ``weight`` times its weight, the ``max_terms // 4`` heaviest of them. Returns (indptr, term, val)."""
     n = len(indptr) - 1
-    lens = np.diff(indptr)
-    row = np.repeat(np.arange(n, dtype=np.int64), lens)
-    e_doc, e_hash = entities
+    row = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
     key = (row << np.int64(32)) | term.astype(np.int64)
-    ent_key = (e_doc << np.int64(32)) | e_hash.astype(np.int64)
-    val = np.where(np.isin(key, ent_key), val * np.float32(1.0 + weight), val).astype(val.dtype)
-    if int(lens.max(initial=0)) <= max_terms:
-        return indptr, term, val
-    order = np.lexsort((term, -val, row))  # by row, heaviest first, ties to the smaller hash
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order)) - np.repeat(indptr[:-1], lens)[order]
-    keep = rank < max_terms
+    is_ent = np.isin(key, (entities[0] << np.int64(32)) | entities[1].astype(np.int64))
+    w_row, w_term, w_val = _top_rows(row, term, val, max_terms)
+    e_row, e_term, e_val = _top_rows(
+        row[is_ent], term[is_ent], val[is_ent] * np.float32(weight), max_terms // 4
+    )
+    e_term = e_term ^ np.uint32(ENTITY_SALT)
+    all_row = np.concatenate([w_row, e_row])
+    order = np.argsort(all_row, kind="stable")  # per row: its words, then its entity entries
     new_ptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.minimum(lens, max_terms), out=new_ptr[1:])
-    return new_ptr, term[keep], val[keep]
+    np.cumsum(np.bincount(all_row, minlength=n), out=new_ptr[1:])
+    return new_ptr, np.concatenate([w_term, e_term])[order], np.concatenate([w_val, e_val])[order]
+
+
+def _top_rows(
+    row: np.ndarray, term: np.ndarray, val: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The ``k`` heaviest entries of each row (ties: the smaller term), by row then weight."""
+    order = np.lexsort((term, -val, row))
+    row_s = row[order]
+    first = np.searchsorted(row_s, row_s, side="left")
+    keep = order[np.arange(len(order)) - first < k]
+    return row[keep], term[keep], val[keep]
+
+
+def merge_entity_columns(
+    W: sp.csr_matrix, terms: np.ndarray, max_df: int
+) -> tuple[sp.csr_matrix, np.ndarray]:
+    """The entity columns of W (terms marked ``ENTITY_MARK``) added to the columns of their words, and
+    dropped: those in more than ``max_df`` documents first, as a name every story shares (a head of
+    state, a capital) tells no event apart. A word without a column of its own takes its entity's.
+    Returns (W, terms) with word columns only, in the order they had."""
+    words = terms.astype(str)
+    is_ent = np.char.startswith(words, ENTITY_MARK)
+    if not is_ent.any():
+        return W, terms
+    df = np.bincount(W.indices, minlength=W.shape[1])
+    plain = np.where(is_ent, np.char.lstrip(words, ENTITY_MARK), words)
+    kept_word = ~is_ent
+    missing = is_ent & (df <= max_df) & ~np.isin(plain, words[kept_word])
+    keep = kept_word | missing
+    new_terms = plain[keep]
+    col_of = {w: i for i, w in enumerate(new_terms.tolist())}
+    src = np.flatnonzero(keep | (is_ent & (df <= max_df)))
+    dst = np.array([col_of[w] for w in plain[src].tolist()], dtype=np.int64)
+    P = sp.csr_matrix((np.ones(len(src), dtype=W.dtype), (src, dst)), shape=(W.shape[1], int(keep.sum())))
+    out = sp.csr_matrix(W @ P)
+    out.sort_indices()
+    return out, new_terms.astype(object)

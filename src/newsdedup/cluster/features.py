@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from newsdedup.cluster.entities import boost_entities, entity_hashes, entity_terms
+from newsdedup.cluster.entities import ENTITY_MARK, ENTITY_SALT, entity_entries, entity_hashes, entity_terms
 from newsdedup.cluster.kernels.terms import doc_terms, token_hashes
 from newsdedup.cluster.languages import (
     cjk_tokens,
@@ -45,8 +45,8 @@ LEAD_WEIGHT = 1.0
 #: features to ~5 bytes x FEATURE_TERMS + 8 per document. A trade of memory for story quality: fewer terms
 #: lose quality quickly, more gain little (docs/benchmarks.md has the measurements).
 FEATURE_TERMS = 100
-#: With entity terms (``cluster.entities``), the terms weighed before the boost and the cut to
-#: FEATURE_TERMS, as a multiple of it: an entity term light before its boost is still among them.
+#: With entity terms (``cluster.entities``), the terms weighed before the cut to FEATURE_TERMS, as a
+#: multiple of it: the entity entries are taken from them (a name said once is light, yet specific).
 ENTITY_POOL = 3
 #: Documents featurised at once (bounds the temporary token arrays).
 FEATURE_CHUNK = 4096
@@ -207,12 +207,16 @@ def _features_chunk(
     )
     # Two words with one 32-bit hash (rare) are both listed and _merge_vocab keeps the smaller.
     listed = words.tobytes().decode("utf-8", "surrogatepass").split("\n") if len(voc_hash) else []
-    if boost and entities is not None:
-        indptr, term, val = boost_entities(
+    if boost and entities is not None:  # entity entries after each row's words (cluster.entities)
+        indptr, term, val = entity_entries(
             indptr, term, val, entity_hashes(entities), params.entity_weight, FEATURE_TERMS
         )
         used = np.isin(voc_hash, term)
-        voc_hash, listed = voc_hash[used], [w for w, u in zip(listed, used.tolist(), strict=True) if u]
+        ent = np.isin(voc_hash ^ np.uint32(ENTITY_SALT), term)
+        listed_u = [w for w, u in zip(listed, used.tolist(), strict=True) if u]
+        listed_e = [ENTITY_MARK + w for w, u in zip(listed, ent.tolist(), strict=True) if u]
+        voc_hash = np.concatenate([voc_hash[used], voc_hash[ent] ^ np.uint32(ENTITY_SALT)])
+        listed = listed_u + listed_e
     vh, vt = _merge_vocab([voc_hash], [np.array(listed, dtype=object)])
     return StoryFeatures(indptr, term, _encode_weights(val), vh, vt)
 
@@ -232,7 +236,8 @@ def story_features(
     depends on its own title and text only, so chunks may be featurised independently, in any order and
     size, and joined with ``StoryFeatures.concat``. ``languages``: each document's language (ISO 639-1,
     ``und`` or None for unknown), or None for all unknown (English rules); see the module docstring.
-    ``bodies``: the raw bodies (None: not at hand), where ``cluster.entities`` finds capitalised names.
+    ``bodies``: the raw bodies (None: not at hand), where ``cluster.entities`` finds capitalised names;
+    the entity terms weigh ``1 + params.entity_weight`` (entries of their own, see ``cluster.entities``).
     """
     n = len(texts)
     if len(titles) != n:
@@ -241,10 +246,11 @@ def story_features(
         raise ValueError(f"languages has {len(languages)} values for {n} texts")
     texts_l = ["" if t is None or t != t else str(t) for t in texts]
     titles_l = ["" if t is None or t != t else str(t) for t in titles]
-    langs = [None] * n if languages is None else [x if isinstance(x, str) else None for x in languages]
-    ents = _entities(titles_l, texts_l, langs, bodies, params)
     if languages is None:
-        return _featurise(titles_l, texts_l, params, "en", ents)
+        return _featurise(
+            titles_l, texts_l, params, "en", _entities(titles_l, texts_l, [None] * n, bodies, params)
+        )
+    langs = [lang if isinstance(lang, str) else None for lang in languages]
     key_of = {lang: language_key(lang) for lang in set(langs)}
     keys = [key_of[lang] for lang in langs]
     for i, (lang, key) in enumerate(zip(langs, keys, strict=True)):
@@ -253,6 +259,7 @@ def story_features(
         if has_unspaced_script(texts_l[i]) or has_unspaced_script(titles_l[i]):
             texts_l[i] = cjk_tokens(texts_l[i], lang or "und")
             titles_l[i] = cjk_tokens(normalize_many([titles_l[i]])[0], lang or "und")
+    ents = _entities(titles_l, texts_l, langs, bodies, params)
     distinct = sorted(set(keys))
     if len(distinct) <= 1:  # one language (or no document)
         return _featurise(titles_l, texts_l, params, distinct[0] if distinct else "en", ents)
@@ -260,7 +267,11 @@ def story_features(
     groups = [np.flatnonzero(key_arr == k) for k in distinct]
     parts = [
         _featurise(
-            [titles_l[i] for i in g], [texts_l[i] for i in g], params, k, None if ents is None else [ents[i] for i in g]
+            [titles_l[i] for i in g],
+            [texts_l[i] for i in g],
+            params,
+            k,
+            None if ents is None else [ents[i] for i in g],
         )
         for k, g in zip(distinct, groups, strict=True)
     ]

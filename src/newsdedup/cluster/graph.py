@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from newsdedup.cluster.entities import ENTITY_MAX_DF, ENTITY_MIN_DF, merge_entity_columns
 from newsdedup.cluster.features import WEIGHT_TABLE, StoryFeatures
 from newsdedup.cluster.kernels.columns import (
     Selection,
@@ -164,6 +165,7 @@ def feature_matrix(
     terms = feats.vocab_term[pos]
     W = sp.csr_matrix((val, col, ptr), shape=(n, len(kept)))
     del col, val, ptr
+    W, terms = merge_entity_columns(W, terms, max(ENTITY_MIN_DF, int(ENTITY_MAX_DF * n)))
     if max_features is not None and max_features < len(kept):
         total = np.asarray(W.sum(axis=0)).ravel()
         alpha = np.argsort(terms.astype(str), kind="stable")
