@@ -10,9 +10,12 @@ document's own text:
   sentence counts only when the document also capitalises it elsewhere; an all-capital word (a dateline
   place, ``ANKARA``; an acronym) counts wherever it stands. Stop words, month and weekday names never
   count. German capitalises every noun, so there only a run of two or more capitalised words (``Deutsche
-  Bank``) or an all-capital word counts. Scripts without case (Chinese, Japanese, Thai, Arabic, ...) give
+  Bank``), an all-capital word, or a lone word that follows no article or determiner and has no
+  common-noun ending (``gegen Leverkusen``, not ``der Stürmer`` nor ``Regierung``) counts. Scripts without case (Chinese, Japanese, Thai, Arabic, ...) give
   none, so their entity terms are their numbers (and the capitalised Latin words they quote).
-- numbers and years: every matching-text token with a digit (``7.8`` -> ``78``, ``12,000`` -> ``12000``).
+- numbers and years: in the raw body every number but scores and clock times (``3:1``, ``10:30``), as
+  matching text writes it (``7.8`` -> ``78``, ``12,000`` -> ``12000``); without the body every
+  matching-text token of three or more characters with a digit (there ``31`` may have been ``3:1``).
 
 Without the raw body (the history window, whose matching text is lower case) the capitalised words are
 read from the headline, when the headline is not in title case. Each entity term is one of the document's
@@ -150,10 +153,76 @@ _CALENDAR = frozenset(
     ]
 )
 
+# German words before a common noun, and endings of common nouns (a lone capitalised word after one of
+# these, or with one of these endings, is taken for a noun, not a name).
+_GERMAN_DETERMINERS = frozenset(
+    [
+        "der",
+        "die",
+        "das",
+        "den",
+        "dem",
+        "des",
+        "ein",
+        "eine",
+        "einen",
+        "einem",
+        "einer",
+        "eines",
+        "kein",
+        "keine",
+        "keinen",
+        "keinem",
+        "keiner",
+        "sein",
+        "seine",
+        "seinen",
+        "seinem",
+        "seiner",
+        "ihr",
+        "ihre",
+        "ihren",
+        "ihrem",
+        "ihrer",
+        "unser",
+        "unsere",
+        "dieser",
+        "diese",
+        "dieses",
+        "diesen",
+        "diesem",
+        "jeder",
+        "jede",
+        "jedes",
+        "jeden",
+        "jedem",
+        "alle",
+        "allen",
+        "vom",
+        "zum",
+        "zur",
+        "im",
+        "am",
+        "beim",
+        "ins",
+        "ans",
+        "neue",
+        "neuen",
+        "neuer",
+        "neues",
+    ]
+)
+_GERMAN_NOUN_ENDINGS = (
+    "ung", "heit", "keit", "schaft", "tion", "ität", "nis", "tum", "ismus", "ler", "chen", "ium", "ik",
+    "ungen", "heiten", "keiten", "schaften", "tionen", "nisse",
+)  # fmt: skip
 # A word that may be capitalised: starts with a letter other than a-z (upper case checked after).
 _WORD = re.compile(r"[^\W\da-z_][\w'’.-]*")
 # What ends a sentence or opens a quote, line or paren: the next capitalised word is sentence-initial.
 _OPENERS = frozenset('.!?:;\n"“”«»„()[]—–-•*|')
+# Numbers in a raw body, as written (7.1, 12,000, 2019): not a score or a clock time (3:1, 10:30), which
+# many events share.
+_RAW_NUMBER = re.compile(r"(?<![\d:])\d+(?:[.,]\d+)*(?![\d:])")
 # Numbers in matching text: any token with a digit.
 _NUMBER = re.compile(r"\S*\d\S*")
 
@@ -175,7 +244,10 @@ def entity_terms(title: str, body: str | None, match_text: str, language: str | 
     stop = stop_words_for(lang if lang else "en")
     found = {t for t in " ".join(normalize_many(words)).split() if len(t) > 1 and t not in stop}
     found -= _CALENDAR
-    found.update(t for t in _NUMBER.findall(match_text) if len(t) > 1)
+    if body:
+        found.update(t for t in normalize_many(_RAW_NUMBER.findall(body)) if len(t) > 1)
+    else:  # "31" may have been a score "3:1": only longer numbers
+        found.update(t for t in _NUMBER.findall(match_text) if len(t) > 2)
     return sorted(found)
 
 
@@ -192,7 +264,7 @@ def _capitalised(text: str, lang: str) -> list[str]:
     out: list[str] = []
     for k, (_, _, w, initial) in enumerate(spans):
         shouting = len(w) > 1 and w.isupper()
-        if nouns and not shouting and not _in_run(spans, k, text):
+        if nouns and not shouting and not _in_run(spans, k, text) and not _german_name(text, spans[k]):
             continue
         if shouting or not initial or w in inside:
             out.append(w)
@@ -214,6 +286,16 @@ def _in_run(spans: list[tuple[int, int, str, bool]], k: int, text: str) -> bool:
     before = k > 0 and spans[k - 1][1] + 1 == start and text[spans[k - 1][1]] == " " and not spans[k - 1][3]
     after = k + 1 < len(spans) and end + 1 == spans[k + 1][0] and text[end] == " " and not spans[k][3]
     return bool(before or after)
+
+
+def _german_name(text: str, span: tuple[int, int, str, bool]) -> bool:
+    """Whether a lone capitalised German word is likely a name rather than a common noun: it does not open a
+    sentence, follows no article or determiner (``der Stürmer``) and has no common-noun ending (``-ung``)."""
+    start, _, word, initial = span
+    if initial or word.lower().endswith(_GERMAN_NOUN_ENDINGS):
+        return False
+    before = text[max(0, start - 12) : start].split()
+    return not before or before[-1].lower() not in _GERMAN_DETERMINERS
 
 
 def _title_case(title: str) -> bool:
@@ -282,7 +364,8 @@ def merge_entity_columns(
 ) -> tuple[sp.csr_matrix, np.ndarray]:
     """The entity columns of W (terms marked ``ENTITY_MARK``) added to the columns of their words, and
     dropped: those in more than ``max_df`` documents first, as a name every story shares (a head of
-    state, a capital) tells no event apart. A word without a column of its own takes its entity's.
+    state, a capital) tells no event apart, and those in one document only, which link nothing and would
+    only lower that document's cosines. A word without a column of its own takes its entity's.
     Returns (W, terms) with word columns only, in the order they had."""
     words = terms.astype(str)
     is_ent = np.char.startswith(words, ENTITY_MARK)
@@ -291,11 +374,12 @@ def merge_entity_columns(
     df = np.bincount(W.indices, minlength=W.shape[1])
     plain = np.where(is_ent, np.char.lstrip(words, ENTITY_MARK), words)
     kept_word = ~is_ent
-    missing = is_ent & (df <= max_df) & ~np.isin(plain, words[kept_word])
+    useful = is_ent & (df >= 2) & (df <= max_df)
+    missing = useful & ~np.isin(plain, words[kept_word])
     keep = kept_word | missing
     new_terms = plain[keep]
     col_of = {w: i for i, w in enumerate(new_terms.tolist())}
-    src = np.flatnonzero(keep | (is_ent & (df <= max_df)))
+    src = np.flatnonzero(keep | useful)
     dst = np.array([col_of[w] for w in plain[src].tolist()], dtype=np.int64)
     P = sp.csr_matrix((np.ones(len(src), dtype=W.dtype), (src, dst)), shape=(W.shape[1], int(keep.sum())))
     out = sp.csr_matrix(W @ P)

@@ -42,7 +42,7 @@ __all__ = ["FEATURE_TERMS", "LEAD_WEIGHT", "WEIGHT_TABLE", "StoryFeatures", "sto
 #: Weight of the lead (first ``lead_words`` words) relative to the whole body.
 LEAD_WEIGHT = 1.0
 #: Terms kept per document in its features (the heaviest, chosen from the document alone): bounds the
-#: features to ~5 bytes x FEATURE_TERMS + 8 per document. A trade of memory for story quality: fewer terms
+#: features to ~5 bytes x FEATURE_TERMS + 8 per document (x 1.25 with entity entries, ``entity_entries``). A trade of memory for story quality: fewer terms
 #: lose quality quickly, more gain little (docs/benchmarks.md has the measurements).
 FEATURE_TERMS = 100
 #: With entity terms (``cluster.entities``), the terms weighed before the cut to FEATURE_TERMS, as a
