@@ -101,6 +101,7 @@ def synth(
             "article_id": raw[id_col],
             "title": raw.get("title", pd.Series([""] * len(raw))).fillna("").astype(str),
             "match_text": raw[body_col].fillna("").astype(str).map(norm),
+            "body": raw[body_col].fillna("").astype(str),
             "published_at": pd.to_datetime(raw["published_at"], utc=True, errors="coerce", format="mixed"),
             "source": raw.get("source", pd.Series(["?"] * len(raw))).fillna("?").astype(str),
             "group_size": 1,

@@ -138,6 +138,7 @@ class StoryClusterer(_TextClusterer):
         max_features: int | None = None,
         keywords_top_n: int = 8,
         random_state: int = 0,
+        entity_weight: float = 2.5,
     ) -> None:
         self.threshold = threshold
         self.time_scale_days = time_scale_days
@@ -147,6 +148,7 @@ class StoryClusterer(_TextClusterer):
         self.max_features = max_features
         self.keywords_top_n = keywords_top_n
         self.random_state = random_state
+        self.entity_weight = entity_weight
 
     def fit(self, X: Any, y: Any = None) -> StoryClusterer:
         """Cluster the articles ``X`` (texts or a data frame) into stories; returns self."""

@@ -253,7 +253,7 @@ class ClusterParams:
     max_features: int | None = None
     random_state: int = 0
     keywords_top_n: int = 8
-    entity_weight: float = 2.0
+    entity_weight: float = 2.5
 
     def __post_init__(self) -> None:
         _check_range("threshold", self.threshold, 0.0, 1.0, low_open=True)

@@ -38,22 +38,37 @@ from newsdedup.text.normalize import normalize_many
 
 __all__ = [
     "ENTITY_MARK",
-    "ENTITY_MAX_DF",
-    "ENTITY_MIN_DF",
     "ENTITY_SALT",
+    "ENTITY_TERMS",
     "entity_entries",
     "entity_hashes",
+    "entity_max_df",
     "entity_terms",
+    "has_entities",
     "merge_entity_columns",
 ]
 
 #: An entity entry's term: its word's folded hash xor this; its vocabulary word: ENTITY_MARK + the word.
 ENTITY_SALT = 0x9E3779B9
 ENTITY_MARK = "\x1f"
-#: An entity term weighs extra only in at most max(ENTITY_MIN_DF, ENTITY_MAX_DF x n) of a run's n
-#: documents: a name many stories share (a head of state, a capital) tells no event apart.
-ENTITY_MIN_DF = 4
-ENTITY_MAX_DF = 0.01
+#: Entity entries kept per document at most (its heaviest entity terms).
+ENTITY_TERMS = 25
+#: An entity term weighs extra only in at most ``entity_max_df(n)`` of a run's n documents: a name many
+#: articles share (a head of state, a capital, the town of a local paper) tells no event apart. The cap is
+#: ENTITY_MAX_DF (a story told by a few outlets), but in a small run at most n / ENTITY_SMALL_RUN (a name in
+#: 4 of 12 articles is common there). A cap growing with n let names drawn by chance into a few stories
+#: merge them (docs/benchmarks.md, "Event-specific features").
+ENTITY_MAX_DF = 4
+ENTITY_SMALL_RUN = 4
+#: The extra weight of entity terms is scaled by n / (n + ENTITY_PRIOR_DOCS) in a run of n documents: in a
+#: run of a dozen articles a shared name is as likely a coincidence (the town of a local paper) as a story.
+ENTITY_PRIOR_DOCS = 20
+
+
+def entity_max_df(n: int) -> int:
+    """The most documents of a run of ``n`` an entity term may be in and still weigh extra (at least 2)."""
+    return max(2, min(ENTITY_MAX_DF, n // ENTITY_SMALL_RUN))
+
 
 #: Languages that capitalise every noun: a single capitalised word says nothing there.
 NOUN_CAPITALISING = frozenset({"de", "lb"})
@@ -331,14 +346,14 @@ def entity_entries(
     """Features (CSR over documents: folded term hashes, weights, a pool larger than kept) cut to each
     document's ``max_terms`` heaviest terms (ties: the smaller hash), followed in each row by its entity
     entries: each entity term of the pool (``entity_hashes``) again, as term ``hash ^ ENTITY_SALT`` with
-    ``weight`` times its weight, the ``max_terms // 4`` heaviest of them. Returns (indptr, term, val)."""
+    ``weight`` times its weight, the ``ENTITY_TERMS`` heaviest of them. Returns (indptr, term, val)."""
     n = len(indptr) - 1
     row = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
     key = (row << np.int64(32)) | term.astype(np.int64)
     is_ent = np.isin(key, (entities[0] << np.int64(32)) | entities[1].astype(np.int64))
     w_row, w_term, w_val = _top_rows(row, term, val, max_terms)
     e_row, e_term, e_val = _top_rows(
-        row[is_ent], term[is_ent], val[is_ent] * np.float32(weight), max_terms // 4
+        row[is_ent], term[is_ent], val[is_ent] * np.float32(weight), ENTITY_TERMS
     )
     e_term = e_term ^ np.uint32(ENTITY_SALT)
     all_row = np.concatenate([w_row, e_row])
@@ -359,8 +374,13 @@ def _top_rows(
     return row[keep], term[keep], val[keep]
 
 
+def has_entities(words: np.ndarray) -> bool:
+    """Whether a vocabulary (words of features or columns) has entity entries."""
+    return bool(len(words)) and bool(np.char.startswith(words.astype(str), ENTITY_MARK).any())
+
+
 def merge_entity_columns(
-    W: sp.csr_matrix, terms: np.ndarray, max_df: int
+    W: sp.csr_matrix, terms: np.ndarray, max_df: int, max_terms: int
 ) -> tuple[sp.csr_matrix, np.ndarray]:
     """The entity columns of W (terms marked ``ENTITY_MARK``) added to the columns of their words, and
     dropped: those in more than ``max_df`` documents first, as a name every story shares (a head of
@@ -381,7 +401,28 @@ def merge_entity_columns(
     col_of = {w: i for i, w in enumerate(new_terms.tolist())}
     src = np.flatnonzero(keep | useful)
     dst = np.array([col_of[w] for w in plain[src].tolist()], dtype=np.int64)
-    P = sp.csr_matrix((np.ones(len(src), dtype=W.dtype), (src, dst)), shape=(W.shape[1], int(keep.sum())))
+    # entity columns count n / (n + ENTITY_PRIOR_DOCS) of their weight: in a tiny run a shared name says little
+    n = W.shape[0]
+    scale = np.where(is_ent[src], n / (n + ENTITY_PRIOR_DOCS), 1.0).astype(W.dtype)
+    P = sp.csr_matrix((scale, (src, dst)), shape=(W.shape[1], int(keep.sum())))
     out = sp.csr_matrix(W @ P)
+    # each row's max_terms best by weight x IDF: the entity entries were selected beside the words
+    # (graph.feature_matrix asks for ENTITY_TERMS more), so they never pushed a word out
+    df_out = np.bincount(out.indices, minlength=out.shape[1])
+    idf = np.log((1.0 + n) / (1.0 + df_out)) + 1.0
+    row = np.repeat(np.arange(n, dtype=np.int64), np.diff(out.indptr))
+    col = out.indices.astype(np.int64)
+    r, c, v = _top_rows_by(row, col, out.data, out.data * idf[col], max_terms)
+    out = sp.csr_matrix((v, (r, c)), shape=out.shape, dtype=W.dtype)
     out.sort_indices()
     return out, new_terms.astype(object)
+
+
+def _top_rows_by(
+    row: np.ndarray, col: np.ndarray, val: np.ndarray, score: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The ``k`` entries of each row best by ``score`` (ties: the smaller column)."""
+    order = np.lexsort((col, -score, row))
+    row_s = row[order]
+    keep = order[np.arange(len(order)) - np.searchsorted(row_s, row_s, side="left") < k]
+    return row[keep], col[keep], val[keep]

@@ -75,6 +75,10 @@ def cluster_step(
         old_titles = ctx.state.history_values("title", window)
         docs = cluster_docs(hist.iloc[window], old_titles, arts.loc[canon_mask])
         langs, features = _window_features(ctx, parsed, hist, window, canon_rows, old_titles)
+        # the history keeps no body: only new articles without published_at get their dateline's date
+        untimed = docs["published_at"].iloc[len(window) :].isna().to_numpy()
+        bodies: list[str | None] = [None] * len(window)
+        docs["body"] = bodies + _untimed_bodies(parsed.parts, canon_rows, untimed)
         docs["group_size"] = group_sizes(hist["dup_group_id"], dup["dup_group_id"], window, canon_rows)
         threads = thread_map(ctx.config.run.n_jobs)
         union_topic, desc = cluster_stories(
@@ -174,6 +178,28 @@ def _topics_of_replaced(staging: Staging, updates: dict[str, str]) -> set[str]:
             frame = pd.read_parquet(path, columns=["article_id", "topic_id"])
             topics.update(frame.loc[frame["article_id"].isin(updates), "topic_id"].dropna())
     return topics
+
+
+def _untimed_bodies(
+    parts: Sequence[tuple[str, np.ndarray]], rows: np.ndarray, untimed: np.ndarray
+) -> list[str | None]:
+    """The staged bodies of the accepted articles at global positions ``rows`` (sorted) where ``untimed``
+    (None elsewhere): clustering reads the date of their dateline (``cluster.cluster_stories``). Only the
+    parts holding such an article are read."""
+    out: list[str | None] = [None] * len(rows)
+    lo = 0
+    for path, keep in parts:
+        kept = np.flatnonzero(keep)
+        hi = lo + len(kept)
+        a, b = np.searchsorted(rows, [lo, hi])
+        want = np.flatnonzero(untimed[a:b])
+        if len(want):
+            idx = kept[rows[a:b][want] - lo]
+            bodies = read_stage(path).select(["body"]).take(pa.array(idx)).column(0).to_pylist()
+            for w, body in zip(want.tolist(), bodies, strict=True):
+                out[a + w] = body
+        lo = hi
+    return out
 
 
 def staged_features(
