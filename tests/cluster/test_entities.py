@@ -109,3 +109,34 @@ def test_without_entity_weight_the_look_alike_events_merge() -> None:
 def test_keywords_never_show_the_entity_mark() -> None:
     _, topics = cluster_stories(_docs(), ClusterParams())
     assert not any(ENTITY_MARK in w for kws in topics["keywords"] for w in kws)
+
+
+def test_without_published_at_the_dateline_date_splits_a_repeat_of_the_same_template() -> None:
+    """Two unnamed quake reports, word for word alike but for their dateline dates years apart: with the
+    bodies their written dates stand in for the missing published_at and the time decay keeps them apart;
+    without them (no date to read) they are one story."""
+    body = (
+        "{d} - A strong earthquake struck the coastal province, killing dozens of people and injuring "
+        "hundreds more. Rescue teams searched the rubble of collapsed buildings through the night."
+    )
+    dates = ["March 3, 2011", "March 3, 2011", "June 9, 2019", "June 9, 2019"]
+    bodies = [body.format(d=d) for d in dates]
+    docs = pd.DataFrame(
+        {
+            "article_id": ["q1", "q2", "q3", "q4"],
+            "title": ["Strong earthquake strikes coastal province"] * 4,
+            "match_text": [norm(b.split(" - ", 1)[1]) for b in bodies],
+            "published_at": pd.to_datetime(pd.Series([None] * 4), utc=True),
+            "source": ["a", "b", "a", "b"],
+            "group_size": 1,
+        }
+    )
+    others = _docs(with_body=False).iloc[6:]  # the shootings: words no quake report has
+    docs = pd.concat([docs, others], ignore_index=True)
+    topic, _ = cluster_stories(docs, ClusterParams())
+    assert topic.iloc[:4].nunique() == 1
+    with_bodies = docs.assign(body=bodies + [None] * len(others))
+    topic, topics = cluster_stories(with_bodies, ClusterParams())
+    q = topic.tolist()[:4]
+    assert q[0] == q[1] != q[2] == q[3]
+    assert topics["first_published"].isna().all()  # the written dates are for clustering only
