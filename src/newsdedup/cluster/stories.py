@@ -80,12 +80,9 @@ def cluster_stories(
         feats, rows = features, order  # read in place: a take() would copy all the features
     # naive UTC datetime64 (NaT where missing): a tz-aware column would convert through Timestamp objects
     published_ns = published.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+    times = _with_written_dates(published_ns, d)
     model = StoryModel(params).fit_features(
-        feats,
-        _with_written_dates(published_ns, d),
-        rows=rows,
-        languages=langs,
-        map_fn=map_with_progress(map_fn, progress, "cluster"),
+        feats, times, rows=rows, languages=langs, map_fn=map_with_progress(map_fn, progress, "cluster")
     )
     labels, k = model.labels_, model.n_clusters_
     if langs is None:
