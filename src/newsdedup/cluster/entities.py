@@ -58,7 +58,7 @@ ENTITY_TERMS = 25
 #: ENTITY_MAX_DF (a story told by a few outlets), but in a small run at most n / ENTITY_SMALL_RUN (a name in
 #: 4 of 12 articles is common there). A cap growing with n let names drawn by chance into a few stories
 #: merge them (docs/benchmarks.md, "Event-specific features").
-ENTITY_MAX_DF = 4
+ENTITY_MAX_DF = 6
 ENTITY_SMALL_RUN = 4
 #: The extra weight of entity terms is scaled by n / (n + ENTITY_PRIOR_DOCS) in a run of n documents: in a
 #: run of a dozen articles a shared name is as likely a coincidence (the town of a local paper) as a story.
