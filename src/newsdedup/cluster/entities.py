@@ -11,18 +11,23 @@ document's own text:
   place, ``ANKARA``; an acronym) counts wherever it stands. Stop words, month and weekday names never
   count. German capitalises every noun, so there only a run of two or more capitalised words (``Deutsche
   Bank``), an all-capital word, or a lone word that follows no article or determiner and has no
-  common-noun ending (``gegen Leverkusen``, not ``der Stürmer`` nor ``Regierung``) counts. Scripts without case (Chinese, Japanese, Thai, Arabic, ...) give
-  none, so their entity terms are their numbers (and the capitalised Latin words they quote).
+  common-noun ending (``gegen Leverkusen``, not ``der Stürmer`` nor ``Regierung``) counts. Scripts
+  without case (Chinese, Japanese, Thai, Arabic, ...) give none, so their entity terms are their numbers
+  (and the capitalised Latin words they quote).
 - numbers and years: in the raw body every number but scores and clock times (``3:1``, ``10:30``), as
   matching text writes it (``7.8`` -> ``78``, ``12,000`` -> ``12000``); without the body every
   matching-text token of three or more characters with a digit (there ``31`` may have been ``3:1``).
 
 Without the raw body (the history window, whose matching text is lower case) the capitalised words are
-read from the headline, when the headline is not in title case. Each entity term is one of the document's
-ordinary terms; ``boost_entities`` multiplies its weight by ``1 + entity_weight`` before a document's
-heaviest terms are kept, so the names and numbers weigh more in the story vector, its IDF cut and cosine,
-and the template words of the kind less.
-"""
+read from the headline, when the headline is not in title case.
+
+Weighing them apart: at featurisation (``entity_entries``) each entity term of a document is stored a
+second time, as an entry of its own (the word's hash xor ``ENTITY_SALT``, vocabulary word ``ENTITY_MARK``
++ the word) weighing ``entity_weight`` times the word. At cluster time (``graph.feature_matrix``) the
+entries are selected beside the words, then ``merge_entity_columns`` adds each entity column found in 2 to
+``entity_max_df(n)`` documents to its word's column and drops the rest: a name shared by a few articles
+(one event's outlets) weighs ``1 + entity_weight`` times, a name most stories share weighs as a word.
+""""""
 
 from __future__ import annotations
 
