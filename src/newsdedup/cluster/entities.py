@@ -27,7 +27,7 @@ second time, as an entry of its own (the word's hash xor ``ENTITY_SALT``, vocabu
 entries are selected beside the words, then ``merge_entity_columns`` adds each entity column found in 2 to
 ``entity_max_df(n)`` documents to its word's column and drops the rest: a name shared by a few articles
 (one event's outlets) weighs ``1 + entity_weight`` times, a name most stories share weighs as a word.
-""""""
+"""
 
 from __future__ import annotations
 
