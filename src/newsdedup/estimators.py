@@ -139,6 +139,7 @@ class StoryClusterer(_TextClusterer):
         keywords_top_n: int = 8,
         random_state: int = 0,
         short_terms: float = 24.0,
+        entity_weight: float = 2.5,
     ) -> None:
         self.threshold = threshold
         self.time_scale_days = time_scale_days
@@ -149,6 +150,7 @@ class StoryClusterer(_TextClusterer):
         self.keywords_top_n = keywords_top_n
         self.random_state = random_state
         self.short_terms = short_terms
+        self.entity_weight = entity_weight
 
     def fit(self, X: Any, y: Any = None) -> StoryClusterer:
         """Cluster the articles ``X`` (texts or a data frame) into stories; returns self."""

@@ -209,6 +209,8 @@ def cluster_frame(
         },
         index=docs.index,
     )
+    if "body" in docs.columns:  # the raw text: capitalised names are entity terms (cluster.entities)
+        frame["body"] = docs["body"].to_numpy()
     if frame["article_id"].duplicated().any():
         raise ValueError("article ids must be unique")
     return cluster_stories(frame, cfg.cluster, map_fn=map_fn)

@@ -246,6 +246,8 @@ class ClusterParams:
         0 gives every text one cut.
     theme_threshold: minimum average centred cosine between two groups of story centroids for them to share
         a theme (the coarse level above stories); lower gives broader themes.
+    entity_weight: extra weight of a document's entity-like terms (names, places, numbers, years; see
+        ``cluster.entities``): their weight is multiplied by ``1 + entity_weight``; 0 turns it off.
     """
 
     threshold: float = 0.16
@@ -258,11 +260,13 @@ class ClusterParams:
     keywords_top_n: int = 8
     short_terms: float = 24.0
     theme_threshold: float = 0.03
+    entity_weight: float = 2.5
 
     def __post_init__(self) -> None:
         _check_range("threshold", self.threshold, 0.0, 1.0, low_open=True)
         _check_range("short_terms", self.short_terms, 0.0, 1000.0)
         _check_range("theme_threshold", self.theme_threshold, 0.0, 1.0, low_open=True)
+        _check_range("entity_weight", self.entity_weight, 0.0, 5.0)
         if self.time_scale_days is not None:
             _check_range("time_scale_days", self.time_scale_days, 0.0, 1e6, low_open=True)
         _check_range("title_weight", self.title_weight, 0.0, 10.0)

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdedup.errors import ConfigError
-from newsdedup.text.dates import looks_like_timestamp, parse_timestamp, strip_date_prefix
+from newsdedup.text.dates import looks_like_timestamp, parse_timestamp, strip_date_prefix, written_date
 
 
 def _utc(y: int, mo: int, d: int, h: int = 0, mi: int = 0, s: int = 0) -> datetime:
@@ -159,3 +159,23 @@ def test_strict_iso_shortcut_equals_the_general_parser(text: str, tz: str) -> No
     except (ValueError, OverflowError):
         general = (None, False)
     assert parse_timestamp(text, tz) == general
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("IZMIR, Turkey, March 3, 2021 - A strong earthquake struck.", (2021, 3, 3)),
+        ("LIMA, 14 August 2007 (Reuters) - The quake killed 500 people.", (2007, 8, 14)),
+        ("Published 2019-11-05. Rescuers searched the rubble.", (2019, 11, 5)),
+        ("A quake struck on Monday, March 3, killing 40.", None),  # no year
+        ("The town was last hit in 1999.", None),  # a year alone
+        ("Rescuers worked through the night. " * 10 + "On March 3, 2021 a ruling came.", None),  # too late
+        ("ROME, February 31, 2020 - Nothing.", None),  # no such day
+    ],
+)
+def test_written_date_reads_a_full_date_at_the_start_of_a_body(
+    text: str, expected: tuple[int, int, int] | None
+) -> None:
+    found = written_date(text)
+    assert (None if found is None else (found.year, found.month, found.day)) == expected
+    assert found is None or found.tzinfo is not None

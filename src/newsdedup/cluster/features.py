@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from newsdedup.cluster.entities import ENTITY_MARK, ENTITY_SALT, entity_entries, entity_hashes, entity_terms
 from newsdedup.cluster.kernels.terms import doc_terms, token_hashes
 from newsdedup.cluster.languages import (
     cjk_tokens,
@@ -41,9 +42,12 @@ __all__ = ["FEATURE_TERMS", "LEAD_WEIGHT", "WEIGHT_TABLE", "StoryFeatures", "sto
 #: Weight of the lead (first ``lead_words`` words) relative to the whole body.
 LEAD_WEIGHT = 1.0
 #: Terms kept per document in its features (the heaviest, chosen from the document alone): bounds the
-#: features to ~5 bytes x FEATURE_TERMS + 8 per document. A trade of memory for story quality: fewer terms
+#: features to ~5 bytes x FEATURE_TERMS + 8 per document (x 1.25 with entity entries, ``entity_entries``). A trade of memory for story quality: fewer terms
 #: lose quality quickly, more gain little (docs/benchmarks.md has the measurements).
 FEATURE_TERMS = 100
+#: With entity terms (``cluster.entities``), the terms weighed before the cut to FEATURE_TERMS, as a
+#: multiple of it: the entity entries are taken from them (a name said once is light, yet specific).
+ENTITY_POOL = 3
 #: Documents featurised at once (bounds the temporary token arrays).
 FEATURE_CHUNK = 4096
 
@@ -171,10 +175,16 @@ _STOP: dict[str, np.ndarray] = {}
 
 
 def _features_chunk(
-    titles: list[str], texts: list[str], params: ClusterParams, language: str = "en"
+    titles: list[str],
+    texts: list[str],
+    params: ClusterParams,
+    language: str = "en",
+    entities: list[list[str]] | None = None,
 ) -> StoryFeatures:
-    """``story_features`` of one block of documents: one compiled pass over their UTF-8 bytes."""
+    """``story_features`` of one block of documents: one compiled pass over their UTF-8 bytes; each
+    document's ``entities`` (its entity terms) weigh ``1 + params.entity_weight`` times (None: none)."""
     n = len(texts)
+    boost = entities is not None and params.entity_weight > 0
     pieces = texts + normalize_many(titles)
     raw = "".join(pieces).encode("utf-8", "surrogatepass")
     starts = np.zeros(2 * n + 1, dtype=np.int64)
@@ -193,10 +203,20 @@ def _features_chunk(
         params.lead_words if LEAD_WEIGHT > 0 else 0,
         LEAD_WEIGHT,
         params.title_weight,
-        FEATURE_TERMS,
+        FEATURE_TERMS * ENTITY_POOL if boost else FEATURE_TERMS,
     )
     # Two words with one 32-bit hash (rare) are both listed and _merge_vocab keeps the smaller.
     listed = words.tobytes().decode("utf-8", "surrogatepass").split("\n") if len(voc_hash) else []
+    if boost and entities is not None:  # entity entries after each row's words (cluster.entities)
+        indptr, term, val = entity_entries(
+            indptr, term, val, entity_hashes(entities), params.entity_weight, FEATURE_TERMS
+        )
+        used = np.isin(voc_hash, term)
+        ent = np.isin(voc_hash ^ np.uint32(ENTITY_SALT), term)
+        listed_u = [w for w, u in zip(listed, used.tolist(), strict=True) if u]
+        listed_e = [ENTITY_MARK + w for w, u in zip(listed, ent.tolist(), strict=True) if u]
+        voc_hash = np.concatenate([voc_hash[used], voc_hash[ent] ^ np.uint32(ENTITY_SALT)])
+        listed = listed_u + listed_e
     vh, vt = _merge_vocab([voc_hash], [np.array(listed, dtype=object)])
     return StoryFeatures(indptr, term, _encode_weights(val), vh, vt)
 
@@ -206,6 +226,7 @@ def story_features(
     texts: Sequence[str | None],
     params: ClusterParams,
     languages: Sequence[str | None] | None = None,
+    bodies: Sequence[str | None] | None = None,
 ) -> StoryFeatures:
     """Featurise documents for ``cluster_stories`` (pure; safe to run per chunk in worker processes).
 
@@ -215,6 +236,8 @@ def story_features(
     depends on its own title and text only, so chunks may be featurised independently, in any order and
     size, and joined with ``StoryFeatures.concat``. ``languages``: each document's language (ISO 639-1,
     ``und`` or None for unknown), or None for all unknown (English rules); see the module docstring.
+    ``bodies``: the raw bodies (None: not at hand), where ``cluster.entities`` finds capitalised names;
+    the entity terms weigh ``1 + params.entity_weight`` (entries of their own, see ``cluster.entities``).
     """
     n = len(texts)
     if len(titles) != n:
@@ -224,7 +247,9 @@ def story_features(
     texts_l = ["" if t is None or t != t else str(t) for t in texts]
     titles_l = ["" if t is None or t != t else str(t) for t in titles]
     if languages is None:
-        return _featurise(titles_l, texts_l, params, "en")
+        return _featurise(
+            titles_l, texts_l, params, "en", _entities(titles_l, texts_l, [None] * n, bodies, params)
+        )
     langs = [lang if isinstance(lang, str) else None for lang in languages]
     key_of = {lang: language_key(lang) for lang in set(langs)}
     keys = [key_of[lang] for lang in langs]
@@ -234,13 +259,20 @@ def story_features(
         if has_unspaced_script(texts_l[i]) or has_unspaced_script(titles_l[i]):
             texts_l[i] = cjk_tokens(texts_l[i], lang or "und")
             titles_l[i] = cjk_tokens(normalize_many([titles_l[i]])[0], lang or "und")
+    ents = _entities(titles_l, texts_l, langs, bodies, params)
     distinct = sorted(set(keys))
     if len(distinct) <= 1:  # one language (or no document)
-        return _featurise(titles_l, texts_l, params, distinct[0] if distinct else "en")
+        return _featurise(titles_l, texts_l, params, distinct[0] if distinct else "en", ents)
     key_arr = np.array(keys, dtype=object)
     groups = [np.flatnonzero(key_arr == k) for k in distinct]
     parts = [
-        _featurise([titles_l[i] for i in g], [texts_l[i] for i in g], params, k)
+        _featurise(
+            [titles_l[i] for i in g],
+            [texts_l[i] for i in g],
+            params,
+            k,
+            None if ents is None else [ents[i] for i in g],
+        )
         for k, g in zip(distinct, groups, strict=True)
     ]
     # Rows back in input order: position p of the concatenation holds document order[p].
@@ -250,10 +282,38 @@ def story_features(
     return StoryFeatures.concat(parts).take(inverse)
 
 
-def _featurise(titles: list[str], texts: list[str], params: ClusterParams, language: str) -> StoryFeatures:
+def _entities(
+    titles: list[str],
+    texts: list[str],
+    langs: list[str | None],
+    bodies: Sequence[str | None] | None,
+    params: ClusterParams,
+) -> list[list[str]] | None:
+    """Each document's entity terms (``cluster.entities``), or None when ``entity_weight`` is 0."""
+    if params.entity_weight <= 0:
+        return None
+    if bodies is not None and len(bodies) != len(texts):
+        raise ValueError(f"bodies has {len(bodies)} values for {len(texts)} texts")
+    raw = [None] * len(texts) if bodies is None else [b if isinstance(b, str) else None for b in bodies]
+    return [entity_terms(*doc) for doc in zip(titles, raw, texts, langs, strict=True)]
+
+
+def _featurise(
+    titles: list[str],
+    texts: list[str],
+    params: ClusterParams,
+    language: str,
+    ents: list[list[str]] | None = None,
+) -> StoryFeatures:
     """The features of documents of one language, in chunks of FEATURE_CHUNK."""
     parts = [
-        _features_chunk(titles[s : s + FEATURE_CHUNK], texts[s : s + FEATURE_CHUNK], params, language)
+        _features_chunk(
+            titles[s : s + FEATURE_CHUNK],
+            texts[s : s + FEATURE_CHUNK],
+            params,
+            language,
+            None if ents is None else ents[s : s + FEATURE_CHUNK],
+        )
         for s in range(0, len(texts), FEATURE_CHUNK)
     ]
     if not parts:

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from newsdedup.cluster.entities import ENTITY_TERMS, entity_max_df, has_entities, merge_entity_columns
 from newsdedup.cluster.features import WEIGHT_TABLE, StoryFeatures
 from newsdedup.cluster.kernels.columns import (
     Selection,
@@ -151,7 +152,7 @@ def feature_matrix(
         feats.weight.astype(np.uint8, copy=False),
         WEIGHT_TABLE,
         rows,
-        CLUSTER_TERMS,
+        CLUSTER_TERMS + (ENTITY_TERMS if has_entities(feats.vocab_term) else 0),
         map_fn,
     )
     kept = np.flatnonzero(np.bincount(col, minlength=len(hashes)))
@@ -164,7 +165,9 @@ def feature_matrix(
     terms = feats.vocab_term[pos]
     W = sp.csr_matrix((val, col, ptr), shape=(n, len(kept)))
     del col, val, ptr
-    if max_features is not None and max_features < len(kept):
+    if has_entities(terms):  # folded into their words, then each row cut to CLUSTER_TERMS again
+        W, terms = merge_entity_columns(W, terms, entity_max_df(n), CLUSTER_TERMS)
+    if max_features is not None and max_features < W.shape[1]:
         total = np.asarray(W.sum(axis=0)).ravel()
         alpha = np.argsort(terms.astype(str), kind="stable")
         rank = np.empty(len(alpha), dtype=np.int64)

@@ -30,6 +30,7 @@ from newsdedup.cluster.languages import (
 from newsdedup.cluster.themes import Centroids, story_centroids, theme_doc_matrix
 from newsdedup.model import MapFn, ProgressFn, map_with_progress, no_progress, serial_map
 from newsdedup.params import ClusterParams
+from newsdedup.text.dates import written_date
 from newsdedup.text.normalize import normalize_many
 
 __all__ = ["cluster_stories", "story_clusters"]
@@ -67,8 +68,9 @@ def story_clusters(
     """Cluster canonical articles into stories, describe each story and, with ``centroids``, make the
     stories' centroids (``themes.story_centroids``, one row per topic_id; else none).
 
-    ``docs``: article_id, title, published_at, source, group_size, optional group_sources, and match_text
-    unless ``features`` (``story_features`` of the rows, in ``docs`` order) are given. Returns (topic_id per
+    ``docs``: article_id, title, published_at, source, group_size, optional group_sources and body (the raw
+    text, where ``cluster.entities`` finds names and, when published_at is missing, the dateline's date is
+    read for the time decay), and match_text unless ``features`` (``story_features`` of the rows, in ``docs`` order) are given. Returns (topic_id per
     row, aligned to ``docs.index``; one row per topic with TOPIC_COLUMNS, sorted by size descending then
     topic_id). Sizes count duplicates through ``group_size``. ``map_fn`` runs the clustering's ranges of
     rows (e.g. in the run's threads); the result does not depend on it. ``languages``: each row's language
@@ -90,13 +92,15 @@ def story_clusters(
     published = pd.to_datetime(d["published_at"], utc=True, errors="coerce")
     if features is None:
         texts = d["match_text"].fillna("").astype(str).tolist()
-        feats, rows = story_features(titles, texts, params, langs), None
+        bodies = d["body"].tolist() if "body" in d.columns else None
+        feats, rows = story_features(titles, texts, params, langs, bodies), None
     else:
         feats, rows = features, order  # read in place: a take() would copy all the features
     # naive UTC datetime64 (NaT where missing): a tz-aware column would convert through Timestamp objects
     published_ns = published.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+    times = _with_written_dates(published_ns, d)
     model = StoryModel(params).fit_features(
-        feats, published_ns, rows=rows, languages=langs, map_fn=map_with_progress(map_fn, progress, "cluster")
+        feats, times, rows=rows, languages=langs, map_fn=map_with_progress(map_fn, progress, "cluster")
     )
     labels, k = model.labels_, model.n_clusters_
     if langs is None:
@@ -145,6 +149,22 @@ def _centroids(
     story_langs = [None] * k if langs is None else _story_languages(labels, k, langs)
     X, terms = theme_doc_matrix(feats, rows, map_fn)
     return story_centroids(X, labels, terms, tids, story_langs, to_days(published_ns, len(labels)))
+
+
+def _with_written_dates(published_ns: np.ndarray, d: pd.DataFrame) -> np.ndarray:
+    """The times clustering uses: ``published_at``, or where it is missing the date written at the start of
+    the row's ``body`` (``text.dates.written_date``: a dateline), so the time decay still helps; the rows'
+    published times in the topics table stay as they are."""
+    missing = np.isnat(published_ns)
+    if "body" not in d.columns or not missing.any():
+        return published_ns
+    out = published_ns.copy()
+    bodies = d["body"].to_numpy(dtype=object)
+    for i in np.flatnonzero(missing).tolist():
+        found = written_date(bodies[i]) if isinstance(bodies[i], str) else None
+        if found is not None:
+            out[i] = np.datetime64(found.replace(tzinfo=None), "ns")
+    return out
 
 
 #: Keywords asked for per story, as a multiple of those shown: stop words and n-grams merged into runs

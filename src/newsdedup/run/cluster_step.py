@@ -87,6 +87,10 @@ def cluster_step(
         old_titles = ctx.state.history_values("title", window)
         docs = cluster_docs(hist.iloc[window], old_titles, arts.loc[canon_mask])
         langs, features = _window_features(ctx, parsed, hist, window, canon_rows, old_titles)
+        # the history keeps no body: only new articles without published_at get their dateline's date
+        untimed = docs["published_at"].iloc[len(window) :].isna().to_numpy()
+        bodies: list[str | None] = [None] * len(window)
+        docs["body"] = bodies + _untimed_bodies(parsed.parts, canon_rows, untimed)
         docs["group_size"] = group_sizes(hist["dup_group_id"], dup["dup_group_id"], window, canon_rows)
         threads = thread_map(ctx.config.run.n_jobs)
         union_topic, desc, centroids = story_clusters(
@@ -226,6 +230,28 @@ def _topics_of_replaced(staging: Staging, updates: dict[str, str]) -> set[str]:
     return topics
 
 
+def _untimed_bodies(
+    parts: Sequence[tuple[str, np.ndarray]], rows: np.ndarray, untimed: np.ndarray
+) -> list[str | None]:
+    """The staged bodies of the accepted articles at global positions ``rows`` (sorted) where ``untimed``
+    (None elsewhere): clustering reads the date of their dateline (``cluster.cluster_stories``). Only the
+    parts holding such an article are read."""
+    out: list[str | None] = [None] * len(rows)
+    lo = 0
+    for path, keep in parts:
+        kept = np.flatnonzero(keep)
+        hi = lo + len(kept)
+        a, b = np.searchsorted(rows, [lo, hi])
+        want = np.flatnonzero(untimed[a:b])
+        if len(want):
+            idx = kept[rows[a:b][want] - lo]
+            bodies = read_stage(path).select(["body"]).take(pa.array(idx)).column(0).to_pylist()
+            for w, body in zip(want.tolist(), bodies, strict=True):
+                out[a + w] = body
+        lo = hi
+    return out
+
+
 def staged_features(
     parts: Sequence[tuple[str, np.ndarray]],
     rows: np.ndarray,
@@ -239,8 +265,9 @@ def staged_features(
     Made here rather than by the read workers: only the articles clustering needs (the canonical ones) are
     featurised. Parts are featurised through ``map_fn`` (the compiled featuriser releases the GIL, so threads
     run side by side); a document's features depend on its own text only, so the result does not depend on
-    the map. ``languages``: the language of each of ``rows`` (None: unknown, English rules); the body of an
-    article in a language that elides is read too (``cluster.elided_text``)."""
+    the map. ``languages``: the language of each of ``rows`` (None: unknown, English rules). The body is
+    read too: its capitalised names are entity terms (``cluster.entities``), and in a language that elides
+    it gives the elisions (``cluster.elided_text``)."""
     jobs: list[tuple[str, np.ndarray, list[str | None] | None]] = []
     lo = 0
     for path, keep in parts:
@@ -253,12 +280,11 @@ def staged_features(
 
     def featurise(job: tuple[str, np.ndarray, list[str | None] | None]) -> StoryFeatures:
         path, idx, langs = job
-        table = read_stage(path).select(["title", "match_text"]).take(pa.array(idx))
-        titles, texts = table.column(0).to_pylist(), table.column(1).to_pylist()
+        table = read_stage(path).select(["title", "match_text", "body"]).take(pa.array(idx))
+        titles, texts, bodies = (table.column(c).to_pylist() for c in range(3))
         if langs is not None and any(map(elides, langs)):
-            bodies = read_stage(path).select(["body"]).take(pa.array(idx)).column(0).to_pylist()
             texts = [elided_text(t or "", b, lang) for t, b, lang in zip(texts, bodies, langs, strict=True)]
-        return story_features(titles, texts, params, langs)
+        return story_features(titles, texts, params, langs, bodies)
 
     none = StoryFeatures.empty()
     pieces: list[StoryFeatures] = []

@@ -29,7 +29,7 @@ from newsdedup.text.locale_dates import (
     parse_with_dateparser,
 )
 
-__all__ = ["looks_like_timestamp", "parse_timestamp", "resolve_zone", "strip_date_prefix"]
+__all__ = ["looks_like_timestamp", "parse_timestamp", "resolve_zone", "strip_date_prefix", "written_date"]
 
 UTC = UTC
 
@@ -276,6 +276,29 @@ def parse_timestamp(
         return _parse(s, default_tz, dayfirst)
     except (ValueError, OverflowError, KeyError, IndexError):
         return None, False
+
+
+#: Characters at the start of a body searched by ``written_date``: the dateline and first sentence.
+WRITTEN_DATE_CHARS = 300
+
+
+def written_date(text: str, within: int = WRITTEN_DATE_CHARS) -> datetime | None:
+    """The first full date written in the opening ``within`` characters of an article's body (its dateline
+    or first sentence: ``ANKARA, March 3, 2021 -``, ``3 March 2021``, ``2021-03-03``) as midnight UTC; None
+    when there is none. Only dates with a day, a month and a year: ``on Monday`` or ``March 3`` name no
+    year, and a year alone names no day. Never raises."""
+    if not isinstance(text, str):
+        return None
+    head = text[:within]
+    found = [m for m in (_ISO.search(head), _DMY_NAME.search(head), _MDY_NAME.search(head)) if m is not None]
+    if not found:
+        return None
+    m = min(found, key=lambda f: f.start())
+    month = int(m["mo"]) if "mo" in m.groupdict() else _MONTHS[m["mon"].lower()]
+    try:
+        return datetime(int(m["y"]), month, int(m["d"]), tzinfo=UTC)
+    except ValueError:  # 31 February
+        return None
 
 
 def _parse(s: str, default_tz: str, dayfirst: bool = True) -> tuple[datetime | None, bool]:
