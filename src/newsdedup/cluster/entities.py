@@ -68,6 +68,10 @@ ENTITY_SMALL_RUN = 4
 #: The extra weight of entity terms is scaled by n / (n + ENTITY_PRIOR_DOCS) in a run of n documents: in a
 #: run of a dozen articles a shared name is as likely a coincidence (the town of a local paper) as a story.
 ENTITY_PRIOR_DOCS = 20
+#: A row with fewer word terms than this (a headline, a one-line lead) gets no entity weight: short texts
+#: are matched by the length-adapted similarity (``cluster.short``), where one boosted name among a
+#: headline's 6-15 terms would outweigh the rest and join the stories of one subject.
+ENTITY_MIN_TERMS = 20
 
 
 def entity_max_df(n: int) -> int:
@@ -391,11 +395,15 @@ def merge_entity_columns(
     dropped: those in more than ``max_df`` documents first, as a name every story shares (a head of
     state, a capital) tells no event apart, and those in one document only, which link nothing and would
     only lower that document's cosines. A word without a column of its own takes its entity's.
+    Headline-sized rows (fewer than ``ENTITY_MIN_TERMS`` word entries) lose their entity entries: the
+    length-adapted similarity (``cluster.short``) already lets them merge on a name or two, and a boosted
+    name among a headline's few terms joins every story of its subject ("Fed").
     Returns (W, terms) with word columns only, in the order they had."""
     words = terms.astype(str)
     is_ent = np.char.startswith(words, ENTITY_MARK)
     if not is_ent.any():
         return W, terms
+    W = _without_short_rows_entities(W, is_ent, ENTITY_MIN_TERMS)
     df = np.bincount(W.indices, minlength=W.shape[1])
     plain = np.where(is_ent, np.char.lstrip(words, ENTITY_MARK), words)
     kept_word = ~is_ent
@@ -421,6 +429,19 @@ def merge_entity_columns(
     out = sp.csr_matrix((v, (r, c)), shape=out.shape, dtype=W.dtype)
     out.sort_indices()
     return out, new_terms.astype(object)
+
+
+def _without_short_rows_entities(W: sp.csr_matrix, is_ent: np.ndarray, min_terms: int) -> sp.csr_matrix:
+    """W without the entity entries of rows with fewer than ``min_terms`` word entries."""
+    row = np.repeat(np.arange(W.shape[0], dtype=np.int64), np.diff(W.indptr))
+    ent_entry = is_ent[W.indices]
+    short = np.bincount(row[~ent_entry], minlength=W.shape[0]) < min_terms
+    drop = ent_entry & short[row]
+    if not drop.any():
+        return W
+    out = sp.csr_matrix((np.where(drop, 0, W.data).astype(W.dtype), W.indices, W.indptr), shape=W.shape)
+    out.eliminate_zeros()
+    return out
 
 
 def _top_rows_by(

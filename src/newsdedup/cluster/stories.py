@@ -70,8 +70,8 @@ def story_clusters(
 
     ``docs``: article_id, title, published_at, source, group_size, optional group_sources and body (the raw
     text, where ``cluster.entities`` finds names and, when published_at is missing, the dateline's date is
-    read for the time decay), and match_text unless ``features`` (``story_features`` of the rows, in ``docs`` order) are given. Returns (topic_id per
-    row, aligned to ``docs.index``; one row per topic with TOPIC_COLUMNS, sorted by size descending then
+    read for the time decay), and match_text unless ``features`` (``story_features`` of the rows, in
+    ``docs`` order) are given. Returns (topic_id per row, aligned to ``docs.index``; one row per topic with TOPIC_COLUMNS, sorted by size descending then
     topic_id). Sizes count duplicates through ``group_size``. ``map_fn`` runs the clustering's ranges of
     rows (e.g. in the run's threads); the result does not depend on it. ``languages``: each row's language
     (ISO 639-1, ``und`` or None for unknown), aligned with ``docs``; None: all unknown (English rules).
@@ -90,12 +90,7 @@ def story_clusters(
     langs = None if languages is None else [languages[i] for i in order.tolist()]
     titles = ["" if t is None or t != t else str(t) for t in d["title"].tolist()]
     published = pd.to_datetime(d["published_at"], utc=True, errors="coerce")
-    if features is None:
-        texts = d["match_text"].fillna("").astype(str).tolist()
-        bodies = d["body"].tolist() if "body" in d.columns else None
-        feats, rows = story_features(titles, texts, params, langs, bodies), None
-    else:
-        feats, rows = features, order  # read in place: a take() would copy all the features
+    feats, rows = _features_of(d, titles, params, langs, features, order)
     # naive UTC datetime64 (NaT where missing): a tz-aware column would convert through Timestamp objects
     published_ns = published.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
     times = _with_written_dates(published_ns, d)
@@ -118,6 +113,24 @@ def story_clusters(
         src = np.arange(len(labels)) if rows is None else rows
         cents = _centroids(feats, src, labels, tids, langs, published_ns, map_fn)
     return pd.Series(per_doc, index=docs.index, name="topic_id", dtype=object), topics, cents
+
+
+def _features_of(
+    d: pd.DataFrame,
+    titles: list[str],
+    params: ClusterParams,
+    langs: list[str | None] | None,
+    features: StoryFeatures | None,
+    order: np.ndarray,
+) -> tuple[StoryFeatures, np.ndarray | None]:
+    """(features, the rows of them to read): the given ``features`` read in place at ``order`` (a take()
+    would copy them all), else those of ``d``'s texts (already in that order; with ``body``, the raw text
+    where names are found)."""
+    if features is not None:
+        return features, order
+    texts = d["match_text"].fillna("").astype(str).tolist()
+    bodies = d["body"].tolist() if "body" in d.columns else None
+    return story_features(titles, texts, params, langs, bodies), None
 
 
 def _check_inputs(
