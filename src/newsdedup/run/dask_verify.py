@@ -115,19 +115,21 @@ def _verify_piece(shared: _Shared, pairs: tuple[np.ndarray, np.ndarray], index: 
 
 
 def worker_verifier(client: Any, n_workers: int, in_flight: int | None = None) -> VerifyFn:
-    """A :data:`~newsdedup.dedup.VerifyFn` verifying the candidate blocks on ``client``'s workers with at
-    most ``in_flight`` pieces out (default: two per worker)."""
-    limit = max(1, in_flight if in_flight is not None else 2 * n_workers)
+    """A :data:`~newsdedup.dedup.VerifyFn` verifying the candidate blocks on ``client``'s workers (as many
+    as the scheduler knows when verification starts; ``n_workers`` if it knows none) with at most
+    ``in_flight`` pieces out (default: two per worker)."""
 
     def verify(blocks: Iterable[tuple[np.ndarray, np.ndarray]], inputs: VerifyInputs) -> Iterator[KeptEdges]:
+        workers = max(1, len(client.scheduler_info().get("workers", {})) or n_workers)
+        limit = max(1, in_flight if in_flight is not None else 2 * workers)
         mapped = mapped_hashes(inputs.hashes)
         if mapped is not None and not all(client.run(mapped.visible).values()):
             logger.warning("dask: a worker cannot read %s; verifying on the client", mapped.path)
             return local_verifier()(blocks, inputs)
-        shared = _Shared(dataclasses.replace(inputs, hashes=inputs.hashes[:0]), mapped)
+        shared = _Shared(dataclasses.replace(inputs, hashes=np.zeros(0, inputs.hashes.dtype)), mapped)
         if mapped is None:
             shared = _Shared(dataclasses.replace(inputs, hashes=np.asarray(inputs.hashes)), None)
-        return _run_pieces(client, blocks, shared, max(1, n_workers), limit)
+        return _run_pieces(client, blocks, shared, workers, limit)
 
     return verify
 
