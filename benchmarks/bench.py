@@ -16,6 +16,7 @@ time. ru_maxrss is a high-water mark, so ours runs first and its peak is read be
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import platform
@@ -181,7 +182,13 @@ def planted_recall(out: Path, src: Path) -> dict[str, float]:
 
 
 def one(
-    n: int, seed: int, work: Path, reference: bool, fmt: str = "jsonl", reuse: bool = False
+    n: int,
+    seed: int,
+    work: Path,
+    reference: bool,
+    fmt: str = "jsonl",
+    reuse: bool = False,
+    engine: str = "local",
 ) -> dict[str, object]:
     sampler = TreeMemorySampler()  # forked now, while this process is small
     from newsdedup.cli import process_settings
@@ -193,6 +200,8 @@ def one(
     out = work / (
         f"out-reuse-{n}-{seed}" if reuse else f"out-{n}-{seed}" if fmt == "jsonl" else f"out-{fmt}-{n}-{seed}"
     )
+    if engine != "local":
+        out = out.with_name(f"{out.name}-{engine}")
     shutil.rmtree(out, ignore_errors=True)
     config = load_config(None, environ={})
     # Compiled kernels are built once per installation and cached on disk; a first run on the bundled
@@ -205,14 +214,16 @@ def one(
     shutil.rmtree(work / "warm-up", ignore_errors=True)
     warm = time.perf_counter() - warm
     t0 = time.perf_counter()
+    timed = dataclasses.replace(config, run=dataclasses.replace(config.run, engine=engine))
     with sampler, process_settings():
-        result = run([src / ("data" if fmt == "jsonl" else "raw")], out, config)
+        result = run([src / ("data" if fmt == "jsonl" else "raw")], out, timed)
     wall = time.perf_counter() - t0
     ours_peak = peak_rss_mb()
     report = evaluate(out, src / "labels.csv")
     row: dict[str, object] = {
         "n": n,
         "format": fmt,
+        "engine": engine,
         "seconds": round(wall, 2),
         "articles_per_s": round(n / wall, 1),
         "peak_rss_mb": round(ours_peak, 1),
@@ -282,6 +293,12 @@ def main() -> int:
         action="store_true",
         help="the heavy sentence-reuse corpus (synth/reuse.py) with planted copies",
     )
+    ap.add_argument(
+        "--engine",
+        choices=["local", "dask"],
+        default="local",
+        help="run.engine of the timed run (dask: a LocalCluster with run.n_jobs workers; output in out-...-dask)",
+    )
     ap.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
@@ -294,7 +311,17 @@ def main() -> int:
         return 0
     if args.one:
         print(
-            json.dumps(one(args.n[0], args.seed, args.work, not args.no_reference, args.format, args.reuse))
+            json.dumps(
+                one(
+                    args.n[0],
+                    args.seed,
+                    args.work,
+                    not args.no_reference,
+                    args.format,
+                    args.reuse,
+                    args.engine,
+                )
+            )
         )
         return 0
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}")
@@ -312,6 +339,8 @@ def main() -> int:
             str(args.work),
             "--format",
             args.format,
+            "--engine",
+            args.engine,
         ]
         if args.no_reference:
             cmd.append("--no-reference")

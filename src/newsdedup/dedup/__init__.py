@@ -3,9 +3,10 @@
 :func:`find_duplicates` (:mod:`newsdedup.dedup.find`) runs the steps; each step's module holds its rule:
 :mod:`~newsdedup.dedup.sketches` (digests, shingles, signatures per document), :mod:`~newsdedup.dedup.minhash`
 (bulk MinHash, datasketch-compatible), :mod:`~newsdedup.dedup.lsh` (banding -> candidate pairs),
-:mod:`~newsdedup.dedup.verify` (exact similarities, edge rule), :mod:`~newsdedup.dedup.groups` (components,
-chaining guard), :mod:`~newsdedup.dedup.canonical` (which member stands for a group), and their compiled loops
-in :mod:`~newsdedup.dedup.kernels`.
+:mod:`~newsdedup.dedup.verify` (exact similarities, edge rule), :mod:`~newsdedup.dedup.edges` (a block of
+candidate pairs reduced to its edges: the unit an engine may run elsewhere), :mod:`~newsdedup.dedup.groups`
+(components, chaining guard), :mod:`~newsdedup.dedup.canonical` (which member stands for a group), and their
+compiled loops in :mod:`~newsdedup.dedup.kernels`.
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from newsdedup.dedup.canonical import DocKeys, choose_canonicals
+    from newsdedup.dedup.edges import KeptEdges, VerifyFn, VerifyInputs, local_verifier, verify_block
     from newsdedup.dedup.find import DedupResult, find_duplicates
     from newsdedup.dedup.groups import group_components
     from newsdedup.dedup.lsh import (
         CandidateFn,
         band_keys,
+        banding_plan,
         bucket_pair_codes,
         candidates_from_signatures,
         codes_to_pairs,
@@ -44,11 +47,17 @@ if TYPE_CHECKING:
 _LAZY = {
     "DocKeys": "newsdedup.dedup.canonical",
     "choose_canonicals": "newsdedup.dedup.canonical",
+    "KeptEdges": "newsdedup.dedup.edges",
+    "VerifyFn": "newsdedup.dedup.edges",
+    "VerifyInputs": "newsdedup.dedup.edges",
+    "local_verifier": "newsdedup.dedup.edges",
+    "verify_block": "newsdedup.dedup.edges",
     "DedupResult": "newsdedup.dedup.find",
     "find_duplicates": "newsdedup.dedup.find",
     "group_components": "newsdedup.dedup.groups",
     "CandidateFn": "newsdedup.dedup.lsh",
     "band_keys": "newsdedup.dedup.lsh",
+    "banding_plan": "newsdedup.dedup.lsh",
     "bucket_pair_codes": "newsdedup.dedup.lsh",
     "candidates_from_signatures": "newsdedup.dedup.lsh",
     "codes_to_pairs": "newsdedup.dedup.lsh",
@@ -76,8 +85,12 @@ __all__ = [
     "CandidateFn",
     "DedupResult",
     "DocKeys",
+    "KeptEdges",
     "Sketches",
+    "VerifyFn",
+    "VerifyInputs",
     "band_keys",
+    "banding_plan",
     "bucket_pair_codes",
     "candidates_from_signatures",
     "choose_canonicals",
@@ -87,6 +100,7 @@ __all__ = [
     "find_duplicates",
     "group_components",
     "keep_edges",
+    "local_verifier",
     "lsh_params",
     "minhash_signatures",
     "shingle_hashes",
@@ -94,6 +108,7 @@ __all__ = [
     "signature_agreement",
     "sketch_texts",
     "take_sketches",
+    "verify_block",
     "verify_pairs",
 ]
 

@@ -36,11 +36,11 @@ import pandas as pd
 import xxhash
 
 from newsdedup.dedup.canonical import doc_keys
+from newsdedup.dedup.edges import COUNTS, VerifyFn, VerifyInputs, local_verifier
 from newsdedup.dedup.groups import METHODS, Assignment, Prepared, assign_groups, group_components
 from newsdedup.dedup.lsh import CandidateFn, banding_plan, candidate_blocks, lsh_params
 from newsdedup.dedup.minhash import signature_agreement
 from newsdedup.dedup.sketches import Sketches, compact_digests, sketch_texts
-from newsdedup.dedup.verify import edge_rule, verify_pairs
 from newsdedup.errors import NewsdedupError
 from newsdedup.model import MapFn, ProgressFn, map_with_progress, no_progress, serial_map
 from newsdedup.params import DedupParams
@@ -92,6 +92,7 @@ def find_duplicates(
     sketches: Sketches | None = None,
     candidates: CandidateFn | None = None,
     *,
+    verify: VerifyFn | None = None,
     map_fn: MapFn = serial_map,
     progress: ProgressFn = no_progress,
     block_pairs: int = DEFAULT_BLOCK_PAIRS,
@@ -110,7 +111,10 @@ def find_duplicates(
     ``progress`` hears of the documents sketched ("dedup: sketching") and the candidate pairs verified
     ("dedup: verifying pairs"). Candidate pairs are generated, verified and reduced to edges in blocks of
     about ``block_pairs`` (:func:`~newsdedup.dedup.lsh.candidate_blocks`); only the kept edges accumulate,
-    so the result does not depend on the block size.
+    so the result does not depend on the block size. ``verify`` replaces the in-process verification of the
+    blocks (:func:`~newsdedup.dedup.edges.local_verifier`, same contract and result), e.g. with one that runs
+    them on an engine's workers; it gets the blocks and what a block's verification needs
+    (:class:`~newsdedup.dedup.edges.VerifyInputs`) and yields each block's kept edges in block order.
     """
     params = params or DedupParams()
     ids, order = _article_order(docs, need_text=sketches is None)
@@ -127,8 +131,9 @@ def find_duplicates(
     prep = _exact_copies(sketches, order, tokens, params, stats)
     clock.lap("exact")
     blocks = _lsh_candidates(sketches.signatures, prep, params, candidates, stats, block_pairs)
-    verify_map = map_with_progress(map_fn, progress, "dedup: verifying pairs")
-    edge_left, edge_right = _verify_candidates(prep, blocks, params, stats, verify_map, clock)
+    if verify is None:
+        verify = local_verifier(map_with_progress(map_fn, progress, "dedup: verifying pairs"))
+    edge_left, edge_right = _verify_candidates(prep, blocks, params, stats, verify, clock)
     labels = group_components(len(prep.reps), edge_left, edge_right)
     prep.set_edges(edge_left, edge_right)
     clock.lap("components")
@@ -240,30 +245,22 @@ def _verify_candidates(
     blocks: Iterator[tuple[np.ndarray, np.ndarray]],
     params: DedupParams,
     stats: dict[str, int | float],
-    map_fn: MapFn,
+    verify: VerifyFn,
     clock: _Stopwatch,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Step 4: each block of candidate pairs verified (exact similarities) and reduced to the pairs the edge
-    rule keeps, whose similarities stay in ``prep`` for reuse; returns the kept pairs."""
-    counts = dict.fromkeys(("candidate_pairs", "verified_pairs", "false_positives", "near_edges"), 0)
-    counts["containment_edges"] = 0
+    rule keeps, by ``verify`` (:mod:`newsdedup.dedup.edges`); the kept pairs' similarities stay in ``prep``
+    for reuse; returns the kept pairs. ``seconds_lsh`` is the time spent producing blocks, ``seconds_verify``
+    the rest."""
+    counts = dict.fromkeys(COUNTS, 0)
     kept: list[tuple[np.ndarray, ...]] = []
-    seconds = {"lsh": 0.0, "verify": 0.0}
+    timed = _TimedBlocks(blocks)
     began = time.perf_counter()
-    for left, right in blocks:
-        banded = time.perf_counter()
-        seconds["lsh"] += banded - began
-        jac, con = verify_pairs(prep.hashes, prep.offsets, prep.rows[left], prep.rows[right], map_fn=map_fn)
-        near, contained, _sim = edge_rule(jac, con, prep.tokens[left], prep.tokens[right], params)
-        keep = near | contained
-        counts["candidate_pairs"] += len(left)
-        counts["verified_pairs"] += int(keep.sum())
-        counts["false_positives"] += int((~keep).sum())
-        counts["near_edges"] += int(near.sum())
-        counts["containment_edges"] += int(contained.sum())
-        kept.append((left[keep], right[keep], jac[keep], con[keep]))
-        began = time.perf_counter()
-        seconds["verify"] += began - banded
+    inputs = VerifyInputs(prep.hashes, prep.offsets, prep.rows, prep.tokens, params)
+    for edges in verify(timed, inputs):
+        for key in COUNTS:
+            counts[key] += edges.counts[key]
+        kept.append((edges.left, edges.right, edges.jaccard, edges.containment))
     stats.update(counts)
     left, right, jac, con = (
         (np.concatenate(parts) for parts in zip(*kept, strict=True))
@@ -273,10 +270,29 @@ def _verify_candidates(
     codes = left * len(prep.reps) + right
     order = np.argsort(codes, kind="stable")
     prep.pair_codes, prep.pair_jac, prep.pair_con = codes[order], jac[order], con[order]
+    total = time.perf_counter() - began
     clock.lap("verify")
-    stats["seconds_lsh"] = round(seconds["lsh"], 4)
-    stats["seconds_verify"] = round(seconds["verify"], 4)
+    stats["seconds_lsh"] = round(timed.seconds, 4)
+    stats["seconds_verify"] = round(total - timed.seconds, 4)
     return left[order], right[order]
+
+
+class _TimedBlocks:
+    """The candidate blocks, with the seconds spent producing them (``seconds``)."""
+
+    def __init__(self, blocks: Iterator[tuple[np.ndarray, np.ndarray]]) -> None:
+        self.blocks = blocks
+        self.seconds = 0.0
+
+    def __iter__(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        return self
+
+    def __next__(self) -> tuple[np.ndarray, np.ndarray]:
+        began = time.perf_counter()
+        try:
+            return next(self.blocks)
+        finally:
+            self.seconds += time.perf_counter() - began
 
 
 def _output_tables(

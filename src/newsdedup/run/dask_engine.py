@@ -5,12 +5,16 @@ What runs where:
 - **Per task, on the workers**: the local engine's task function :func:`newsdedup.run.tasks.process_task`:
   reading a group of input files or a span of a big JSONL file, parsing, matching text, and the dedup
   sketches (content digests, shingles, MinHash signatures).
-- **Shuffled by Dask**: LSH banding. Every (document, band) bucket key becomes a row of a Dask DataFrame,
-  shuffled on the key so each bucket lands in one partition, where :func:`newsdedup.dedup.lsh.bucket_pair_codes`
-  (the local engine's own function) emits the bucket's candidate pairs.
+- **Shuffled by Dask**: LSH banding with a single banding (an explicit ``dedup.lsh_threshold``). Every
+  (document, band) bucket key becomes a row of a Dask DataFrame, shuffled on the key so each bucket lands in
+  one partition, where :func:`newsdedup.dedup.lsh.bucket_pair_codes` (the local engine's own function) emits
+  the bucket's candidate pairs. The default plan of two bandings runs on the client, block by block.
+- **Verification on the workers** (:mod:`newsdedup.run.dask_verify`): each block of candidate pairs is
+  verified by :func:`newsdedup.dedup.verify_block` on the workers, which map the staging version's shingle
+  hash file by its path; only the kept edges come back.
 - **On the client**: the steps whose result depends on the whole run and must equal the local engine's:
-  duplicate-id rejection in task order, boilerplate learning, verification, connected components, canonical
-  choice, clustering and the write (:class:`newsdedup.run.collect.Collector` and the steps, as locally).
+  duplicate-id rejection in task order, boilerplate learning, connected components, canonical choice,
+  clustering and the write (:class:`newsdedup.run.collect.Collector` and the steps, as locally).
 
 Because every partition runs the same pure functions and the client puts results back in input order, the
 output is identical to the local engine's (tested on a LocalCluster with two workers).
@@ -27,9 +31,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from newsdedup.dedup import CandidateFn, band_keys, bucket_pair_codes, codes_to_pairs
+from newsdedup.dedup import CandidateFn, VerifyFn, band_keys, banding_plan, bucket_pair_codes, codes_to_pairs
 from newsdedup.errors import ConfigError
 from newsdedup.params import DedupParams
+from newsdedup.run.dask_verify import worker_verifier
 from newsdedup.run.tasks import Chunk, ChunkSettings, ReadTask, process_task
 
 logger = logging.getLogger(__name__)
@@ -128,9 +133,20 @@ class DaskEngine:
         finally:
             self.client.cancel(futures)
 
+    # -- verification ------------------------------------------------------------------------------
+    def verifier(self) -> VerifyFn:
+        """Candidate blocks verified on the workers (:mod:`newsdedup.run.dask_verify`); only kept edges
+        come back to the client."""
+        return worker_verifier(self.client, self.n_workers)
+
     # -- LSH banding -------------------------------------------------------------------------------
-    def candidates(self, params: DedupParams) -> CandidateFn:
-        """The LSH banding step run as a Dask shuffle on bucket keys; same result as the local step."""
+    def candidates(self, params: DedupParams) -> CandidateFn | None:
+        """The LSH banding step run as a Dask shuffle on bucket keys; same result as the local step. Only
+        for a single banding (an explicit ``dedup.lsh_threshold``): the default plan of two bandings
+        (:func:`~newsdedup.dedup.banding_plan`) is not built as a shuffle yet, so it runs on the client
+        (None), in blocks of bounded size, as locally."""
+        if len(banding_plan(params)) > 1:
+            return None
         client = self.client
 
         def banding(

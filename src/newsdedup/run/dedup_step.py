@@ -99,6 +99,7 @@ def _search(
         params,
         sketches=sketches,
         candidates=engine.candidates(params),
+        verify=engine.verifier(),
         map_fn=threads,
         progress=ctx.progress.advance,
         block_pairs=block_pairs(ctx.config.run),

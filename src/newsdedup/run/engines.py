@@ -1,9 +1,10 @@
-"""Where the read tasks and the LSH banding run: the engines behind one small interface.
+"""Where the read tasks, the LSH banding and the verification run: the engines behind one small interface.
 
 An engine gives the read step its chunks (:meth:`Engine.chunks`, in task order) and any other work to run
-on its workers (:meth:`Engine.map`: planning a remote file's spans), and the dedup step its banding function (:meth:`Engine.candidates`, None for the local one built into
-:func:`~newsdedup.dedup.find_duplicates`). Both engines run the same task function, so the steps after
-them cannot tell which one ran.
+on its workers (:meth:`Engine.map`: planning a remote file's spans), and the dedup step its banding function
+(:meth:`Engine.candidates`) and its verification of candidate blocks (:meth:`Engine.verifier`), each None for
+the local one built into :func:`~newsdedup.dedup.find_duplicates`. Both engines run the same task and
+verification functions, so the steps after them cannot tell which one ran.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from newsdedup.run.tasks import Chunk, ChunkSettings, ReadTask, process_task
 from newsdedup.text.kernels import warm_up
 
 if TYPE_CHECKING:  # the banding (and scipy) loads with the dedup step, not with the read step's workers
-    from newsdedup.dedup import CandidateFn
+    from newsdedup.dedup import CandidateFn, VerifyFn
 
 __all__ = ["Engine", "LocalEngine", "open_engine"]
 
@@ -37,6 +38,10 @@ class Engine(Protocol):
 
     def candidates(self, params: DedupParams) -> CandidateFn | None:
         """The LSH banding function for the dedup step; None for the local one."""
+        ...
+
+    def verifier(self) -> VerifyFn | None:
+        """Where the dedup step's candidate blocks are verified; None for this process."""
         ...
 
     def map(self, fn: Callable[[T], R], items: Sequence[T], spill_dir: str) -> list[R]:
@@ -58,6 +63,9 @@ class LocalEngine:
         return process_map(partial(process_task, settings=settings), tasks, self.n_jobs, settings.workdir)
 
     def candidates(self, params: DedupParams) -> CandidateFn | None:
+        return None
+
+    def verifier(self) -> VerifyFn | None:
         return None
 
     def map(self, fn: Callable[[T], R], items: Sequence[T], spill_dir: str) -> list[R]:
