@@ -154,5 +154,8 @@ def test_the_library_run_leaves_the_process_settings_alone(
     before = gc.get_freeze_count()
     monkeypatch.setattr(pipeline, "_steps", spy)
     (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.jsonl").write_text(
+        '{"id": "a1", "title": "Dam opens", "body": "The dam opened."}\n'
+    )
     run([tmp_path / "in"], tmp_path / "o", Config())
     assert seen == [before]
