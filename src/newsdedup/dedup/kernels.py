@@ -51,25 +51,27 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
 @njit
+def _slot(table: np.ndarray, c: np.int64) -> np.int64:
+    """The slot of code ``c`` in the open-addressing set ``table``: where it is, or the free slot where it
+    goes (linear probing from its mixed hash)."""
+    mask = np.uint64(table.shape[0] - 1)
+    h = np.uint64(c) * _MIX
+    slot = np.int64((h ^ (h >> np.uint64(32))) & mask)
+    while table[slot] != c and table[slot] != _EMPTY:
+        slot = (slot + 1) & np.int64(mask)
+    return slot
+
+
+@njit
 def insert_codes(table: np.ndarray, codes: np.ndarray) -> int:
     """Add non-negative ``codes`` to the open-addressing set ``table`` (int64, power-of-two size, free slots
     -1); returns how many were new. The caller keeps the table at most half full."""
-    mask = np.uint64(table.shape[0] - 1)
-    shift = np.uint64(32)
     added = 0
     for k in range(codes.shape[0]):
-        c = codes[k]
-        h = np.uint64(c) * _MIX
-        slot = np.int64((h ^ (h >> shift)) & mask)
-        while True:
-            v = table[slot]
-            if v == c:
-                break
-            if v == _EMPTY:
-                table[slot] = c
-                added += 1
-                break
-            slot = (slot + 1) & np.int64(mask)
+        slot = _slot(table, codes[k])
+        if table[slot] == _EMPTY:
+            table[slot] = codes[k]
+            added += 1
     return added
 
 
@@ -239,22 +241,12 @@ def bucket_pairs_part(
 def count_codes(table: np.ndarray, hits: np.ndarray, codes: np.ndarray) -> int:
     """:func:`insert_codes` that also counts, in ``hits`` (parallel to ``table``), how many times each code
     was added; returns how many codes were new."""
-    mask = np.uint64(table.shape[0] - 1)
-    shift = np.uint64(32)
     added = 0
     for k in range(codes.shape[0]):
-        c = codes[k]
-        h = np.uint64(c) * _MIX
-        slot = np.int64((h ^ (h >> shift)) & mask)
-        while True:
-            v = table[slot]
-            if v == c:
-                hits[slot] += 1
-                break
-            if v == _EMPTY:
-                table[slot] = c
-                hits[slot] = 1
-                added += 1
-                break
-            slot = (slot + 1) & np.int64(mask)
+        slot = _slot(table, codes[k])
+        if table[slot] == _EMPTY:
+            table[slot] = codes[k]
+            hits[slot] = 0
+            added += 1
+        hits[slot] += 1
     return added
