@@ -246,7 +246,7 @@ _WORD = re.compile(r"[^\W\da-z_][\w'’.-]*")
 _OPENERS = frozenset('.!?:;\n"“”«»„()[]—–-•*|')
 # Numbers in a raw body, as written (7.1, 12,000, 2019): not a score or a clock time (3:1, 10:30), which
 # many events share.
-_RAW_NUMBER = re.compile(r"(?<![\d:])\d+(?:[.,]\d+)*(?![\d:])")
+_RAW_NUMBER = re.compile(r"\d(?<![\d:]\d)\d*(?:[.,]\d+)*(?![\d:])")
 # Numbers in matching text: any token with a digit.
 _NUMBER = re.compile(r"\S*\d\S*")
 

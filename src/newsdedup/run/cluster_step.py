@@ -8,8 +8,10 @@ text, and of the history window from its retained text.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -46,7 +48,7 @@ from newsdedup.model import MapFn
 from newsdedup.params import ClusterParams
 from newsdedup.run.context import RunContext
 from newsdedup.run.dedup_step import Deduped
-from newsdedup.run.parallel import thread_map
+from newsdedup.run.parallel import processes_map, thread_map
 from newsdedup.run.read_step import Parsed
 
 __all__ = ["Clustered", "cluster_step", "staged_features"]
@@ -174,12 +176,30 @@ def _window_features(
                 ctx.config.cluster,
                 None if langs is None else langs[: len(window)],
             ),
-            staged_features(
-                parsed.parts, canon_rows, ctx.config.cluster, thread_map(ctx.config.run.n_jobs), new_langs
-            ),
+            staged_features(parsed.parts, canon_rows, ctx.config.cluster, _part_map(ctx, parsed), new_langs),
         ]
     )
     return langs, features
+
+
+def _part_map(ctx: RunContext, parsed: Parsed) -> MapFn:
+    """How the staged parts are featurised: on worker processes (the names of ``cluster.entities`` are
+    found in Python, which holds the GIL), spilling results beside the parts; one part, or one job, here."""
+    if len(parsed.parts) <= 1 or ctx.config.run.n_jobs <= 1:
+        return thread_map(1)
+    return processes_map(ctx.config.run.n_jobs, os.path.dirname(parsed.parts[0][0]))
+
+
+def _featurise_part(
+    job: tuple[str, np.ndarray, list[str | None] | None], params: ClusterParams
+) -> StoryFeatures:
+    """The story features of the rows ``idx`` of the staged part ``path`` (``job``: path, idx, languages)."""
+    path, idx, langs = job
+    table = read_stage(path).select(["title", "match_text", "body"]).take(pa.array(idx))
+    titles, texts, bodies = (table.column(c).to_pylist() for c in range(3))
+    if langs is not None and any(map(elides, langs)):
+        texts = [elided_text(t or "", b, lang) for t, b, lang in zip(texts, bodies, langs, strict=True)]
+    return story_features(titles, texts, params, langs, bodies)
 
 
 def _languages(table: pd.DataFrame, rows: np.ndarray) -> list[str | None] | None:
@@ -263,8 +283,8 @@ def staged_features(
     staged title and matching text part by part, so only those rows' texts are held.
 
     Made here rather than by the read workers: only the articles clustering needs (the canonical ones) are
-    featurised. Parts are featurised through ``map_fn`` (the compiled featuriser releases the GIL, so threads
-    run side by side); a document's features depend on its own text only, so the result does not depend on
+    featurised. Parts are featurised through ``map_fn`` (the run passes worker processes: the entity terms
+    are found in Python); a document's features depend on its own text only, so the result does not depend on
     the map. ``languages``: the language of each of ``rows`` (None: unknown, English rules). The body is
     read too: its capitalised names are entity terms (``cluster.entities``), and in a language that elides
     it gives the elisions (``cluster.elided_text``)."""
@@ -278,14 +298,7 @@ def staged_features(
             jobs.append((path, kept[rows[a:b] - lo], None if languages is None else list(languages[a:b])))
         lo = hi
 
-    def featurise(job: tuple[str, np.ndarray, list[str | None] | None]) -> StoryFeatures:
-        path, idx, langs = job
-        table = read_stage(path).select(["title", "match_text", "body"]).take(pa.array(idx))
-        titles, texts, bodies = (table.column(c).to_pylist() for c in range(3))
-        if langs is not None and any(map(elides, langs)):
-            texts = [elided_text(t or "", b, lang) for t, b, lang in zip(texts, bodies, langs, strict=True)]
-        return story_features(titles, texts, params, langs, bodies)
-
+    featurise = partial(_featurise_part, params=params)
     none = StoryFeatures.empty()
     pieces: list[StoryFeatures] = []
     words: list[StoryFeatures] = [none]

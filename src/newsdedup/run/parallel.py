@@ -143,6 +143,17 @@ def thread_map(n_jobs: int) -> MapFn:
     return map_fn
 
 
+def processes_map(n_jobs: int, spill_dir: str | os.PathLike[str]) -> MapFn:
+    """A :class:`~newsdedup.model.MapFn` running the items on up to ``n_jobs`` forked worker processes
+    (:func:`process_map`: results in item order, through files in ``spill_dir``), for work that holds the
+    GIL; ``fn`` and the items must be picklable."""
+
+    def map_fn(fn: Callable[[Any], Any], items: Sequence[Any], /) -> list[Any]:
+        return list(process_map(fn, items, n_jobs, spill_dir))
+
+    return map_fn
+
+
 class Stopped(Exception):
     """A background function was told to stop (the main thread failed)."""
 
