@@ -112,47 +112,11 @@ def bucket_pairs(
     need not be sorted. Returns (codes, number of capped buckets); codes may repeat (a star and a chain
     share their first pair).
     """
-    m = keys.shape[0]
-    total = 0
-    start = 0
-    while start < m:
-        end = start + 1
-        while end < m and keys[end] == keys[start]:
-            end += 1
-        s = end - start
-        if s <= max_bucket_size:
-            total += s * (s - 1) // 2
-        else:
-            total += 2 * (s - 1)
-        start = end
-    out = np.empty(total, dtype=np.int64)
-    capped = 0
-    k = 0
-    start = 0
-    while start < m:
-        end = start + 1
-        while end < m and keys[end] == keys[start]:
-            end += 1
-        s = end - start
-        if s <= max_bucket_size:
-            for i in range(start, end - 1):
-                a = members[i]
-                for j in range(i + 1, end):
-                    b = members[j]
-                    out[k] = min(a, b) * n + max(a, b)
-                    k += 1
-        else:
-            capped += 1
-            mem = np.sort(members[start:end])
-            first = mem[0]
-            for i in range(1, s):
-                out[k] = first * n + mem[i]
-                k += 1
-            for i in range(s - 1):
-                out[k] = mem[i] * n + mem[i + 1]
-                k += 1
-        start = end
-    return out, capped
+    none = np.zeros(0, dtype=np.int64)  # lengths and tokens: unused without a length restriction
+    codes, _total, capped = bucket_pairs_part(
+        keys, members, n, max_bucket_size, none, none, 1.0, 0, (1, 0), False
+    )
+    return codes, capped
 
 
 @njit
