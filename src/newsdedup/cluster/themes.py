@@ -184,17 +184,23 @@ def theme_doc_matrix(
     )
     df = np.bincount(col, minlength=len(hashes))
     kept = np.flatnonzero((df >= 2) & (df <= max(2.0, THEME_MAX_DF * n)))
-    remap = np.full(len(hashes), -1, dtype=np.int64)
-    remap[kept] = np.arange(len(kept))
+    idf = (np.log((1.0 + n) / (1.0 + df[kept])) + 1.0).astype(np.float32)
+    del df
+    remap = np.full(len(hashes), -1, dtype=np.int32)
+    remap[kept] = np.arange(len(kept), dtype=np.int32)
     new_col = remap[col]
     keep = new_col >= 0
-    row_of = np.repeat(np.arange(n), np.diff(ptr))
-    idf = (np.log((1.0 + n) / (1.0 + df[kept])) + 1.0).astype(np.float32)
-    X = sp.csr_matrix(
-        (val[keep] * idf[new_col[keep]], (row_of[keep], new_col[keep])),
-        shape=(n, len(kept)),
-        dtype=np.float32,
-    )
+    # the selection is CSR with each row's entries sorted by column and no repeats: the kept entries are
+    # one too, built in place of a (row, column) list converted (a few copies of every entry)
+    kept_before = np.zeros(len(keep) + 1, dtype=np.int64)
+    np.cumsum(keep, out=kept_before[1:])
+    new_ptr = kept_before[ptr]
+    del kept_before
+    new_col = new_col[keep]
+    data = np.asarray(val[keep], dtype=np.float32)
+    del keep
+    data *= idf[new_col]
+    X = sp.csr_matrix((data, new_col, new_ptr), shape=(n, len(kept)))
     norms = row_norms(X)
     row_scale(X, np.divide(1.0, norms, out=np.zeros(n), where=norms > 0))
     pos = np.minimum(np.searchsorted(features.vocab_hash, hashes[kept]), max(len(features.vocab_hash) - 1, 0))

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         codes_to_pairs,
         lsh_params,
     )
+    from newsdedup.dedup.mapped import read_rows, take_rows
     from newsdedup.dedup.minhash import minhash_signatures, shingle_hashes_for, signature_agreement
     from newsdedup.dedup.sketches import (
         DENSE_CHARS_PER_WORD,
@@ -53,6 +54,8 @@ _LAZY = {
     "candidates_from_signatures": "newsdedup.dedup.lsh",
     "codes_to_pairs": "newsdedup.dedup.lsh",
     "lsh_params": "newsdedup.dedup.lsh",
+    "read_rows": "newsdedup.dedup.mapped",
+    "take_rows": "newsdedup.dedup.mapped",
     "minhash_signatures": "newsdedup.dedup.minhash",
     "shingle_hashes_for": "newsdedup.dedup.minhash",
     "signature_agreement": "newsdedup.dedup.minhash",
@@ -89,10 +92,12 @@ __all__ = [
     "keep_edges",
     "lsh_params",
     "minhash_signatures",
+    "read_rows",
     "shingle_hashes",
     "shingle_hashes_for",
     "signature_agreement",
     "sketch_texts",
+    "take_rows",
     "take_sketches",
     "verify_pairs",
 ]
