@@ -107,6 +107,7 @@ def story_clusters(
         texts = d["match_text"].fillna("").astype(str).tolist() if features is None else []
         words = _language_keywords(model, labels, langs, params.keywords_top_n, (titles, texts))
     tids, topics = describe_topics(d, titles, published_ns, labels, model.centrality_, words)
+    del model  # its weight matrix, as big as the theme matrix the centroids build next
     per_doc = np.empty(len(docs), dtype=object)
     per_doc[order] = tids[labels]
     cents = Centroids.empty()
