@@ -28,6 +28,7 @@ theme and rare in the others), free of the stop words of its language, and its l
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -244,7 +245,7 @@ def _story_sums(X: sp.csr_matrix, labels: np.ndarray, k: int) -> sp.csr_matrix:
     cuts = np.unique(np.searchsorted(starts, np.arange(0, len(labels), _SUM_BLOCK_DOCS), side="right") - 1)
     bounds = [*cuts.tolist(), k]
     blocks = []
-    for s0, s1 in zip(bounds[:-1], bounds[1:], strict=True):
+    for s0, s1 in itertools.pairwise(bounds):
         members = order[starts[s0] : starts[s1]]
         ind = sp.csr_matrix(
             (np.ones(len(members)), (labels[members] - s0, np.arange(len(members)))),
