@@ -112,8 +112,7 @@ def story_clusters(
     per_doc[order] = tids[labels]
     cents = Centroids.empty()
     if centroids:
-        src = np.arange(len(labels)) if rows is None else rows
-        cents = _centroids(feats, src, labels, tids, langs, published_ns, map_fn)
+        cents = _centroids(feats, rows, labels, tids, langs, published_ns, map_fn)
     return pd.Series(per_doc, index=docs.index, name="topic_id", dtype=object), topics, cents
 
 
@@ -133,7 +132,7 @@ def _check_inputs(
 
 def _centroids(
     feats: StoryFeatures,
-    rows: np.ndarray,
+    rows: np.ndarray | None,
     labels: np.ndarray,
     tids: np.ndarray,
     langs: Sequence[str | None] | None,
@@ -141,8 +140,9 @@ def _centroids(
     map_fn: MapFn,
 ) -> Centroids:
     """The stories' centroids (``themes.story_centroids``) from the features at ``rows`` (the documents in
-    id order), their story ``labels`` and the stories' ids ``tids``."""
+    id order; None: all, as stored), their story ``labels`` and the stories' ids ``tids``."""
     k = len(tids)
+    rows = np.arange(len(labels)) if rows is None else rows
     story_langs = [None] * k if langs is None else _story_languages(labels, k, langs)
     X, terms = theme_doc_matrix(feats, rows, map_fn)
     return story_centroids(X, labels, terms, tids, story_langs, to_days(published_ns, len(labels)))
