@@ -172,11 +172,12 @@ def test_run_command_freezes_the_heap_only_while_the_run_lasts(
 def test_process_settings_cap_malloc_arenas_on_glibc() -> None:
     import platform
 
-    from newsdedup.cli import cap_malloc_arenas, process_settings
+    from newsdedup.cli import cap_malloc_arenas, map_large_blocks, process_settings
 
     with process_settings():
         pass
     assert cap_malloc_arenas() == (platform.libc_ver()[0] == "glibc")
+    assert map_large_blocks() == (platform.libc_ver()[0] == "glibc")
 
 
 def test_cancel_wrapped_by_c_code_still_exits_143(

@@ -52,7 +52,8 @@ EXIT_CONFIG = 78
 logger = logging.getLogger("newsdedup")
 
 _RESERVED = set(vars(logging.makeLogRecord({})))
-_M_ARENA_MAX = -8  # glibc mallopt parameter
+_M_ARENA_MAX = -8  # glibc mallopt parameters
+_M_MMAP_THRESHOLD = -3
 
 
 @functools.cache
@@ -66,6 +67,22 @@ def cap_malloc_arenas(arenas: int = 2) -> bool:
     try:
         libc = ctypes.CDLL("libc.so.6")
         return bool(libc.mallopt(_M_ARENA_MAX, arenas))
+    except (OSError, AttributeError):
+        return False
+
+
+@functools.cache
+def map_large_blocks(threshold: int = 1 << 20) -> bool:
+    """Have glibc's malloc serve blocks of ``threshold`` bytes or more by mappings of their own, given back
+    to the system when freed; returns whether it was done (False off glibc).
+
+    By default glibc raises that threshold each time such a block is freed (up to 32 MB), after which the
+    arrays of a few megabytes a step allocates and frees come from the heap, whose freed space is kept and
+    fragments: at 1M articles that added hundreds of megabytes to the peak (docs/benchmarks.md). A fixed
+    threshold keeps it where it is set."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        return bool(libc.mallopt(_M_MMAP_THRESHOLD, threshold))
     except (OSError, AttributeError):
         return False
 
@@ -88,9 +105,11 @@ def heap_frozen() -> Iterator[None]:
 @contextmanager
 def process_settings() -> Iterator[None]:
     """The process-wide settings a run gets from the command (and the benchmarks, to measure the same):
-    malloc arenas capped (:func:`cap_malloc_arenas`), the heap frozen while the block lasts
-    (:func:`heap_frozen`), SIGTERM and SIGINT turned into :class:`RunCancelled` (:func:`cancel_on_signals`)."""
+    malloc arenas capped (:func:`cap_malloc_arenas`), large blocks mapped apart (:func:`map_large_blocks`),
+    the heap frozen while the block lasts (:func:`heap_frozen`), SIGTERM and SIGINT turned into
+    :class:`RunCancelled` (:func:`cancel_on_signals`)."""
     cap_malloc_arenas()
+    map_large_blocks()
     with heap_frozen(), cancel_on_signals():
         yield
 

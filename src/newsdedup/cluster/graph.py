@@ -192,14 +192,27 @@ def row_scale(M: sp.csr_matrix, f: np.ndarray, col_f: np.ndarray | None = None) 
             blk /= col_f[M.indices[lo:hi]]
 
 
+#: Entries whose squares :func:`row_norms` holds at a time.
+_NORM_BLOCK = 1 << 22
+
+
 def row_norms(M: sp.csr_matrix) -> np.ndarray:
     """L2 norm of each row (float64)."""
     out = np.zeros(M.shape[0], dtype=np.float64)
-    lens = np.diff(M.indptr)
-    nonempty = lens > 0
-    if M.nnz:
-        sq = np.square(M.data, dtype=np.float64)
-        out[nonempty] = np.sqrt(np.add.reduceat(sq, M.indptr[:-1][nonempty]))
+    if not M.nnz:
+        return out
+    indptr = np.asarray(M.indptr, dtype=np.int64)
+    # rows in blocks of about _NORM_BLOCK entries: the float64 squares of all entries at once would cost
+    # 8 bytes per entry (as much as the matrix again); each row's sum is the same either way
+    bounds = np.searchsorted(indptr, np.arange(0, M.nnz, _NORM_BLOCK), side="right") - 1
+    for r0, r1 in zip(bounds.tolist(), [*bounds[1:].tolist(), M.shape[0]], strict=True):
+        if r1 <= r0:
+            continue
+        lo, hi = int(indptr[r0]), int(indptr[r1])
+        nonempty = np.flatnonzero(np.diff(indptr[r0 : r1 + 1]) > 0)
+        if hi > lo and len(nonempty):
+            sq = np.square(M.data[lo:hi], dtype=np.float64)
+            out[r0 + nonempty] = np.sqrt(np.add.reduceat(sq, indptr[r0 + nonempty] - lo))
     return out
 
 

@@ -106,12 +106,12 @@ def story_clusters(
         texts = d["match_text"].fillna("").astype(str).tolist() if features is None else []
         words = _language_keywords(model, labels, langs, params.keywords_top_n, (titles, texts))
     tids, topics = describe_topics(d, titles, published_ns, labels, model.centrality_, words)
+    del model  # its weight matrix, as big as the theme matrix the centroids build next
     per_doc = np.empty(len(docs), dtype=object)
     per_doc[order] = tids[labels]
     cents = Centroids.empty()
     if centroids:
-        src = np.arange(len(labels)) if rows is None else rows
-        cents = _centroids(feats, src, labels, tids, langs, published_ns, map_fn)
+        cents = _centroids(feats, rows, labels, tids, langs, published_ns, map_fn)
     return pd.Series(per_doc, index=docs.index, name="topic_id", dtype=object), topics, cents
 
 
@@ -149,7 +149,7 @@ def _check_inputs(
 
 def _centroids(
     feats: StoryFeatures,
-    rows: np.ndarray,
+    rows: np.ndarray | None,
     labels: np.ndarray,
     tids: np.ndarray,
     langs: Sequence[str | None] | None,
@@ -157,8 +157,9 @@ def _centroids(
     map_fn: MapFn,
 ) -> Centroids:
     """The stories' centroids (``themes.story_centroids``) from the features at ``rows`` (the documents in
-    id order), their story ``labels`` and the stories' ids ``tids``."""
+    id order; None: all, as stored), their story ``labels`` and the stories' ids ``tids``."""
     k = len(tids)
+    rows = np.arange(len(labels)) if rows is None else rows
     story_langs = [None] * k if langs is None else _story_languages(labels, k, langs)
     X, terms = theme_doc_matrix(feats, rows, map_fn)
     return story_centroids(X, labels, terms, tids, story_langs, to_days(published_ns, len(labels)))

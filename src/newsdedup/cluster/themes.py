@@ -28,6 +28,7 @@ theme and rare in the others), free of the stop words of its language, and its l
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -184,17 +185,23 @@ def theme_doc_matrix(
     )
     df = np.bincount(col, minlength=len(hashes))
     kept = np.flatnonzero((df >= 2) & (df <= max(2.0, THEME_MAX_DF * n)))
-    remap = np.full(len(hashes), -1, dtype=np.int64)
-    remap[kept] = np.arange(len(kept))
+    idf = (np.log((1.0 + n) / (1.0 + df[kept])) + 1.0).astype(np.float32)
+    del df
+    remap = np.full(len(hashes), -1, dtype=np.int32)
+    remap[kept] = np.arange(len(kept), dtype=np.int32)
     new_col = remap[col]
     keep = new_col >= 0
-    row_of = np.repeat(np.arange(n), np.diff(ptr))
-    idf = (np.log((1.0 + n) / (1.0 + df[kept])) + 1.0).astype(np.float32)
-    X = sp.csr_matrix(
-        (val[keep] * idf[new_col[keep]], (row_of[keep], new_col[keep])),
-        shape=(n, len(kept)),
-        dtype=np.float32,
-    )
+    # the selection is CSR with each row's entries sorted by column and no repeats: the kept entries are
+    # one too, built in place of a (row, column) list converted (a few copies of every entry)
+    kept_before = np.zeros(len(keep) + 1, dtype=np.int64)
+    np.cumsum(keep, out=kept_before[1:])
+    new_ptr = kept_before[ptr]
+    del kept_before
+    new_col = new_col[keep]
+    data = np.asarray(val[keep], dtype=np.float32)
+    del keep
+    data *= idf[new_col]
+    X = sp.csr_matrix((data, new_col, new_ptr), shape=(n, len(kept)))
     norms = row_norms(X)
     row_scale(X, np.divide(1.0, norms, out=np.zeros(n), where=norms > 0))
     pos = np.minimum(np.searchsorted(features.vocab_hash, hashes[kept]), max(len(features.vocab_hash) - 1, 0))
@@ -214,15 +221,40 @@ def story_centroids(
     0..k-1), cut to ``CENTROID_TERMS`` terms and made unit; ``ids``, ``languages``: one per story; ``days``:
     one per document (NaN: untimed), averaged over the story's timed members."""
     k = len(ids)
-    ind = sp.csr_matrix((np.ones(len(labels)), (labels, np.arange(len(labels)))), shape=(k, len(labels)))
-    sums = sp.csr_matrix(ind @ X, dtype=np.float32)
     timed = ~np.isnan(days)
     n_timed = np.bincount(labels[timed], minlength=k)
     t_sum = np.bincount(labels[timed], weights=days[timed], minlength=k)
     day = np.divide(t_sum, n_timed, out=np.full(k, np.nan), where=n_timed > 0)
-    return Centroids(
-        np.asarray(ids, dtype=object), _unit_top_terms(sums), terms, list(languages), np.ones(k), day
-    )
+    matrix = _story_sums(X, labels, k)
+    return Centroids(np.asarray(ids, dtype=object), matrix, terms, list(languages), np.ones(k), day)
+
+
+#: Documents whose stories :func:`_story_sums` sums at a time.
+_SUM_BLOCK_DOCS = 1 << 16
+
+
+def _story_sums(X: sp.csr_matrix, labels: np.ndarray, k: int) -> sp.csr_matrix:
+    """Each story's members' rows of ``X`` summed and cut (:func:`_unit_top_terms`), stories in blocks of
+    about ``_SUM_BLOCK_DOCS`` members: the sums of all stories at once hold every distinct (story, term)
+    before the cut, several times the centroids. A story's row does not depend on the block it is in (its
+    members are summed in document order either way)."""
+    order = np.argsort(labels, kind="stable")  # members of a story together, in document order
+    starts = np.searchsorted(
+        labels[order], np.arange(k + 1)
+    )  # story s's members: order[starts[s]:starts[s+1]]
+    cuts = np.unique(np.searchsorted(starts, np.arange(0, len(labels), _SUM_BLOCK_DOCS), side="right") - 1)
+    bounds = [*cuts.tolist(), k]
+    blocks = []
+    for s0, s1 in itertools.pairwise(bounds):
+        members = order[starts[s0] : starts[s1]]
+        ind = sp.csr_matrix(
+            (np.ones(len(members)), (labels[members] - s0, np.arange(len(members)))),
+            shape=(s1 - s0, len(members)),
+        )
+        blocks.append(_unit_top_terms(sp.csr_matrix(ind @ X[members], dtype=np.float32)))
+    if not blocks:
+        return _unit_top_terms(sp.csr_matrix((k, X.shape[1]), dtype=np.float32))
+    return sp.csr_matrix(sp.vstack(blocks, format="csr"), dtype=np.float32)
 
 
 def group_centroids(c: Centroids, labels: np.ndarray, ids: Sequence[str]) -> Centroids:

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         codes_to_pairs,
         lsh_params,
     )
+    from newsdedup.dedup.mapped import read_rows, take_rows
     from newsdedup.dedup.minhash import minhash_signatures, shingle_hashes_for, signature_agreement
     from newsdedup.dedup.sketches import (
         DENSE_CHARS_PER_WORD,
@@ -63,6 +64,8 @@ _LAZY = {
     "candidates_from_signatures": "newsdedup.dedup.lsh",
     "codes_to_pairs": "newsdedup.dedup.lsh",
     "lsh_params": "newsdedup.dedup.lsh",
+    "read_rows": "newsdedup.dedup.mapped",
+    "take_rows": "newsdedup.dedup.mapped",
     "minhash_signatures": "newsdedup.dedup.minhash",
     "shingle_hashes_for": "newsdedup.dedup.minhash",
     "signature_agreement": "newsdedup.dedup.minhash",
@@ -104,10 +107,12 @@ __all__ = [
     "local_verifier",
     "lsh_params",
     "minhash_signatures",
+    "read_rows",
     "shingle_hashes",
     "shingle_hashes_for",
     "signature_agreement",
     "sketch_texts",
+    "take_rows",
     "take_sketches",
     "verify_block",
     "verify_pairs",

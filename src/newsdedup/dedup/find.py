@@ -39,6 +39,7 @@ from newsdedup.dedup.canonical import doc_keys
 from newsdedup.dedup.edges import COUNTS, VerifyFn, VerifyInputs, local_verifier
 from newsdedup.dedup.groups import METHODS, Assignment, Prepared, assign_groups, group_components
 from newsdedup.dedup.lsh import CandidateFn, banding_plan, candidate_blocks, lsh_params
+from newsdedup.dedup.mapped import take_rows
 from newsdedup.dedup.minhash import signature_agreement
 from newsdedup.dedup.sketches import Sketches, compact_digests, sketch_texts
 from newsdedup.errors import NewsdedupError
@@ -234,7 +235,7 @@ def _lsh_candidates(
             select=prep.rows,
             stats=stats,
         )
-    left, right, capped = candidates(signatures[prep.rows], bands, rows, params.max_bucket_size)
+    left, right, capped = candidates(take_rows(signatures, prep.rows), bands, rows, params.max_bucket_size)
     stats["capped_buckets"] = capped
     step = max(block_pairs, 1)
     return ((left[i : i + step], right[i : i + step]) for i in range(0, len(left), step))

@@ -21,6 +21,7 @@ import numpy as np
 from scipy.integrate import quad
 
 from newsdedup.dedup.kernels import band_keys_of, bucket_pairs, bucket_pairs_part, count_codes, insert_codes
+from newsdedup.dedup.mapped import file_mapped, row_blocks
 from newsdedup.params import DedupParams
 
 __all__ = [
@@ -107,7 +108,13 @@ def band_keys(
     Dask engine both call it. The keys are computed band-major (:func:`newsdedup.dedup.kernels.band_keys_of`),
     so the result is a transposed view whose columns (``.T`` rows) are contiguous."""
     chosen = np.arange(sig.shape[0], dtype=np.int64) if select is None else np.asarray(select, dtype=np.int64)
-    return band_keys_of(sig, chosen, first_band * rows, rows, bands).T
+    if not file_mapped(sig):
+        return band_keys_of(sig, chosen, first_band * rows, rows, bands).T
+    # a signature file mapped in memory: its rows read block by block, so the file never becomes resident
+    out = np.empty((bands, len(chosen)), dtype=np.uint64)
+    for positions, local, block in row_blocks(sig, chosen):
+        out[:, positions] = band_keys_of(block, local, first_band * rows, rows, bands)
+    return out.T
 
 
 def bucket_pair_codes(

@@ -31,6 +31,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from newsdedup.dedup.mapped import file_mapped, take_rows
 from newsdedup.errors import ConfigError
 from newsdedup.model import MapFn, serial_map
 from newsdedup.params import SCHEMES, SHINGLE_KINDS
@@ -294,6 +295,13 @@ def signature_agreement(sig: np.ndarray, left: np.ndarray, right: np.ndarray) ->
     if len(left) == 0:
         return np.zeros(0, dtype=np.float64)
     out = np.empty(len(left), dtype=np.float64)
+    if file_mapped(sig):  # both sides of a block of pairs in one pass over the file's row blocks
+        step = max(1, (1 << 26) // max(1, 2 * sig.shape[1] * sig.itemsize))
+        for lo in range(0, len(left), step):
+            both = take_rows(sig, np.concatenate([left[lo : lo + step], right[lo : lo + step]]))
+            half = len(both) // 2
+            out[lo : lo + half] = (both[:half] == both[half:]).mean(axis=1)
+        return out
     step = max(1, (1 << 22) // max(1, sig.shape[1]))
     for lo in range(0, len(left), step):
         hi = lo + step

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from newsdedup.dedup import candidates_from_signatures, lsh_params
+from newsdedup.dedup import candidates_from_signatures, lsh_params, read_rows
 from newsdedup.params import DedupParams
 
 __all__ = ["Retention", "effective_time", "related_history", "retention"]
@@ -89,7 +89,8 @@ def related_history(
     picked: set[int] = set()
     if len(pos):
         bands, rows = lsh_params(params)
-        sig = np.vstack([history_sigs[pos], new_sigs])
+        # new_sigs may be the run's mapped signature file: read, not touched through the map (dedup.mapped)
+        sig = np.vstack([history_sigs[pos], read_rows(new_sigs, 0, len(new_sigs))])
         left, right, _ = candidates_from_signatures(sig, bands, rows, params.max_bucket_size)
         n_old = len(pos)
         cross = (left < n_old) & (right >= n_old)

@@ -107,8 +107,12 @@ class SketchFiles:
         return np.memmap(self.hash_path, dtype=self.hash_dtype, mode="r")
 
     def signatures(self) -> np.ndarray:
-        """All signatures, read into memory: (documents, num_perm)."""
-        return np.fromfile(self.sig_path, dtype=self.sig_dtype).reshape(-1, self.num_perm)
+        """All signatures, memory-mapped read-only: (documents, num_perm). The readers take them in row
+        blocks from the file (:mod:`newsdedup.dedup.mapped`), so they never become resident as a whole."""
+        rows = self.sig_path.stat().st_size // (self.num_perm * self.sig_dtype.itemsize)
+        if rows == 0:
+            return np.zeros((0, self.num_perm), dtype=self.sig_dtype)
+        return np.memmap(self.sig_path, dtype=self.sig_dtype, mode="r", shape=(rows, self.num_perm))
 
     def signature_rows(self, lo: int, hi: int) -> np.ndarray:
         """The signatures of documents ``lo:hi``, read from the file."""
@@ -123,6 +127,12 @@ class SketchFiles:
         with open(self.hash_path, "ab") as fh:
             np.ascontiguousarray(extra, dtype=self.hash_dtype).tofile(fh)
         return self.hashes()
+
+    def append_signatures(self, extra: np.ndarray) -> np.ndarray:
+        """Append signatures of further documents to the file; returns all of them mapped again."""
+        with open(self.sig_path, "ab") as fh:
+            np.ascontiguousarray(extra, dtype=self.sig_dtype).tofile(fh)
+        return self.signatures()
 
     def replace_rows(
         self,

@@ -1,7 +1,8 @@
 """The run's memory budget (``run.memory_budget``): what the parts of a run may hold, and the peak measured.
 
-The main process keeps compact arrays per article (ids, times, digests, signatures); the shingle hashes stay
-on disk in the staging version (a read-only memmap read in bounded blocks). What grows with the data beyond
+The main process keeps compact arrays per article (ids, times, digests); the shingle hashes and the
+signatures stay on disk in the staging version (read-only memmaps read in bounded blocks,
+:mod:`newsdedup.dedup.mapped` and :mod:`newsdedup.dedup.verify`). What grows with the data beyond
 that is the duplicate search's candidate pairs: they are generated, verified and reduced to edges in blocks
 (:func:`newsdedup.dedup.lsh.candidate_blocks`) whose size comes from the budget, so their volume costs
 passes, not memory. The read workers each hold one task (``run.chunk_bytes`` of input, parsed and sketched):

@@ -105,6 +105,7 @@ def cluster_step(
         )
         ctx.progress.clear()
         union_topic.index = docs["article_id"].to_numpy()
+        del docs, features  # the theme linkage below is the step's peak: not held through it
         topic_id, final, merges = assign_topics(union_topic, hist, deduped.changes, dup["canonical_id"])
         members = pd.DataFrame(
             {

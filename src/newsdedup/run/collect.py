@@ -43,7 +43,7 @@ class StagedSketches:
     files: SketchFiles
 
     def load(self) -> Sketches:
-        """The sketches with the hashes memory-mapped and the signatures read into memory."""
+        """The sketches with the hashes and the signatures memory-mapped from their files."""
         return Sketches(self.digests, self.tokens, self.files.hashes(), self.offsets, self.files.signatures())
 
 

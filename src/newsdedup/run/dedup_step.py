@@ -109,11 +109,15 @@ def _search(
 
 
 def with_history(mine: Sketches, earlier: Sketches, files: SketchFiles, params: DedupParams) -> Sketches:
-    """``mine`` (whose hashes are the flat file of ``files``) followed by ``earlier``: the arrays joined by
-    :meth:`Sketches.concat`, the earlier shingle hashes appended to the file, so the hashes stay
-    memory-mapped instead of being loaded to join them."""
+    """``mine`` (whose hashes and signatures are the files of ``files``) followed by ``earlier``: the small
+    arrays joined by :meth:`Sketches.concat`, the earlier shingle hashes and signatures appended to the
+    files, so both stay memory-mapped instead of being loaded to join them."""
     if not len(earlier.tokens):
         return mine
     hashes = files.append_hashes(earlier.hashes)
-    joined = Sketches.concat([dataclasses.replace(s, hashes=s.hashes[:0]) for s in (mine, earlier)], params)
-    return dataclasses.replace(joined, hashes=hashes)
+    signatures = files.append_signatures(earlier.signatures)
+    light = [
+        dataclasses.replace(s, hashes=s.hashes[:0], signatures=s.signatures[:0]) for s in (mine, earlier)
+    ]
+    joined = Sketches.concat(light, params)
+    return dataclasses.replace(joined, hashes=hashes, signatures=signatures)
