@@ -46,6 +46,7 @@ from newsdedup.io.staging import read_stage
 from newsdedup.io.store import Staging
 from newsdedup.model import MapFn
 from newsdedup.params import ClusterParams
+from newsdedup.run.budget import workers
 from newsdedup.run.context import RunContext
 from newsdedup.run.dedup_step import Deduped
 from newsdedup.run.parallel import processes_map, thread_map
@@ -186,9 +187,10 @@ def _window_features(
 def _part_map(ctx: RunContext, parsed: Parsed) -> MapFn:
     """How the staged parts are featurised: on worker processes (the names of ``cluster.entities`` are
     found in Python, which holds the GIL), spilling results beside the parts; one part, or one job, here."""
-    if len(parsed.parts) <= 1 or ctx.config.run.n_jobs <= 1:
+    n = workers(ctx.config.run)  # as many as the memory budget allows, like the read workers
+    if len(parsed.parts) <= 1 or n <= 1:
         return thread_map(1)
-    return processes_map(ctx.config.run.n_jobs, os.path.dirname(parsed.parts[0][0]))
+    return processes_map(n, os.path.dirname(parsed.parts[0][0]))
 
 
 def _featurise_part(
