@@ -138,6 +138,29 @@ def _wanted(
 
 
 @njit
+def _bucket_codes(
+    members: np.ndarray, start: int, end: int, n: int, max_bucket_size: int, buf: np.ndarray
+) -> int:
+    """The pair codes ``min * n + max`` of the bucket ``members[start:end]`` written to ``buf`` (see
+    :func:`bucket_pairs`: all pairs, or a star and a chain for a bucket over ``max_bucket_size``); returns
+    how many."""
+    s = end - start
+    k = 0
+    if s > max_bucket_size:
+        mem = np.sort(members[start:end])
+        for i in range(1, s):
+            buf[k] = mem[0] * n + mem[i]
+            buf[k + 1] = mem[i - 1] * n + mem[i]
+            k += 2
+        return k
+    for i in range(start, end - 1):
+        for j in range(i + 1, end):
+            buf[k] = min(members[i], members[j]) * n + max(members[i], members[j])
+            k += 1
+    return k
+
+
+@njit
 def bucket_pairs_part(
     keys: np.ndarray,
     members: np.ndarray,
@@ -159,6 +182,8 @@ def bucket_pairs_part(
     mine = 0
     capped = 0
     out = np.empty(0, dtype=np.int64)
+    # one bucket's pair codes (_bucket_codes), grown when a bucket needs more
+    buf = np.empty(64, dtype=np.int64)
     for sweep in range(1 if count_only else 2):
         if sweep == 1:
             out = np.empty(mine, dtype=np.int64)
@@ -169,34 +194,20 @@ def bucket_pairs_part(
             while end < m and keys[end] == keys[start]:
                 end += 1
             s = end - start
-            if s > max_bucket_size:
-                capped += sweep == 0
-                mem = np.sort(members[start:end])
-                for i in range(1, s):
-                    for c in (mem[0] * n + mem[i], mem[i - 1] * n + mem[i]):
-                        if max_ratio < 1.0 and not _wanted(c // n, c % n, lens, tokens, max_ratio, min_tok):
-                            continue
-                        total += sweep == 0
-                        if _in_part(c, parts, part):
-                            if sweep == 0:
-                                mine += 1
-                            else:
-                                out[k] = c
-                                k += 1
-            else:
-                for i in range(start, end - 1):
-                    for j in range(i + 1, end):
-                        a, b = min(members[i], members[j]), max(members[i], members[j])
-                        if max_ratio < 1.0 and not _wanted(a, b, lens, tokens, max_ratio, min_tok):
-                            continue
-                        c = a * n + b
-                        total += sweep == 0
-                        if _in_part(c, parts, part):
-                            if sweep == 0:
-                                mine += 1
-                            else:
-                                out[k] = c
-                                k += 1
+            capped += sweep == 0 and s > max_bucket_size
+            need = s * (s - 1) // 2 if s <= max_bucket_size else 2 * (s - 1)
+            if need > buf.shape[0]:
+                buf = np.empty(need, dtype=np.int64)
+            for c in buf[: _bucket_codes(members, start, end, n, max_bucket_size, buf)]:
+                if max_ratio < 1.0 and not _wanted(c // n, c % n, lens, tokens, max_ratio, min_tok):
+                    continue
+                total += sweep == 0
+                if _in_part(c, parts, part):
+                    if sweep == 0:
+                        mine += 1
+                    else:
+                        out[k] = c
+                        k += 1
             start = end
     return out, total, capped
 
