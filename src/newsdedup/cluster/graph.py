@@ -44,6 +44,7 @@ from newsdedup.model import MapFn, serial_map
 __all__ = [
     "centering",
     "feature_matrix",
+    "feature_terms",
     "knn_edges",
     "map_row_blocks",
     "no_language",
@@ -89,6 +90,21 @@ def map_row_blocks(fn: Callable[[int, int], Any], n_rows: int, map_fn: MapFn = s
     map (serial or threads) nor on which range ran first.
     """
     return map_fn(lambda block: fn(*block), row_blocks(n_rows))
+
+
+def feature_terms(
+    feats: StoryFeatures, rows: np.ndarray, max_terms: int, map_fn: MapFn = serial_map
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`select_terms` of stored story features (weights decoded by ``WEIGHT_TABLE``) at ``rows``."""
+    return select_terms(
+        feats.indptr.astype(np.int64, copy=False),
+        feats.term.astype(np.uint32, copy=False),
+        feats.weight.astype(np.uint8, copy=False),
+        WEIGHT_TABLE,
+        np.asarray(rows, dtype=np.int64),
+        max_terms,
+        map_fn,
+    )
 
 
 def select_terms(
@@ -146,14 +162,8 @@ def feature_matrix(
     """
     rows = np.arange(len(feats), dtype=np.int64) if order is None else np.asarray(order, dtype=np.int64)
     n = len(rows)
-    ptr, col, val, hashes = select_terms(
-        feats.indptr.astype(np.int64, copy=False),
-        feats.term.astype(np.uint32, copy=False),
-        feats.weight.astype(np.uint8, copy=False),
-        WEIGHT_TABLE,
-        rows,
-        CLUSTER_TERMS + (ENTITY_TERMS if has_entities(feats.vocab_term) else 0),
-        map_fn,
+    ptr, col, val, hashes = feature_terms(
+        feats, rows, CLUSTER_TERMS + (ENTITY_TERMS if has_entities(feats.vocab_term) else 0), map_fn
     )
     kept = np.flatnonzero(np.bincount(col, minlength=len(hashes)))
     if len(kept) == 0:  # every text empty or stop words only: one all-zero column keeps shapes valid

@@ -38,8 +38,8 @@ import xxhash
 
 from newsdedup.cluster.describe import keywords
 from newsdedup.cluster.estimator import language_codes
-from newsdedup.cluster.features import FEATURE_TERMS, WEIGHT_TABLE, StoryFeatures
-from newsdedup.cluster.graph import CENTER_PRIOR_DOCS, knn_edges, row_norms, row_scale, select_terms
+from newsdedup.cluster.features import FEATURE_TERMS, StoryFeatures
+from newsdedup.cluster.graph import CENTER_PRIOR_DOCS, feature_terms, knn_edges, row_norms, row_scale
 from newsdedup.cluster.kernels.rank import top_k_rows
 from newsdedup.cluster.kernels.shared import Centring
 from newsdedup.cluster.languages import base_language, language_key, stop_words_for
@@ -174,15 +174,7 @@ def theme_doc_matrix(
     stored terms found in 2 documents up to ``THEME_MAX_DF`` of them (the story level's cut to each
     document's most specific terms keeps names and places, which make events, not subjects)."""
     n = len(rows)
-    ptr, col, val, hashes = select_terms(
-        features.indptr.astype(np.int64, copy=False),
-        features.term.astype(np.uint32, copy=False),
-        features.weight.astype(np.uint8, copy=False),
-        WEIGHT_TABLE,
-        np.asarray(rows, dtype=np.int64),
-        FEATURE_TERMS,
-        map_fn,
-    )
+    ptr, col, val, hashes = feature_terms(features, rows, FEATURE_TERMS, map_fn)
     df = np.bincount(col, minlength=len(hashes))
     kept = np.flatnonzero((df >= 2) & (df <= max(2.0, THEME_MAX_DF * n)))
     idf = (np.log((1.0 + n) / (1.0 + df[kept])) + 1.0).astype(np.float32)
